@@ -1,1 +1,30 @@
-//! placeholder
+//! # uring
+//!
+//! liburing, rewritten in Rust. One implementation serves three surfaces:
+//!
+//! * the **C ABI** (`src/ffi/`): a drop-in `liburing.so.2` exporting every liburing
+//!   function, including the ones liburing only has as `static inline`;
+//! * the **Rust core** (`setup`, `submit`, `cq`, `register`, `prep`, ...): plain functions
+//!   on [`ring::io_uring`] returning `Result<_, Errno>`;
+//! * the **safe Rust API** ([`Ring`]).
+//!
+//! Layout: `sys` is the kernel ABI, `ring` liburing's ring structs, `setup` / `submit` /
+//! `cq` / `register` the ring core, `prep` the SQE preparers, `ffi` the C shim and `api`
+//! the safe Rust API.
+
+pub mod barrier;
+pub mod buf_ring;
+pub mod cq;
+pub mod errno;
+pub mod prep;
+pub mod probe;
+pub mod register;
+pub mod ring;
+pub mod setup;
+pub mod submit;
+pub mod sys;
+pub mod version;
+
+mod ffi;
+
+pub use errno::Errno;

@@ -1,0 +1,340 @@
+/* Small helpers shared by the C test programs in c-tests/.
+ *
+ * Conventions: exit 0 = pass, 1 = fail, 77 = skip.  A skipping program
+ * prints exactly one line "SKIP: <reason>" on stdout.  Failures are
+ * reported on stderr with file:line and the expected / actual values.
+ *
+ * The programs are written against the liburing 2.15 API, but most of them
+ * also build against older headers (Debian's 2.3) so that the tests
+ * themselves can be checked against a known-good liburing.  Code that needs
+ * a 2.4+ header is put under `#if T_NEW_API`.
+ */
+#ifndef URING_C_TESTS_TEST_H
+#define URING_C_TESTS_TEST_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <liburing.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* 2.4+ headers come with io_uring_version.h (IO_URING_VERSION_MAJOR). */
+#ifdef IO_URING_VERSION_MAJOR
+#define T_NEW_API 1
+#else
+#define T_NEW_API 0
+#endif
+
+/* Constants that a 2.3 / Linux 6.1 header may lack (values from the uapi). */
+#ifndef IORING_SETUP_NO_MMAP
+#define IORING_SETUP_NO_MMAP (1U << 14)
+#endif
+#ifndef IORING_SETUP_REGISTERED_FD_ONLY
+#define IORING_SETUP_REGISTERED_FD_ONLY (1U << 15)
+#endif
+#ifndef IORING_SETUP_NO_SQARRAY
+#define IORING_SETUP_NO_SQARRAY (1U << 16)
+#endif
+#ifndef IORING_SETUP_HYBRID_IOPOLL
+#define IORING_SETUP_HYBRID_IOPOLL (1U << 17)
+#endif
+#ifndef IORING_SETUP_CQE_MIXED
+#define IORING_SETUP_CQE_MIXED (1U << 18)
+#endif
+#ifndef IORING_SETUP_SQE_MIXED
+#define IORING_SETUP_SQE_MIXED (1U << 19)
+#endif
+#ifndef IORING_SETUP_SQ_REWIND
+#define IORING_SETUP_SQ_REWIND (1U << 20)
+#endif
+#ifndef IORING_FEAT_REG_REG_RING
+#define IORING_FEAT_REG_REG_RING (1U << 13)
+#endif
+#ifndef IORING_FEAT_MIN_TIMEOUT
+#define IORING_FEAT_MIN_TIMEOUT (1U << 15)
+#endif
+#ifndef IORING_FEAT_NO_IOWAIT
+#define IORING_FEAT_NO_IOWAIT (1U << 17)
+#endif
+
+static int t_failures;
+
+/* errno name of a -errno value for messages ("" for other values). */
+static inline __attribute__((unused)) const char *t_errname(long long v)
+{
+	const char *n;
+
+	if (v >= 0 || v <= -4096)
+		return "";
+	n = strerrorname_np((int)-v);
+	return n ? n : "?";
+}
+
+#define T_UNUSED __attribute__((unused))
+
+static inline T_UNUSED __attribute__((format(printf, 3, 4))) void
+t_report(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Print a one-line skip reason and exit 77. */
+static inline T_UNUSED __attribute__((noreturn, format(printf, 1, 2))) void
+t_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("SKIP: ", stdout);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	exit(77);
+}
+
+/* Informational note (stdout, shown by the runner only on failure). */
+#define T_NOTE(...) do { printf("note: " __VA_ARGS__); putchar('\n'); fflush(stdout); } while (0)
+
+/* Non-fatal expectations: record a failure and carry on. */
+#define EXPECT(cond) do {						\
+	if (!(cond)) {							\
+		t_report(__FILE__, __LINE__, "expected: %s", #cond);	\
+		t_failures++;						\
+	}								\
+} while (0)
+
+#define EXPECT_EQ(got, want) do {					\
+	long long t_g_ = (long long)(got), t_w_ = (long long)(want);	\
+	if (t_g_ != t_w_) {						\
+		t_report(__FILE__, __LINE__,				\
+			 "%s: expected %lld (%s), got %lld (%s)",	\
+			 #got, t_w_, #want, t_g_, t_errname(t_g_));	\
+		t_failures++;						\
+	}								\
+} while (0)
+
+#define EXPECT_EQ_U64(got, want) do {					\
+	unsigned long long t_g_ = (unsigned long long)(got);		\
+	unsigned long long t_w_ = (unsigned long long)(want);		\
+	if (t_g_ != t_w_) {						\
+		t_report(__FILE__, __LINE__,				\
+			 "%s: expected 0x%llx (%s), got 0x%llx",	\
+			 #got, t_w_, #want, t_g_);			\
+		t_failures++;						\
+	}								\
+} while (0)
+
+/* Fatal checks: report and exit 1 at once. */
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		t_report(__FILE__, __LINE__, "check failed: %s", #cond); \
+		exit(1);						\
+	}								\
+} while (0)
+
+#define CHECK_EQ(got, want) do {					\
+	long long t_g_ = (long long)(got), t_w_ = (long long)(want);	\
+	if (t_g_ != t_w_) {						\
+		t_report(__FILE__, __LINE__,				\
+			 "%s: expected %lld (%s), got %lld (%s)",	\
+			 #got, t_w_, #want, t_g_, t_errname(t_g_));	\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define CHECK_EQ_U64(got, want) do {					\
+	unsigned long long t_g_ = (unsigned long long)(got);		\
+	unsigned long long t_w_ = (unsigned long long)(want);		\
+	if (t_g_ != t_w_) {						\
+		t_report(__FILE__, __LINE__,				\
+			 "%s: expected 0x%llx (%s), got 0x%llx",	\
+			 #got, t_w_, #want, t_g_);			\
+		exit(1);						\
+	}								\
+} while (0)
+
+#define FAIL(...) do { t_report(__FILE__, __LINE__, __VA_ARGS__); exit(1); } while (0)
+
+/* Exit status for the end of main(). */
+static inline T_UNUSED int t_done(void)
+{
+	if (t_failures) {
+		fprintf(stderr, "%d expectation(s) failed\n", t_failures);
+		return 1;
+	}
+	return 0;
+}
+
+/* errno name for messages, e.g. t_err(-22) == "EINVAL". */
+static inline T_UNUSED const char *t_err(int neg)
+{
+	const char *n;
+
+	if (neg >= 0)
+		return "ok";
+	n = strerrorname_np(-neg);
+	return n ? n : "?";
+}
+
+/* Number of entries in /proc/self/fd (excluding . and ..). */
+static inline T_UNUSED int t_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d) {
+		perror("opendir /proc/self/fd");
+		exit(1);
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return n - 1; /* the DIR's own fd */
+}
+
+/* Number of lines in /proc/self/maps. */
+static inline T_UNUSED int t_count_maps(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int lines = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		perror("open /proc/self/maps");
+		exit(1);
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	}
+	close(fd);
+	return lines;
+}
+
+/* Monotonic clock in nanoseconds. */
+static inline T_UNUSED uint64_t t_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline T_UNUSED void t_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * io_uring_queue_init() that turns "io_uring is not available here"
+ * (-ENOSYS, -EPERM from io_uring_disabled) into a skip.
+ */
+static inline T_UNUSED void t_init(unsigned entries, struct io_uring *ring,
+				   unsigned flags)
+{
+	int ret = io_uring_queue_init(entries, ring, flags);
+
+	if (ret == -ENOSYS || (ret == -EPERM && flags == 0))
+		t_skip("io_uring not available (%s)", t_err(ret));
+	if (ret < 0) {
+		fprintf(stderr, "io_uring_queue_init(%u, flags 0x%x) = %d (%s)\n",
+			entries, flags, ret, t_err(ret));
+		exit(1);
+	}
+}
+
+/* Fetch an SQE or fail. */
+static inline T_UNUSED struct io_uring_sqe *t_get_sqe(struct io_uring *ring,
+						      const char *file, int line)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (!sqe) {
+		t_report(file, line, "io_uring_get_sqe returned NULL");
+		exit(1);
+	}
+	return sqe;
+}
+#define T_GET_SQE(ring) t_get_sqe((ring), __FILE__, __LINE__)
+
+/*
+ * Queue one NOP with user_data, submit it, wait for its CQE (1 s timeout)
+ * and check res == 0 and user_data.  Returns 0 on success, -1 after
+ * printing what went wrong (prefixed by `what`).
+ */
+static inline T_UNUSED int t_nop_roundtrip(struct io_uring *ring, __u64 ud,
+					   const char *what)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1, .tv_nsec = 0 };
+	struct io_uring_cqe *cqe = NULL;
+	struct io_uring_sqe *sqe;
+	int ret;
+
+	sqe = io_uring_get_sqe(ring);
+	if (!sqe) {
+		fprintf(stderr, "%s: io_uring_get_sqe returned NULL\n", what);
+		return -1;
+	}
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, ud);
+	ret = io_uring_submit(ring);
+	if (ret != 1) {
+		fprintf(stderr, "%s: io_uring_submit = %d (%s), expected 1\n",
+			what, ret, t_err(ret));
+		return -1;
+	}
+	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	if (ret != 0 || !cqe) {
+		fprintf(stderr, "%s: io_uring_wait_cqe_timeout = %d (%s), cqe %p\n",
+			what, ret, t_err(ret), (void *)cqe);
+		return -1;
+	}
+	if (cqe->res != 0 || cqe->user_data != ud) {
+		fprintf(stderr, "%s: NOP cqe res %d user_data 0x%llx, expected res 0 user_data 0x%llx\n",
+			what, cqe->res, (unsigned long long)cqe->user_data,
+			(unsigned long long)ud);
+		io_uring_cqe_seen(ring, cqe);
+		return -1;
+	}
+	io_uring_cqe_seen(ring, cqe);
+	if (io_uring_cq_ready(ring) != 0) {
+		fprintf(stderr, "%s: cq_ready %u after consuming the NOP\n",
+			what, io_uring_cq_ready(ring));
+		return -1;
+	}
+	return 0;
+}
+
+#endif

@@ -1,0 +1,1 @@
+//! `io_uring_register(2)` wrappers.
