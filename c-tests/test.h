@@ -337,4 +337,57 @@ static inline T_UNUSED int t_nop_roundtrip(struct io_uring *ring, __u64 ud,
 	return 0;
 }
 
+/*
+ * For c-tests/debian-abi/: prove that the liburing.so.2 mapped into this
+ * process is the one named by $URING_LIB_UNDER_TEST (symlinks resolved on
+ * both sides).  Skips (exit 77) when the variable is unset, fails when the
+ * library is not mapped.
+ */
+static inline T_UNUSED void t_require_lib_under_test(void)
+{
+	const char *want_env = getenv("URING_LIB_UNDER_TEST");
+	char want[4096], got[4096], line[8192];
+	FILE *f;
+	int found = 0;
+
+	if (!want_env || !*want_env)
+		t_skip("URING_LIB_UNDER_TEST is not set");
+	if (!realpath(want_env, want)) {
+		fprintf(stderr, "URING_LIB_UNDER_TEST=%s: %s\n", want_env, strerror(errno));
+		exit(1);
+	}
+	f = fopen("/proc/self/maps", "re");
+	if (!f) {
+		perror("/proc/self/maps");
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+		char *nl, *base;
+
+		if (!path)
+			continue;
+		nl = strchr(path, '\n');
+		if (nl)
+			*nl = 0;
+		base = strrchr(path, '/') + 1;
+		if (strncmp(base, "liburing", 8) == 0 && realpath(path, got)) {
+			if (strcmp(got, want) == 0) {
+				found = 1;
+			} else {
+				fprintf(stderr, "another liburing is mapped: %s (expected only %s)\n",
+					got, want);
+				fclose(f);
+				exit(1);
+			}
+		}
+	}
+	fclose(f);
+	if (!found) {
+		fprintf(stderr, "%s is not mapped into this process (LD_LIBRARY_PATH=%s)\n",
+			want, getenv("LD_LIBRARY_PATH") ? getenv("LD_LIBRARY_PATH") : "(unset)");
+		exit(1);
+	}
+}
+
 #endif

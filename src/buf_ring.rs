@@ -1,1 +1,289 @@
-//! buf_ring
+//! Provided-buffer rings (`IORING_REGISTER_PBUF_RING`).
+//!
+//! A buffer ring is an array of `nentries` 16-byte `io_uring_buf` entries shared with the
+//! kernel. The application produces buffers (fills entries, then release-stores the
+//! 16-bit tail); the kernel consumes them when a request with `IOSQE_BUFFER_SELECT` and
+//! the ring's group id needs a buffer, and reports the buffer id in the CQE flags. The
+//! ring header overlays entry 0: the tail lives in `bufs[0].resv` (byte offset 14), so
+//! filling entry 0 must never write its `resv` field.
+//!
+//! Only the application writes the tail; the kernel keeps its head privately (readable
+//! through `IORING_REGISTER_PBUF_STATUS`, see [`buf_ring_head`]).
+
+use core::ffi::c_void;
+use core::mem::size_of;
+use core::ptr::{self, NonNull};
+
+use crate::barrier;
+use crate::errno::Errno;
+use crate::register::do_register;
+use crate::ring::io_uring;
+use crate::sys::{
+    io_uring_buf, io_uring_buf_reg, io_uring_buf_ring, io_uring_buf_status, syscall,
+    IORING_REGISTER_PBUF_RING, IORING_REGISTER_PBUF_STATUS, IORING_UNREGISTER_PBUF_RING,
+};
+
+/// Bytes of a ring of `nentries` entries.
+#[inline]
+fn ring_bytes(nentries: u32) -> usize {
+    nentries as usize * size_of::<io_uring_buf>()
+}
+
+/// The tail word of `br` (`bufs[0].resv`).
+///
+/// # Safety
+/// `br` must point to a live buffer ring.
+#[inline(always)]
+unsafe fn tail_ptr(br: *mut io_uring_buf_ring) -> *mut u16 {
+    // SAFETY: in bounds of the 16-byte header (caller contract); no reference is made.
+    unsafe { ptr::addr_of_mut!((*br).tail) }
+}
+
+/// `io_uring_register_buf_ring`: OR `flags` (e.g. `IOU_PBUF_RING_INC`,
+/// `IOU_PBUF_RING_MMAP`) into `reg.flags` and register the ring it describes
+/// (`IORING_REGISTER_PBUF_RING`, nr 1). The kernel wants `ring_entries` a power of two
+/// up to 32768 and a page-aligned `ring_addr` (`EINVAL` otherwise), and a group id not
+/// in use (`EEXIST`).
+///
+/// # Safety
+/// `reg` must be NULL or point to a writable `io_uring_buf_reg`; unless
+/// `IOU_PBUF_RING_MMAP` is set, `ring_addr` must be memory of `ring_entries * 16` bytes
+/// that stays valid (and is not freed) until the ring is unregistered.
+#[doc(alias = "io_uring_register_buf_ring")]
+pub unsafe fn register_buf_ring(
+    ring: &io_uring,
+    reg: *mut io_uring_buf_reg,
+    flags: u32,
+) -> Result<i32, Errno> {
+    if let Some(reg) = NonNull::new(reg) {
+        // The field is 16 bits wide; liburing truncates the same way.
+        // SAFETY: `reg` is non-NULL and writable (caller contract).
+        unsafe { (*reg.as_ptr()).flags |= flags as u16 };
+    }
+    // SAFETY: the kernel reads one io_uring_buf_reg at `reg` (NULL gets EFAULT).
+    unsafe { do_register(ring, IORING_REGISTER_PBUF_RING, reg.cast_const().cast(), 1) }
+}
+
+/// `io_uring_unregister_buf_ring`: remove buffer group `bgid`
+/// (`IORING_UNREGISTER_PBUF_RING`, nr 1). `ENOENT` if there is no such ring.
+#[doc(alias = "io_uring_unregister_buf_ring")]
+pub fn unregister_buf_ring(ring: &io_uring, bgid: i32) -> Result<i32, Errno> {
+    let reg = io_uring_buf_reg {
+        bgid: bgid as u16,
+        ..Default::default()
+    };
+    // SAFETY: `reg` is a valid io_uring_buf_reg living across the call.
+    unsafe {
+        do_register(
+            ring,
+            IORING_UNREGISTER_PBUF_RING,
+            ptr::from_ref(&reg).cast(),
+            1,
+        )
+    }
+}
+
+/// `io_uring_buf_ring_head`: the kernel's consumer head of buffer group `buf_group`
+/// (`IORING_REGISTER_PBUF_STATUS`, nr 1), truncated to 16 bits like the tail.
+#[doc(alias = "io_uring_buf_ring_head")]
+pub fn buf_ring_head(ring: &io_uring, buf_group: i32) -> Result<u16, Errno> {
+    let mut status = io_uring_buf_status {
+        buf_group: buf_group as u32,
+        ..Default::default()
+    };
+    // SAFETY: the kernel reads and writes one io_uring_buf_status, which lives across
+    // the call.
+    unsafe {
+        do_register(
+            ring,
+            IORING_REGISTER_PBUF_STATUS,
+            ptr::from_mut(&mut status).cast_const().cast(),
+            1,
+        )
+    }?;
+    Ok(status.head as u16)
+}
+
+/// `io_uring_setup_buf_ring`: allocate a ring of `nentries` entries (anonymous private
+/// memory), register it as group `bgid` with `flags`, and return it with its tail at 0.
+/// On failure the memory is released and the error returned: the mmap's (`EINVAL` for
+/// `nentries == 0`, `ENOMEM`) or the kernel's (`EINVAL` for a count that is not a power
+/// of two or above 32768, `EEXIST` for a group id in use).
+///
+/// Release it with [`free_buf_ring`] and the same `nentries` and `bgid`.
+#[doc(alias = "io_uring_setup_buf_ring")]
+pub fn setup_buf_ring(
+    ring: &io_uring,
+    nentries: u32,
+    bgid: i32,
+    flags: u32,
+) -> Result<NonNull<io_uring_buf_ring>, Errno> {
+    let len = ring_bytes(nentries);
+    let prot = libc::PROT_READ | libc::PROT_WRITE;
+    let map = libc::MAP_ANONYMOUS | libc::MAP_PRIVATE;
+    // SAFETY: a fresh anonymous mapping replaces nothing.
+    let mem =
+        unsafe { syscall::mmap(ptr::null_mut(), len, prot, map, -1, 0) }.map_err(|e| Errno(-e))?;
+    let mut reg = io_uring_buf_reg {
+        ring_addr: mem as u64,
+        ring_entries: nentries,
+        bgid: bgid as u16,
+        ..Default::default()
+    };
+    // SAFETY: `reg` is writable and describes `len` bytes of memory we own, which stay
+    // mapped until free_buf_ring (or right below, on failure).
+    if let Err(e) = unsafe { register_buf_ring(ring, &mut reg, flags) } {
+        // SAFETY: the mapping is ours and the kernel refused it, so nothing uses it.
+        unsafe { syscall::munmap(mem, len) };
+        return Err(e);
+    }
+    let br = mem.cast::<io_uring_buf_ring>();
+    // SAFETY: `br` is the live ring we just registered.
+    unsafe { buf_ring_init(br) };
+    // mmap never returns NULL for a non-fixed mapping that succeeded.
+    NonNull::new(br).ok_or(Errno::ENOMEM)
+}
+
+/// `io_uring_free_buf_ring`: unregister group `bgid`, then unmap the ring. If the
+/// unregister fails (e.g. `ENOENT` on a second free) that error is returned and the
+/// memory is left alone.
+///
+/// # Safety
+/// `br` must be the ring [`setup_buf_ring`] returned for `nentries` entries, no longer
+/// used by the caller, or a ring the unregister will refuse.
+#[doc(alias = "io_uring_free_buf_ring")]
+pub unsafe fn free_buf_ring(
+    ring: &io_uring,
+    br: *mut io_uring_buf_ring,
+    nentries: u32,
+    bgid: i32,
+) -> Result<i32, Errno> {
+    unregister_buf_ring(ring, bgid)?;
+    // SAFETY: the kernel has let go of the ring and the caller of it (contract). As in
+    // liburing, an munmap failure is not reported.
+    unsafe { syscall::munmap(br.cast::<c_void>(), ring_bytes(nentries)) };
+    Ok(0)
+}
+
+/// `io_uring_buf_ring_mask`: the index mask of a ring of `ring_entries` (a power of
+/// two) entries: `ring_entries - 1`.
+#[doc(alias = "io_uring_buf_ring_mask")]
+#[inline]
+pub fn buf_ring_mask(ring_entries: u32) -> i32 {
+    ring_entries.wrapping_sub(1) as i32
+}
+
+/// `io_uring_buf_ring_init`: reset the tail to 0 (a new, empty ring).
+///
+/// # Safety
+/// `br` must point to a live buffer ring.
+#[doc(alias = "io_uring_buf_ring_init")]
+#[inline]
+pub unsafe fn buf_ring_init(br: *mut io_uring_buf_ring) {
+    // Release store, pairing with the kernel's acquire load of the tail when it selects
+    // a buffer: nothing the kernel could read depends on earlier writes here, but the
+    // tail is shared memory and is only ever written atomically.
+    // SAFETY: `br` is live (caller contract); the tail is 2-byte aligned.
+    unsafe { barrier::store_release_u16(tail_ptr(br), 0) }
+}
+
+/// `io_uring_buf_ring_add`: fill entry `(tail + buf_offset) & mask` with buffer `bid`
+/// (`addr`, `len`). Not visible to the kernel until [`buf_ring_advance`]. The entry's
+/// `resv` field is left alone, since in entry 0 it is the ring's tail.
+///
+/// # Safety
+/// `br` must point to a live ring of `mask + 1` entries (`mask` from
+/// [`buf_ring_mask`]), and the entry must not be one the kernel may still consume
+/// (between its head and the published tail).
+#[doc(alias = "io_uring_buf_ring_add")]
+#[inline]
+pub unsafe fn buf_ring_add(
+    br: *mut io_uring_buf_ring,
+    addr: *mut c_void,
+    len: u32,
+    bid: u16,
+    mask: i32,
+    buf_offset: i32,
+) {
+    // Only we write the tail, so a relaxed load sees our own last store.
+    // SAFETY: `br` is live (caller contract).
+    let tail = unsafe { barrier::read_once_u16(tail_ptr(br)) };
+    let idx = (i32::from(tail).wrapping_add(buf_offset) & mask) as u32 as usize;
+    // Plain writes: the kernel reads this entry only after its acquire load of a tail
+    // that covers it, and buf_ring_advance's release store orders these writes first.
+    // SAFETY: `idx <= mask`, within the ring (caller contract). Fields are written one
+    // by one through raw pointers so that `resv` (the tail, in entry 0) is untouched.
+    unsafe {
+        let buf = br.cast::<io_uring_buf>().add(idx);
+        ptr::addr_of_mut!((*buf).addr).write(addr as u64);
+        ptr::addr_of_mut!((*buf).len).write(len);
+        ptr::addr_of_mut!((*buf).bid).write(bid);
+    }
+}
+
+/// `io_uring_buf_ring_advance`: publish `count` entries added since the last advance.
+///
+/// # Safety
+/// `br` must point to a live buffer ring.
+#[doc(alias = "io_uring_buf_ring_advance")]
+#[inline]
+pub unsafe fn buf_ring_advance(br: *mut io_uring_buf_ring, count: i32) {
+    let tail = tail_ptr(br);
+    // SAFETY: `br` is live (caller contract). Relaxed load: only we write the tail.
+    let new_tail = unsafe { barrier::read_once_u16(tail) }.wrapping_add(count as u16);
+    // Release store: makes the entries written by buf_ring_add visible before the new
+    // tail. Pairs with the kernel's smp_load_acquire of the tail in buffer selection.
+    // SAFETY: as above; the tail is 2-byte aligned.
+    unsafe { barrier::store_release_u16(tail, new_tail) }
+}
+
+/// `__io_uring_buf_ring_cq_advance`: publish `buf_count` buffers, then mark `cq_count`
+/// CQEs seen, for the common "recycle the buffer of a completion" pattern.
+///
+/// # Safety
+/// `br` must point to a live buffer ring and `ring` must be a set-up ring whose next
+/// `cq_count` CQEs the caller has consumed.
+#[doc(alias = "__io_uring_buf_ring_cq_advance")]
+#[inline]
+pub unsafe fn buf_ring_cq_advance_split(
+    ring: &mut io_uring,
+    br: *mut io_uring_buf_ring,
+    cq_count: i32,
+    buf_count: i32,
+) {
+    // SAFETY: `br` is live (caller contract).
+    unsafe { buf_ring_advance(br, buf_count) };
+    // A ring that was never set up (no CQ mapping) has nothing to advance.
+    if !ring.cq.khead.is_null() {
+        // SAFETY: a set-up ring whose `cq_count` CQEs were consumed (caller contract).
+        unsafe { crate::cq::cq_advance(ring, cq_count as u32) };
+    }
+}
+
+/// `io_uring_buf_ring_cq_advance`: [`buf_ring_cq_advance_split`] with one count for both.
+///
+/// # Safety
+/// As for [`buf_ring_cq_advance_split`].
+#[doc(alias = "io_uring_buf_ring_cq_advance")]
+#[inline]
+pub unsafe fn buf_ring_cq_advance(ring: &mut io_uring, br: *mut io_uring_buf_ring, count: i32) {
+    // SAFETY: forwarded caller contract.
+    unsafe { buf_ring_cq_advance_split(ring, br, count, count) }
+}
+
+/// `io_uring_buf_ring_available`: how many published buffers the kernel has not
+/// consumed yet (`tail - head`, 16-bit), or the error of [`buf_ring_head`].
+///
+/// # Safety
+/// `br` must point to the live ring registered as group `bgid` on `ring`.
+#[doc(alias = "io_uring_buf_ring_available")]
+pub unsafe fn buf_ring_available(
+    ring: &io_uring,
+    br: *mut io_uring_buf_ring,
+    bgid: u16,
+) -> Result<u16, Errno> {
+    let head = buf_ring_head(ring, i32::from(bgid))?;
+    // SAFETY: `br` is live (caller contract); only we write the tail.
+    let tail = unsafe { barrier::read_once_u16(tail_ptr(br)) };
+    Ok(tail.wrapping_sub(head))
+}

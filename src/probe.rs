@@ -1,1 +1,195 @@
-//! probe
+//! Opcode probes: which `IORING_OP_*` the running kernel supports.
+//!
+//! A probe is `struct io_uring_probe` (16 bytes) followed by 256 `io_uring_probe_op`
+//! entries (8 bytes each), 2064 bytes in all, allocated with the C allocator (`calloc`)
+//! so that C programs may release it with `io_uring_free_probe` or plain `free()`.
+//! Rust code uses [`Probe`], which owns the allocation and frees it on drop.
+
+use core::mem::size_of;
+use core::ptr::{self, NonNull};
+
+use crate::errno::Errno;
+use crate::register::do_register;
+use crate::ring::io_uring;
+use crate::sys::{
+    io_uring_params, io_uring_probe, io_uring_probe_op, syscall, IORING_REGISTER_PROBE,
+    IO_URING_OP_SUPPORTED,
+};
+
+/// How many op entries a library-allocated probe has room for (and asks the kernel for).
+pub const PROBE_OPS: u32 = 256;
+
+/// Bytes of a library-allocated probe: header + [`PROBE_OPS`] entries (2064).
+pub const PROBE_SIZE: usize =
+    size_of::<io_uring_probe>() + PROBE_OPS as usize * size_of::<io_uring_probe_op>();
+
+/// `io_uring_register_probe`: fill `p` (header + `nr` op entries) with what the kernel
+/// supports (`IORING_REGISTER_PROBE`, nr = `nr`). The kernel wants the whole area zeroed
+/// (`EINVAL` otherwise) and fills at most as many entries as it knows opcodes.
+///
+/// # Safety
+/// `p` must be NULL or point to `16 + 8 * nr` writable bytes.
+#[doc(alias = "io_uring_register_probe")]
+pub unsafe fn register_probe(
+    ring: &io_uring,
+    p: *mut io_uring_probe,
+    nr: u32,
+) -> Result<i32, Errno> {
+    // SAFETY: the kernel reads and writes `16 + 8 * nr` bytes at `p` (caller contract).
+    unsafe { do_register(ring, IORING_REGISTER_PROBE, p.cast_const().cast(), nr) }
+}
+
+/// `io_uring_opcode_supported`: whether `p` says opcode `op` is supported: false when
+/// `op` is negative or above `p.last_op`, else the `IO_URING_OP_SUPPORTED` bit of
+/// `ops[op]`.
+///
+/// # Safety
+/// `p` must point to a probe header followed by at least `last_op + 1` entries (any
+/// probe the kernel filled: it never reports an op beyond the entries it was given).
+#[doc(alias = "io_uring_opcode_supported")]
+pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
+    // SAFETY: `p` points to a readable header (caller contract).
+    let last = unsafe { (*p).last_op };
+    if op < 0 || op > i32::from(last) {
+        return false;
+    }
+    // SAFETY: `op <= last_op`, and the caller guarantees entries up to `last_op`; the
+    // entries start right after the 16-byte header (`ops` is the flexible array member).
+    let flags = unsafe {
+        (*ptr::addr_of!((*p).ops)
+            .cast::<io_uring_probe_op>()
+            .add(op as usize))
+        .flags
+    };
+    u32::from(flags) & IO_URING_OP_SUPPORTED != 0
+}
+
+/// A probe owned by Rust: allocated with the C allocator, freed on drop.
+#[doc(alias = "io_uring_probe")]
+pub struct Probe {
+    p: NonNull<io_uring_probe>,
+}
+
+// SAFETY: a Probe is a plain heap buffer nothing else references; moving it to another
+// thread (and freeing it there) is fine.
+unsafe impl Send for Probe {}
+// SAFETY: shared access is read-only.
+unsafe impl Sync for Probe {}
+
+impl Probe {
+    /// A zeroed, unfilled probe with room for [`PROBE_OPS`] entries.
+    fn alloc() -> Result<Probe, Errno> {
+        // SAFETY: calloc has no preconditions; it returns zeroed memory or NULL.
+        let raw = unsafe { libc::calloc(1, PROBE_SIZE) };
+        NonNull::new(raw.cast())
+            .map(|p| Probe { p })
+            .ok_or(Errno::ENOMEM)
+    }
+
+    /// `io_uring_get_probe_ring`: probe the kernel through `ring`.
+    #[doc(alias = "io_uring_get_probe_ring")]
+    pub fn for_ring(ring: &io_uring) -> Result<Probe, Errno> {
+        let probe = Probe::alloc()?;
+        // SAFETY: the probe has room for PROBE_OPS zeroed entries. On error `probe` is
+        // dropped, which frees it.
+        unsafe { register_probe(ring, probe.p.as_ptr(), PROBE_OPS) }?;
+        Ok(probe)
+    }
+
+    /// `io_uring_get_probe`: probe the kernel through a temporary two-entry ring.
+    ///
+    /// The ring is created with a bare `io_uring_setup(2)` and closed right after: the
+    /// probe needs only the fd, so the ring memory is never mapped.
+    #[doc(alias = "io_uring_get_probe")]
+    pub fn new() -> Result<Probe, Errno> {
+        let mut params = io_uring_params::default();
+        // SAFETY: `params` is a zeroed, writable io_uring_params.
+        let fd = Errno::result(unsafe { syscall::io_uring_setup(2, &mut params) })?;
+        let probe = Probe::alloc();
+        let ret = match &probe {
+            // SAFETY: the probe has room for PROBE_OPS zeroed entries; `fd` is our ring.
+            Ok(pr) => Errno::result(unsafe {
+                syscall::io_uring_register(
+                    fd as u32,
+                    IORING_REGISTER_PROBE,
+                    pr.p.as_ptr().cast_const().cast(),
+                    PROBE_OPS,
+                )
+            }),
+            Err(e) => Err(*e),
+        };
+        // The temporary ring is ours alone; a close error cannot affect the result.
+        let _ = syscall::close(fd);
+        ret?;
+        probe
+    }
+
+    /// The highest opcode the kernel knows.
+    pub fn last_op(&self) -> u8 {
+        self.header().last_op
+    }
+
+    /// The entries the kernel filled in (`ops_len` of them; index = opcode).
+    pub fn ops(&self) -> &[io_uring_probe_op] {
+        let len = usize::from(self.header().ops_len).min(PROBE_OPS as usize);
+        // SAFETY: the allocation holds PROBE_OPS initialised (zeroed, then kernel-written)
+        // entries right after the header; `len` does not exceed that.
+        unsafe { core::slice::from_raw_parts(ptr::addr_of!((*self.p.as_ptr()).ops).cast(), len) }
+    }
+
+    /// Whether opcode `op` (an `IORING_OP_*` value) is supported.
+    #[doc(alias = "io_uring_opcode_supported")]
+    pub fn is_supported(&self, op: u8) -> bool {
+        // SAFETY: the allocation holds PROBE_OPS >= last_op + 1 entries.
+        unsafe { opcode_supported(self.p.as_ptr(), i32::from(op)) }
+    }
+
+    /// The raw `io_uring_probe`, still owned by `self`.
+    pub fn as_ptr(&self) -> *const io_uring_probe {
+        self.p.as_ptr()
+    }
+
+    /// Hand the allocation over to C: release it with `io_uring_free_probe` or `free()`.
+    pub fn into_raw(self) -> *mut io_uring_probe {
+        let p = self.p.as_ptr();
+        core::mem::forget(self);
+        p
+    }
+
+    fn header(&self) -> &io_uring_probe {
+        // SAFETY: `p` is a live, initialised allocation owned by `self`.
+        unsafe { self.p.as_ref() }
+    }
+}
+
+impl core::fmt::Debug for Probe {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let supported: Vec<u8> = self
+            .ops()
+            .iter()
+            .filter(|o| u32::from(o.flags) & IO_URING_OP_SUPPORTED != 0)
+            .map(|o| o.op)
+            .collect();
+        f.debug_struct("Probe")
+            .field("last_op", &self.last_op())
+            .field("supported", &supported)
+            .finish()
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        // SAFETY: `p` came from calloc and is freed exactly once (into_raw forgets self).
+        unsafe { free_probe(self.p.as_ptr()) }
+    }
+}
+
+/// `io_uring_free_probe`: release a probe from [`Probe::into_raw`] (or the C getters).
+///
+/// # Safety
+/// `p` must be NULL or a probe allocated by this library and not yet freed.
+#[doc(alias = "io_uring_free_probe")]
+pub unsafe fn free_probe(p: *mut io_uring_probe) {
+    // SAFETY: caller contract; free(NULL) is a no-op.
+    unsafe { libc::free(p.cast()) }
+}

@@ -1,1 +1,203 @@
-//! C exports: setup
+//! C exports: ring setup and teardown, ring fd registration, enable, iowait.
+
+use super::ctypes::*;
+use super::{ring_mut, ring_ref};
+use crate::errno::{to_c, Errno};
+use crate::register::ring_fd;
+use crate::ring::io_uring;
+use crate::setup;
+use crate::sys::io_uring_params;
+
+/// A size result in the C convention (`ssize_t`: the size or `-errno`).
+fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
+    match r {
+        Ok(n) => n as ssize_t,
+        Err(e) => e.neg() as ssize_t,
+    }
+}
+
+/// liburing: `int io_uring_queue_init(unsigned entries, struct io_uring *ring, unsigned flags)`.
+///
+/// # Safety
+/// `ring` must be NULL or writable memory for a `struct io_uring`.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_mut(ring).and_then(|r| setup::queue_init(entries, r, flags)) }.map(|_| 0))
+}
+
+/// liburing: `int io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p)`.
+///
+/// # Safety
+/// `ring` and `p` must be NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_queue_init_params(
+    entries: c_uint,
+    ring: *mut io_uring,
+    p: *mut io_uring_params,
+) -> c_int {
+    // SAFETY: caller contract.
+    let r = unsafe {
+        let ring = ring_mut(ring);
+        let p = p.as_mut().ok_or(Errno::EFAULT);
+        ring.and_then(|ring| p.and_then(|p| setup::queue_init_params(entries, ring, p)))
+    };
+    to_c(r.map(|_| 0))
+}
+
+/// liburing: `int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.
+///
+/// # Safety
+/// `ring` and `p` must be NULL or valid; `buf` valid for `buf_size` bytes and outliving
+/// the ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_queue_init_mem(
+    entries: c_uint,
+    ring: *mut io_uring,
+    p: *mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: size_t,
+) -> c_int {
+    // SAFETY: caller contract.
+    let r = unsafe {
+        let ring = ring_mut(ring);
+        let p = p.as_mut().ok_or(Errno::EFAULT);
+        ring.and_then(|ring| p.and_then(|p| setup::queue_init_mem(entries, ring, p, buf, buf_size)))
+    };
+    to_c(r.map(|n| n as i32))
+}
+
+/// liburing: `int io_uring_queue_mmap(int fd, struct io_uring_params *p, struct io_uring *ring)`.
+///
+/// # Safety
+/// `p` must be the params `fd`'s setup returned; `ring` writable.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    let r = unsafe {
+        let ring = ring_mut(ring);
+        let p = p.as_ref().ok_or(Errno::EFAULT);
+        ring.and_then(|ring| p.and_then(|p| setup::queue_mmap(fd, p, ring)))
+    };
+    to_c(r.map(|_| 0))
+}
+
+/// liburing: `int io_uring_ring_dontfork(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_ref(ring).and_then(|r| setup::ring_dontfork(r)) }.map(|_| 0))
+}
+
+/// liburing: `void io_uring_queue_exit(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring; nothing may use its SQEs/CQEs afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
+    // SAFETY: caller contract.
+    if let Ok(ring) = unsafe { ring_mut(ring) } {
+        // SAFETY: caller contract.
+        unsafe { setup::queue_exit(ring) }
+    }
+}
+
+/// liburing: `int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring, `p` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int {
+    // SAFETY: caller contract.
+    let r = unsafe {
+        let ring = ring_mut(ring);
+        let p = p.as_mut().ok_or(Errno::EFAULT);
+        ring.and_then(|ring| p.and_then(|p| setup::resize_rings(ring, p)))
+    };
+    to_c(r.map(|_| 0))
+}
+
+/// liburing: `ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)`.
+#[no_mangle]
+pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t {
+    size_to_c(setup::mlock_size(entries, flags))
+}
+
+/// liburing: `ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)`.
+///
+/// # Safety
+/// `p` must be NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
+    // SAFETY: caller contract.
+    size_to_c(unsafe { p.as_ref() }.ok_or(Errno::EFAULT).and_then(|p| setup::mlock_size_params(entries, p)))
+}
+
+/// liburing: `ssize_t io_uring_memory_size(unsigned entries, unsigned flags)`.
+#[no_mangle]
+pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> ssize_t {
+    size_to_c(setup::memory_size(entries, flags))
+}
+
+/// liburing: `ssize_t io_uring_memory_size_params(unsigned entries, struct io_uring_params *p)`.
+///
+/// # Safety
+/// `p` must be NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
+    // SAFETY: caller contract.
+    size_to_c(unsafe { p.as_ref() }.ok_or(Errno::EFAULT).and_then(|p| setup::memory_size_params(entries, p)))
+}
+
+/// liburing: `int io_uring_register_ring_fd(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::register_ring_fd(r)) })
+}
+
+/// liburing: `int io_uring_unregister_ring_fd(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::unregister_ring_fd(r)) })
+}
+
+/// liburing: `int io_uring_close_ring_fd(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::close_ring_fd(r)) })
+}
+
+/// liburing: `int io_uring_enable_rings(struct io_uring *ring)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_ref(ring).and_then(|r| ring_fd::enable_rings(r)) })
+}
+
+/// liburing: `int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)`.
+///
+/// # Safety
+/// `ring` must be NULL or a set-up ring.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait: bool) -> c_int {
+    // SAFETY: caller contract.
+    to_c(unsafe { ring_mut(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
+}

@@ -1,0 +1,62 @@
+/*
+ * ---- hand-written epilogue (cbindgen/epilogue.h) ----
+ * Appended by cbindgen after every generated declaration.  cbindgen emits
+ * this trailer after the closing #endif of the LIB_URING_H guard, so the
+ * block carries its own guard.
+ */
+#ifndef LIBURING_H_EPILOGUE_
+#define LIBURING_H_EPILOGUE_
+
+/*
+ * user_data of the timeout SQE the library queues internally on kernels
+ * without IORING_FEAT_EXT_ARG.  Applications must not use this value there.
+ */
+#define LIBURING_UDATA_TIMEOUT	((__u64) -1)
+
+/* io_uring_sqe_set_data64() / io_uring_cqe_get_data64() are available. */
+#define LIBURING_HAVE_DATA64
+
+/*
+ * Compile-time version test.  Evaluates to 1 when the requested version is
+ * NEWER than these headers (i.e. the headers are too old), otherwise 0:
+ *
+ *	#if IO_URING_CHECK_VERSION(2, 16)
+ *	... fall back, 2.16 API not available ...
+ *	#endif
+ */
+#define IO_URING_CHECK_VERSION(major, minor)				\
+	((major) > IO_URING_VERSION_MAJOR ||				\
+	 ((major) == IO_URING_VERSION_MAJOR &&				\
+	  (minor) > IO_URING_VERSION_MINOR))
+
+/*
+ * io_uring_for_each_cqe(ring, head, cqe) { ... }
+ *
+ * Visit every CQE that is ready right now, without consuming any.  The
+ * kernel tail is read once, with acquire ordering, when the loop starts.
+ * Before each iteration 'head' receives the ring index of the entry and
+ * 'cqe' points at it.  On a CQE32 ring every index covers two 16-byte
+ * slots; on a CQE_MIXED ring an entry flagged IORING_CQE_F_32 occupies two
+ * consecutive indices.  When done, call io_uring_cq_advance() with the
+ * number of indices consumed.
+ *
+ * 'ring' is evaluated several times; 'head' must be an unsigned lvalue and
+ * 'cqe' a 'struct io_uring_cqe *' lvalue.
+ */
+#define io_uring_for_each_cqe(ring, head, cqe)				\
+	for (struct io_uring_cqe_iter __ITER__ = {			\
+		(ring)->cq.cqes,					\
+		(ring)->cq.ring_mask,					\
+		((ring)->flags & IORING_SETUP_CQE32) ? 1U : 0U,		\
+		*(ring)->cq.khead,					\
+		io_uring_smp_load_acquire((ring)->cq.ktail),		\
+	     };								\
+	     ((head) = __ITER__.head) != __ITER__.tail &&		\
+	     ((cqe) = &__ITER__.cqes[(__ITER__.head & __ITER__.mask)	\
+				     << __ITER__.shift],		\
+	      __ITER__.head += ((cqe)->flags & IORING_CQE_F_32) ? 2U : 1U, \
+	      1);							\
+	     (void) (head))
+
+#endif /* LIBURING_H_EPILOGUE_ */
+/* ---- end of epilogue ---- */

@@ -1,0 +1,408 @@
+//! Reading the output of a multishot `recvmsg` ([`super::recvmsg_multishot`]).
+//!
+//! Each completion fills one provided buffer laid out as:
+//!
+//! ```text
+//! [ io_uring_recvmsg_out (16 bytes) ][ name: msg_namelen ][ control: msg_controllen ][ payload ... ]
+//! ```
+//!
+//! where `msg_namelen` and `msg_controllen` are the sizes the application put in the
+//! `msghdr` it passed to the preparer (the areas are reserved at those sizes even when
+//! the kernel writes less). The header says how much of each area was actually used.
+//!
+//! Two interfaces: the raw-pointer functions that mirror liburing's C helpers (used by
+//! the C exports), and [`RecvMsgOut`], a bounds-checked view over a byte slice for Rust
+//! callers. All arithmetic is overflow-checked; nothing reads outside the areas the
+//! `msghdr` describes.
+
+// `msg_controllen` and `cmsg_len` are `size_t` on glibc but `socklen_t` on musl: the
+// `as usize` casts are needed there.
+#![allow(clippy::unnecessary_cast)]
+
+use core::ffi::c_void;
+use core::mem::size_of;
+use core::ptr;
+
+use libc::{cmsghdr, msghdr};
+
+use crate::sys::io_uring_recvmsg_out;
+
+/// Size of the `io_uring_recvmsg_out` header at the start of the buffer.
+const OUT_LEN: usize = size_of::<io_uring_recvmsg_out>();
+/// Size of a control-message header.
+const CMSG_HDR_LEN: usize = size_of::<cmsghdr>();
+
+/// `CMSG_ALIGN`: round up to the alignment of `size_t`, or `None` on overflow.
+#[inline]
+fn cmsg_align(len: usize) -> Option<usize> {
+    const A: usize = size_of::<usize>();
+    Some(len.checked_add(A - 1)? & !(A - 1))
+}
+
+/// Header + name area + control area, or `None` on overflow.
+#[inline]
+fn areas_len(msgh: &msghdr) -> Option<usize> {
+    OUT_LEN
+        .checked_add(msgh.msg_namelen as usize)?
+        .checked_add(msgh.msg_controllen as usize)
+}
+
+/// Check that a buffer of `buf_len` bytes holds at least the header and the name and
+/// control areas `msgh` reserves; returns `buf` as the header, or NULL if it does not
+/// (or `buf_len` is negative, or the sizes overflow).
+#[doc(alias = "io_uring_recvmsg_validate")]
+#[inline]
+pub fn recvmsg_validate(
+    buf: *mut c_void,
+    buf_len: i32,
+    msgh: &msghdr,
+) -> *mut io_uring_recvmsg_out {
+    let Ok(len) = usize::try_from(buf_len) else {
+        return ptr::null_mut();
+    };
+    match areas_len(msgh) {
+        Some(need) if len >= need => buf.cast(),
+        _ => ptr::null_mut(),
+    }
+}
+
+/// The start of the name area (right after the 16-byte header). Pure address
+/// arithmetic: nothing is read.
+#[doc(alias = "io_uring_recvmsg_name")]
+#[inline]
+pub fn recvmsg_name(o: *mut io_uring_recvmsg_out) -> *mut c_void {
+    if o.is_null() {
+        return ptr::null_mut();
+    }
+    o.cast::<u8>().wrapping_add(OUT_LEN).cast()
+}
+
+/// The first control message, or NULL if the kernel wrote less than one header's worth
+/// of control data.
+///
+/// # Safety
+/// `o` must be NULL or point to a readable `io_uring_recvmsg_out` (as returned by
+/// [`recvmsg_validate`]).
+#[doc(alias = "io_uring_recvmsg_cmsg_firsthdr")]
+#[inline]
+pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> *mut cmsghdr {
+    if o.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: the caller guarantees `o` points to a readable header; read_unaligned
+    // because a provided buffer need not be 4-byte aligned.
+    let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
+    if (controllen as usize) < CMSG_HDR_LEN {
+        return ptr::null_mut();
+    }
+    recvmsg_name(o)
+        .cast::<u8>()
+        .wrapping_add(msgh.msg_namelen as usize)
+        .cast()
+}
+
+/// The control message after `cmsg`, or NULL when `cmsg` is the last one, when its
+/// `cmsg_len` is smaller than a header, or when the next one would not fit in the
+/// control data the kernel wrote (bounded also by the reserved `msg_controllen`).
+///
+/// # Safety
+/// `o` must be NULL or point to a readable header followed by the name and control
+/// areas that `msgh` describes; `cmsg` must be NULL or a pointer obtained from
+/// [`recvmsg_cmsg_firsthdr`] / this function for the same buffer. A `cmsg` outside the
+/// control area gives NULL without being read.
+#[doc(alias = "io_uring_recvmsg_cmsg_nexthdr")]
+#[inline]
+pub unsafe fn recvmsg_cmsg_nexthdr(
+    o: *mut io_uring_recvmsg_out,
+    msgh: &msghdr,
+    cmsg: *mut cmsghdr,
+) -> *mut cmsghdr {
+    // SAFETY: forwarded caller guarantee on `o`.
+    let first = unsafe { recvmsg_cmsg_firsthdr(o, msgh) };
+    if first.is_null() || cmsg.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: `first` non-NULL means `o` is a readable header (checked above).
+    let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
+    // Never trust the kernel-written length beyond the area the application reserved.
+    let ctl_len = (controllen as usize).min(msgh.msg_controllen as usize);
+    // Offset of `cmsg` inside the control area; its header must fit to be read.
+    let Some(pos) = (cmsg as usize).checked_sub(first as usize) else {
+        return ptr::null_mut();
+    };
+    if pos > ctl_len || ctl_len - pos < CMSG_HDR_LEN {
+        return ptr::null_mut();
+    }
+    // SAFETY: `cmsg` lies inside the control area with a whole header before its end
+    // (checked above), and the caller guarantees the area is readable.
+    let len = unsafe { ptr::addr_of!((*cmsg).cmsg_len).read_unaligned() } as usize;
+    if len < CMSG_HDR_LEN {
+        return ptr::null_mut();
+    }
+    let Some(next) = cmsg_align(len).and_then(|step| pos.checked_add(step)) else {
+        return ptr::null_mut();
+    };
+    if next > ctl_len || ctl_len - next < CMSG_HDR_LEN {
+        return ptr::null_mut();
+    }
+    let next_ptr = first.cast::<u8>().wrapping_add(next).cast::<cmsghdr>();
+    // SAFETY: a whole header fits at `next` inside the control area (checked above).
+    let next_len = unsafe { ptr::addr_of!((*next_ptr).cmsg_len).read_unaligned() } as usize;
+    match cmsg_align(next_len) {
+        Some(n) if n <= ctl_len - next => next_ptr,
+        _ => ptr::null_mut(),
+    }
+}
+
+/// The start of the payload: after the header and the reserved name and control
+/// areas. Pure address arithmetic: nothing is read.
+#[doc(alias = "io_uring_recvmsg_payload")]
+#[inline]
+pub fn recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> *mut c_void {
+    if o.is_null() {
+        return ptr::null_mut();
+    }
+    recvmsg_name(o)
+        .cast::<u8>()
+        .wrapping_add(msgh.msg_namelen as usize)
+        .wrapping_add(msgh.msg_controllen as usize)
+        .cast()
+}
+
+/// How many payload bytes a buffer of `buf_len` bytes holds after the header and the
+/// reserved areas: 0 if none (or `buf_len` is negative, or the sizes overflow).
+#[doc(alias = "io_uring_recvmsg_payload_length")]
+#[inline]
+pub fn recvmsg_payload_length(o: *mut io_uring_recvmsg_out, buf_len: i32, msgh: &msghdr) -> u32 {
+    if o.is_null() {
+        return 0;
+    }
+    let (Ok(len), Some(need)) = (usize::try_from(buf_len), areas_len(msgh)) else {
+        return 0;
+    };
+    // buf_len is an i32, so the difference fits in u32.
+    len.saturating_sub(need) as u32
+}
+
+/// A bounds-checked view of one multishot-`recvmsg` buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct RecvMsgOut<'a> {
+    header: io_uring_recvmsg_out,
+    name: &'a [u8],
+    control: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> RecvMsgOut<'a> {
+    /// Split `buf` (the bytes of the completion's provided buffer, as long as the CQE
+    /// result says) using the `msghdr` the request was prepared with. `None` if the
+    /// buffer is shorter than the header plus the reserved name and control areas.
+    #[doc(alias = "io_uring_recvmsg_validate")]
+    pub fn parse(buf: &'a [u8], msgh: &msghdr) -> Option<Self> {
+        let name_cap = msgh.msg_namelen as usize;
+        let ctl_cap = msgh.msg_controllen as usize;
+        let (head, rest) = buf.split_at_checked(OUT_LEN)?;
+        let (name_area, rest) = rest.split_at_checked(name_cap)?;
+        let (ctl_area, payload_area) = rest.split_at_checked(ctl_cap)?;
+        let word = |i: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&head[i..i + 4]);
+            u32::from_ne_bytes(w)
+        };
+        let header = io_uring_recvmsg_out {
+            namelen: word(0),
+            controllen: word(4),
+            payloadlen: word(8),
+            flags: word(12),
+        };
+        let name = &name_area[..(header.namelen as usize).min(name_cap)];
+        let control = &ctl_area[..(header.controllen as usize).min(ctl_cap)];
+        let payload_len = (header.payloadlen as usize).min(payload_area.len());
+        Some(Self {
+            header,
+            name,
+            control,
+            payload: &payload_area[..payload_len],
+        })
+    }
+
+    /// The raw header the kernel wrote (`namelen`, `controllen`, `payloadlen` are the
+    /// real sizes, which may exceed what fit; `flags` are the `MSG_*` result flags).
+    pub fn header(&self) -> &io_uring_recvmsg_out {
+        &self.header
+    }
+
+    /// The source address bytes that fit in the name area.
+    #[doc(alias = "io_uring_recvmsg_name")]
+    pub fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// The control data that fit in the control area.
+    pub fn control(&self) -> &'a [u8] {
+        self.control
+    }
+
+    /// The payload bytes present in the buffer.
+    #[doc(alias = "io_uring_recvmsg_payload")]
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// Whether the kernel had more name, control or payload data than fit.
+    pub fn is_truncated(&self) -> bool {
+        self.header.namelen as usize > self.name.len()
+            || self.header.controllen as usize > self.control.len()
+            || self.header.payloadlen as usize > self.payload.len()
+    }
+
+    /// The control messages, in order.
+    #[doc(alias = "io_uring_recvmsg_cmsg_firsthdr")]
+    #[doc(alias = "io_uring_recvmsg_cmsg_nexthdr")]
+    pub fn cmsgs(&self) -> Cmsgs<'a> {
+        Cmsgs { rest: self.control }
+    }
+}
+
+/// One control message: `cmsg_level`, `cmsg_type` and its data bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cmsg<'a> {
+    /// `cmsg_level` (`SOL_SOCKET`, `IPPROTO_IP`, ...).
+    pub level: i32,
+    /// `cmsg_type` (`SCM_RIGHTS`, `IP_PKTINFO`, ...).
+    pub ty: i32,
+    /// The data after the header (`cmsg_len` minus the header size).
+    pub data: &'a [u8],
+}
+
+/// Iterator over the control messages of a [`RecvMsgOut`].
+#[derive(Clone, Debug)]
+pub struct Cmsgs<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Cmsgs<'a> {
+    type Item = Cmsg<'a>;
+
+    fn next(&mut self) -> Option<Cmsg<'a>> {
+        let hdr = self.rest.get(..CMSG_HDR_LEN)?;
+        let mut len_bytes = [0u8; size_of::<usize>()];
+        len_bytes.copy_from_slice(&hdr[..size_of::<usize>()]);
+        let len = usize::from_ne_bytes(len_bytes);
+        let int_at = |i: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&hdr[i..i + 4]);
+            i32::from_ne_bytes(w)
+        };
+        let level = int_at(size_of::<usize>());
+        let ty = int_at(size_of::<usize>() + 4);
+        if len < CMSG_HDR_LEN || len > self.rest.len() {
+            self.rest = &[];
+            return None;
+        }
+        let data = &self.rest[CMSG_HDR_LEN..len];
+        let step = cmsg_align(len).unwrap_or(usize::MAX);
+        self.rest = self.rest.get(step..).unwrap_or(&[]);
+        Some(Cmsg { level, ty, data })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msgh(namelen: u32, controllen: usize) -> msghdr {
+        // SAFETY: msghdr is plain data; all-zero is a valid value.
+        let mut m: msghdr = unsafe { core::mem::zeroed() };
+        m.msg_namelen = namelen;
+        m.msg_controllen = controllen as _;
+        m
+    }
+
+    #[repr(C, align(8))]
+    struct Buf([u8; 256]);
+
+    fn put_usize(b: &mut [u8], at: usize, v: usize) {
+        b[at..at + size_of::<usize>()].copy_from_slice(&v.to_ne_bytes());
+    }
+
+    fn put_u32(b: &mut [u8], at: usize, v: u32) {
+        b[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+
+    #[test]
+    fn validate_and_lengths() {
+        let mut b = Buf([0; 256]);
+        let p = b.0.as_mut_ptr().cast::<c_void>();
+        let m = msgh(16, 64);
+        assert!(recvmsg_validate(p, -1, &m).is_null());
+        assert!(recvmsg_validate(p, 95, &m).is_null());
+        assert_eq!(recvmsg_validate(p, 96, &m), p.cast());
+        let huge = msgh(u32::MAX, usize::MAX - 4);
+        assert!(recvmsg_validate(p, i32::MAX, &huge).is_null());
+        let o = p.cast::<io_uring_recvmsg_out>();
+        assert_eq!(recvmsg_name(o) as usize, p as usize + 16);
+        assert_eq!(recvmsg_payload(o, &m) as usize, p as usize + 96);
+        assert_eq!(recvmsg_payload_length(o, 100, &m), 4);
+        assert_eq!(recvmsg_payload_length(o, 96, &m), 0);
+        assert_eq!(recvmsg_payload_length(o, 50, &m), 0);
+        assert_eq!(recvmsg_payload_length(o, -5, &m), 0);
+        assert_eq!(recvmsg_payload_length(o, 100, &huge), 0);
+        assert!(recvmsg_name(ptr::null_mut()).is_null());
+    }
+
+    #[test]
+    fn cmsg_walk() {
+        let mut b = Buf([0; 256]);
+        let m = msgh(16, 64);
+        // Header: namelen 16, controllen 40 (one 20-byte cmsg padded to 24, then a
+        // 16-byte one), payloadlen 4.
+        put_u32(&mut b.0, 0, 16);
+        put_u32(&mut b.0, 4, 40);
+        put_u32(&mut b.0, 8, 4);
+        let ctl = 32;
+        put_usize(&mut b.0, ctl, 20);
+        put_u32(&mut b.0, ctl + 8, 1);
+        put_u32(&mut b.0, ctl + 12, 2);
+        put_usize(&mut b.0, ctl + 24, 16);
+        put_u32(&mut b.0, ctl + 32, 3);
+        put_u32(&mut b.0, ctl + 36, 4);
+        b.0[96..100].copy_from_slice(b"data");
+
+        let o = b.0.as_mut_ptr().cast::<io_uring_recvmsg_out>();
+        // SAFETY: `o` points to a 256-byte buffer laid out as `m` describes.
+        unsafe {
+            let c1 = recvmsg_cmsg_firsthdr(o, &m);
+            assert_eq!(c1 as usize, o as usize + ctl);
+            let c2 = recvmsg_cmsg_nexthdr(o, &m, c1);
+            assert_eq!(c2 as usize, o as usize + ctl + 24);
+            assert!(recvmsg_cmsg_nexthdr(o, &m, c2).is_null());
+            // A pointer outside the control area is refused without being read.
+            assert!(recvmsg_cmsg_nexthdr(o, &m, o.cast()).is_null());
+            assert!(recvmsg_cmsg_nexthdr(o, &m, ptr::null_mut()).is_null());
+        }
+
+        let view = RecvMsgOut::parse(&b.0[..100], &m).unwrap();
+        assert_eq!(view.name().len(), 16);
+        assert_eq!(view.control().len(), 40);
+        assert_eq!(view.payload(), b"data");
+        assert!(!view.is_truncated());
+        let all: Vec<_> = view.cmsgs().collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].level, all[0].ty, all[0].data.len()), (1, 2, 4));
+        assert_eq!((all[1].level, all[1].ty, all[1].data.len()), (3, 4, 0));
+        assert!(RecvMsgOut::parse(&b.0[..95], &m).is_none());
+    }
+
+    #[test]
+    fn short_control_has_no_first_header() {
+        let mut b = Buf([0; 256]);
+        let m = msgh(0, 8);
+        put_u32(&mut b.0, 4, 8);
+        let o = b.0.as_mut_ptr().cast::<io_uring_recvmsg_out>();
+        // SAFETY: `o` points to a readable header.
+        assert!(unsafe { recvmsg_cmsg_firsthdr(o, &m) }.is_null());
+        // SAFETY: as above.
+        assert!(unsafe { recvmsg_cmsg_firsthdr(ptr::null_mut(), &m) }.is_null());
+    }
+}
