@@ -41,6 +41,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(f).display());
     }
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liburing.so.2");
+    link_soname_next_to_library();
 
     let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let prologue = fs::read_to_string(root.join("cbindgen/prologue.h")).expect("cbindgen/prologue.h");
@@ -94,4 +95,17 @@ fn wrap_gnu_only(text: &str) -> String {
         }
     }
     out
+}
+
+/// Put a `liburing.so.2 -> liburing.so` link next to the library cargo is about to link
+/// (`target/<profile>/`), so that `LD_LIBRARY_PATH=target/release` finds our library by
+/// its SONAME. The link dangles until the first link step; that is harmless.
+fn link_soname_next_to_library() {
+    let Ok(out_dir) = env::var("OUT_DIR") else { return };
+    // OUT_DIR is target/<profile>/build/uring-<hash>/out.
+    let Some(profile_dir) = Path::new(&out_dir).ancestors().nth(3) else { return };
+    let link = profile_dir.join("liburing.so.2");
+    if fs::symlink_metadata(&link).is_err() {
+        let _ = std::os::unix::fs::symlink("liburing.so", &link);
+    }
 }

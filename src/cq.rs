@@ -12,7 +12,9 @@ use core::ptr;
 use crate::barrier;
 use crate::errno::Errno;
 use crate::ring::{io_uring, io_uring_cqe_iter};
-use crate::submit::{cq_ring_needs_enter, cq_ring_needs_flush, enter, flush_sq, get_sqe, sq_ring_needs_enter, NSIG_BYTES};
+use crate::submit::{
+    cq_ring_needs_enter, cq_ring_needs_flush, enter, flush_sq, get_sqe, sq_ring_needs_enter, NSIG_BYTES,
+};
 use crate::sys::*;
 
 /// `LIBURING_UDATA_TIMEOUT`: the user_data of the library's own timeout SQE on kernels
@@ -115,7 +117,11 @@ pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> Result<i3
 #[inline(always)]
 unsafe fn cqe_at(ring: &io_uring, index: u32) -> *mut io_uring_cqe {
     // SAFETY: the masked index is inside the CQE array (ring_entries << shift slots).
-    unsafe { ring.cq.cqes.add(((index & ring.cq.ring_mask) << ring.cqe_shift()) as usize) }
+    unsafe {
+        ring.cq
+            .cqes
+            .add(((index & ring.cq.ring_mask) << ring.cqe_shift()) as usize)
+    }
 }
 
 /// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
@@ -251,7 +257,14 @@ pub unsafe fn get_cqe(
     wait_nr: u32,
     sigmask: *const libc::sigset_t,
 ) -> i32 {
-    let mut data = GetData { submit, wait_nr, get_flags: 0, arg: sigmask as *const c_void, size: NSIG_BYTES, has_ts: false };
+    let mut data = GetData {
+        submit,
+        wait_nr,
+        get_flags: 0,
+        arg: sigmask as *const c_void,
+        size: NSIG_BYTES,
+        has_ts: false,
+    };
     // SAFETY: caller contract.
     unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
 }
@@ -413,7 +426,11 @@ pub unsafe fn wait_cqes_min_timeout(
 ///
 /// # Safety
 /// As for [`wait_cqes`].
-pub unsafe fn wait_cqe_timeout(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, ts: *const __kernel_timespec) -> i32 {
+pub unsafe fn wait_cqe_timeout(
+    ring: &mut io_uring,
+    cqe_out: &mut *mut io_uring_cqe,
+    ts: *const __kernel_timespec,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { wait_cqes(ring, cqe_out, 1, ts, ptr::null()) }
 }

@@ -12,6 +12,7 @@
 //! `cq` / `register` the ring core, `prep` the SQE preparers, `ffi` the C shim and `api`
 //! the safe Rust API.
 
+pub mod api;
 pub mod barrier;
 pub mod buf_ring;
 pub mod cq;
@@ -27,4 +28,8 @@ pub mod version;
 
 mod ffi;
 
+#[cfg(test)]
+mod fake_ring;
+
+pub use api::{Builder, Completions, Cqe, Ring};
 pub use errno::Errno;

@@ -34,7 +34,10 @@ fn page_align(n: usize) -> usize {
 /// # Safety
 /// `ring` is overwritten; any ring it held before is leaked, not torn down.
 pub unsafe fn queue_init(entries: u32, ring: &mut io_uring, flags: u32) -> Result<(), Errno> {
-    let mut p = io_uring_params { flags, ..Default::default() };
+    let mut p = io_uring_params {
+        flags,
+        ..Default::default()
+    };
     // SAFETY: forwarded caller contract.
     unsafe { queue_init_params(entries, ring, &mut p) }
 }
@@ -278,7 +281,11 @@ unsafe fn setup_ring_pointers(
     sq.kring_entries = at(sqb, p.sq_off.ring_entries);
     sq.kflags = at(sqb, p.sq_off.flags);
     sq.kdropped = at(sqb, p.sq_off.dropped);
-    sq.array = if p.flags & IORING_SETUP_NO_SQARRAY == 0 { at(sqb, p.sq_off.array) } else { ptr::null_mut() };
+    sq.array = if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        at(sqb, p.sq_off.array)
+    } else {
+        ptr::null_mut()
+    };
     if p.flags & IORING_SETUP_NO_MMAP != 0 {
         sq.sqes = p.sq_off.user_addr as *mut io_uring_sqe;
     }
@@ -290,7 +297,11 @@ unsafe fn setup_ring_pointers(
     cq.kring_entries = at(cqb, p.cq_off.ring_entries);
     cq.koverflow = at(cqb, p.cq_off.overflow);
     cq.cqes = at(cqb, p.cq_off.cqes) as *mut io_uring_cqe;
-    cq.kflags = if p.cq_off.flags != 0 { at(cqb, p.cq_off.flags) } else { ptr::null_mut() };
+    cq.kflags = if p.cq_off.flags != 0 {
+        at(cqb, p.cq_off.flags)
+    } else {
+        ptr::null_mut()
+    };
 
     // SAFETY: mask and entries are written by the kernel at setup and never change; a
     // relaxed read is enough (the setup syscall or mmap ordered them before us).
@@ -388,7 +399,11 @@ unsafe fn alloc_no_mmap_memory(
             if sqes_mem > HUGE_PAGE_SIZE || ring_mem > HUGE_PAGE_SIZE {
                 return Err(Errno::ENOMEM);
             }
-            let first_len = if sqes_mem <= PAGE_SIZE { PAGE_SIZE } else { HUGE_PAGE_SIZE };
+            let first_len = if sqes_mem <= PAGE_SIZE {
+                PAGE_SIZE
+            } else {
+                HUGE_PAGE_SIZE
+            };
             // SAFETY: fresh mapping.
             let first = unsafe { map_anon(first_len) }?;
             sq.sqes_sz = first_len as u32;
@@ -397,7 +412,11 @@ unsafe fn alloc_no_mmap_memory(
                 // SAFETY: sqes_mem + ring_mem fit in the first mapping.
                 (first, unsafe { (first as *mut u8).add(sqes_mem) } as *mut c_void)
             } else {
-                let second_len = if ring_mem <= PAGE_SIZE { PAGE_SIZE } else { HUGE_PAGE_SIZE };
+                let second_len = if ring_mem <= PAGE_SIZE {
+                    PAGE_SIZE
+                } else {
+                    HUGE_PAGE_SIZE
+                };
                 // SAFETY: fresh mapping.
                 let second = match unsafe { map_anon(second_len) } {
                     Ok(s) => s,
@@ -487,7 +506,11 @@ pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<(), Errno> {
     let sqes_len = (ring.sq.ring_entries as usize * SQE_SIZE) << ring.sqe_shift();
     // SAFETY: these ranges are the ring's own mappings.
     unsafe {
-        Errno::result(syscall::madvise(ring.sq.sqes as *mut c_void, sqes_len, libc::MADV_DONTFORK))?;
+        Errno::result(syscall::madvise(
+            ring.sq.sqes as *mut c_void,
+            sqes_len,
+            libc::MADV_DONTFORK,
+        ))?;
         Errno::result(syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK))?;
         if ring.cq.ring_ptr != ring.sq.ring_ptr {
             Errno::result(syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK))?;
@@ -504,7 +527,13 @@ pub fn memory_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Er
 
 /// `io_uring_memory_size`.
 pub fn memory_size(entries: u32, flags: u32) -> Result<usize, Errno> {
-    memory_size_params(entries, &io_uring_params { flags, ..Default::default() })
+    memory_size_params(
+        entries,
+        &io_uring_params {
+            flags,
+            ..Default::default()
+        },
+    )
 }
 
 /// `io_uring_mlock_size_params`: locked memory the ring would be charged. Kernels with
@@ -524,7 +553,13 @@ pub fn mlock_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Err
 
 /// `io_uring_mlock_size`.
 pub fn mlock_size(entries: u32, flags: u32) -> Result<usize, Errno> {
-    mlock_size_params(entries, &io_uring_params { flags, ..Default::default() })
+    mlock_size_params(
+        entries,
+        &io_uring_params {
+            flags,
+            ..Default::default()
+        },
+    )
 }
 
 /// `io_uring_resize_rings`: ask the kernel for new SQ/CQ sizes and remap.

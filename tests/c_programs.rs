@@ -23,6 +23,10 @@
 //! `--list`, `--ignored` (there are none), `--test-threads N`,
 //! `--nocapture` / `--show-output` (print every program's output).  Other
 //! libtest flags are accepted and ignored.
+//!
+//! Environment overrides (for testing the runner itself):
+//! `URING_C_TESTS_DIR` (default `<repo>/c-tests`) and
+//! `URING_C_TEST_TIMEOUT` (seconds, default 60).
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -34,7 +38,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_TIMEOUT_SECS: u64 = 60;
 const DEFAULT_PARALLEL: usize = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -132,7 +136,13 @@ impl Options {
         if self.ignored_only {
             return false;
         }
-        let hit = |f: &String| if self.exact { name == f } else { name.contains(f.as_str()) };
+        let hit = |f: &String| {
+            if self.exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        };
         if self.skips.iter().any(hit) {
             return false;
         }
@@ -173,8 +183,11 @@ fn discover(root: &Path) -> Vec<TestProgram> {
             });
         }
     };
-    scan(&root.join("c-tests"), "c-tests/", false);
-    scan(&root.join("c-tests/debian-abi"), "c-tests/debian-abi/", true);
+    let dir = std::env::var_os("URING_C_TESTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("c-tests"));
+    scan(&dir, "c-tests/", false);
+    scan(&dir.join("debian-abi"), "c-tests/debian-abi/", true);
     out
 }
 
@@ -250,10 +263,16 @@ fn debian_missing() -> Option<String> {
     let hdr = Path::new("/usr/include/liburing.h");
     let lib = debian_libdir().join("liburing.so.2");
     if !hdr.is_file() {
-        return Some(format!("Debian liburing-dev is not installed ({} missing)", hdr.display()));
+        return Some(format!(
+            "Debian liburing-dev is not installed ({} missing)",
+            hdr.display()
+        ));
     }
     if !lib.exists() {
-        return Some(format!("Debian liburing2 is not installed ({} missing)", lib.display()));
+        return Some(format!(
+            "Debian liburing2 is not installed ({} missing)",
+            lib.display()
+        ));
     }
     None
 }
@@ -296,12 +315,28 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     let mut cmd = match t.kind {
         Kind::C | Kind::DebianAbi => {
             let mut c = Command::new(c_compiler());
-            c.args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-g", "-O1"]);
+            c.args([
+                "-std=gnu11",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-D_GNU_SOURCE",
+                "-g",
+                "-O1",
+            ]);
             c
         }
         Kind::Cxx => {
             let mut c = Command::new(cxx_compiler());
-            c.args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-g", "-O1"]);
+            c.args([
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-D_GNU_SOURCE",
+                "-g",
+                "-O1",
+            ]);
             c
         }
     };
@@ -322,7 +357,9 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     }
     cmd.stdin(Stdio::null());
     let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| format!("could not run compiler: {shown}: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("could not run compiler: {shown}: {e}"))?;
     if !out.status.success() {
         let _ = fs::remove_file(&tmp);
         return Err(format!(
@@ -336,10 +373,31 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+fn timeout() -> Duration {
+    let secs = std::env::var("URING_C_TEST_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&s: &u64| s > 0)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    Duration::from_secs(secs)
+}
+
 fn kill_group(pgid: u32) {
     // The child was started in its own process group (pgid == its pid).
     unsafe {
         libc::kill(-(pgid as libc::pid_t), libc::SIGKILL);
+    }
+}
+
+/// Wait for every remaining member of process group `pgid` that became our
+/// child (after SIGKILL they exit promptly).
+fn reap_group(pgid: u32) {
+    loop {
+        let mut status = 0;
+        let r = unsafe { libc::waitpid(-(pgid as libc::pid_t), &mut status, 0) };
+        if r <= 0 {
+            break;
+        }
     }
 }
 
@@ -395,7 +453,8 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         }
     };
     let pid = child.id();
-    let deadline = Instant::now() + TIMEOUT;
+    let limit = timeout();
+    let deadline = Instant::now() + limit;
     let mut timed_out = false;
     let status = loop {
         match child.try_wait() {
@@ -410,8 +469,10 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    // Leftover grandchildren (forked helpers) go too.
+    // Leftover grandchildren (forked helpers) go too.  We are their
+    // subreaper (see main), so reap them here.
     kill_group(pid);
+    reap_group(pid);
 
     let stdout = fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = fs::read_to_string(&err_path).unwrap_or_default();
@@ -431,7 +492,7 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
 
     use std::os::unix::process::ExitStatusExt;
     let outcome = if timed_out {
-        Outcome::Failed(format!("timed out after {} s, killed", TIMEOUT.as_secs()))
+        Outcome::Failed(format!("timed out after {} s, killed", limit.as_secs()))
     } else {
         match status {
             None => Outcome::Failed("could not wait for the program".into()),
@@ -456,6 +517,11 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
 
 fn main() -> ExitCode {
     let opts = parse_args();
+    // Orphaned grandchildren of the test programs get reparented to us, so
+    // that they can be killed and reaped with their test.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
     let root = repo_root();
     let tests: Vec<TestProgram> = discover(&root)
         .into_iter()
@@ -483,7 +549,10 @@ fn main() -> ExitCode {
         Err(msg) => {
             eprintln!("\nerror: could not build our liburing.so:\n{msg}");
             println!();
-            println!("test result: FAILED. 0 passed; {} failed; 0 skipped", tests.len());
+            println!(
+                "test result: FAILED. 0 passed; {} failed; 0 skipped",
+                tests.len()
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -492,7 +561,10 @@ fn main() -> ExitCode {
         Ok(d) => d,
         Err(msg) => {
             eprintln!("\nerror: {msg}");
-            println!("test result: FAILED. 0 passed; {} failed; 0 skipped", tests.len());
+            println!(
+                "test result: FAILED. 0 passed; {} failed; 0 skipped",
+                tests.len()
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -514,12 +586,18 @@ fn main() -> ExitCode {
     let results: Mutex<Vec<Option<TestResult>>> =
         Mutex::new((0..tests.len()).map(|_| None).collect());
     let print_lock = Mutex::new(());
-    let workers = opts.threads.unwrap_or(DEFAULT_PARALLEL).min(tests.len()).max(1);
+    let workers = opts
+        .threads
+        .unwrap_or(DEFAULT_PARALLEL)
+        .min(tests.len())
+        .max(1);
 
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
-                let Some(i) = queue.lock().unwrap().pop_front() else { break };
+                let Some(i) = queue.lock().unwrap().pop_front() else {
+                    break;
+                };
                 let r = run_one(&env, &tests[i]);
                 {
                     let _g = print_lock.lock().unwrap();
@@ -539,7 +617,12 @@ fn main() -> ExitCode {
         }
     });
 
-    let results: Vec<TestResult> = results.into_inner().unwrap().into_iter().flatten().collect();
+    let results: Vec<TestResult> = results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     let mut failures = Vec::new();
     for r in &results {
@@ -558,7 +641,11 @@ fn main() -> ExitCode {
         println!("failures:");
         for (r, why) in &failures {
             println!();
-            println!("==== {} ({why}, {:.2}s) ====", r.name, r.duration.as_secs_f64());
+            println!(
+                "==== {} ({why}, {:.2}s) ====",
+                r.name,
+                r.duration.as_secs_f64()
+            );
             print!("{}", r.details);
         }
         println!();
@@ -572,7 +659,10 @@ fn main() -> ExitCode {
         "test result: {}. {passed} passed; {failed} failed; {skipped} skipped",
         if failed == 0 { "ok" } else { "FAILED" }
     );
-    eprintln!("(c_programs finished in {:.2}s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "(c_programs finished in {:.2}s)",
+        started.elapsed().as_secs_f64()
+    );
     println!();
     if failed == 0 {
         ExitCode::SUCCESS

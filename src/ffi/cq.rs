@@ -126,7 +126,9 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
 ) -> c_int {
     // SAFETY: caller contract.
     unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| cq::wait_cqes_min_timeout(r, out, wait_nr, ts, min_ts_usec, sigmask))
+        with_cqe_out(ring, cqe_ptr, |r, out| {
+            cq::wait_cqes_min_timeout(r, out, wait_nr, ts, min_ts_usec, sigmask)
+        })
     }
 }
 
@@ -254,7 +256,13 @@ pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uri
     match unsafe { ring_ref(ring) } {
         // SAFETY: caller contract.
         Ok(r) => unsafe { cq::cqe_iter_init(r) },
-        Err(_) => io_uring_cqe_iter { cqes: core::ptr::null_mut(), mask: 0, shift: 0, head: 0, tail: 0 },
+        Err(_) => io_uring_cqe_iter {
+            cqes: core::ptr::null_mut(),
+            mask: 0,
+            shift: 0,
+            head: 0,
+            tail: 0,
+        },
     }
 }
 

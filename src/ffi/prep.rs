@@ -9,7 +9,14 @@ use crate::sys::{__kernel_timespec, io_uring_sqe};
 
 /// `io_uring_prep_rw`: see [`prep::rw`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_rw(op: c_int, sqe: *mut io_uring_sqe, fd: c_int, addr: *const c_void, len: c_uint, offset: __u64) {
+pub unsafe extern "C" fn io_uring_prep_rw(
+    op: c_int,
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *const c_void,
+    len: c_uint,
+    offset: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -19,7 +26,15 @@ pub unsafe extern "C" fn io_uring_prep_rw(op: c_int, sqe: *mut io_uring_sqe, fd:
 
 /// `io_uring_prep_splice`: see [`prep::splice`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_splice(sqe: *mut io_uring_sqe, fd_in: c_int, off_in: i64, fd_out: c_int, off_out: i64, nbytes: c_uint, splice_flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_splice(
+    sqe: *mut io_uring_sqe,
+    fd_in: c_int,
+    off_in: i64,
+    fd_out: c_int,
+    off_out: i64,
+    nbytes: c_uint,
+    splice_flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -29,7 +44,13 @@ pub unsafe extern "C" fn io_uring_prep_splice(sqe: *mut io_uring_sqe, fd_in: c_i
 
 /// `io_uring_prep_tee`: see [`prep::tee`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_tee(sqe: *mut io_uring_sqe, fd_in: c_int, fd_out: c_int, nbytes: c_uint, splice_flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_tee(
+    sqe: *mut io_uring_sqe,
+    fd_in: c_int,
+    fd_out: c_int,
+    nbytes: c_uint,
+    splice_flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -39,7 +60,13 @@ pub unsafe extern "C" fn io_uring_prep_tee(sqe: *mut io_uring_sqe, fd_in: c_int,
 
 /// `io_uring_prep_readv`: see [`prep::readv`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_readv(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64) {
+pub unsafe extern "C" fn io_uring_prep_readv(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -49,7 +76,14 @@ pub unsafe extern "C" fn io_uring_prep_readv(sqe: *mut io_uring_sqe, fd: c_int, 
 
 /// `io_uring_prep_readv2`: see [`prep::readv2`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_readv2(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_readv2(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -59,7 +93,14 @@ pub unsafe extern "C" fn io_uring_prep_readv2(sqe: *mut io_uring_sqe, fd: c_int,
 
 /// `io_uring_prep_read_fixed`: see [`prep::read_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_read_fixed(sqe: *mut io_uring_sqe, fd: c_int, buf: *mut c_void, nbytes: c_uint, offset: __u64, buf_index: c_int) {
+pub unsafe extern "C" fn io_uring_prep_read_fixed(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *mut c_void,
+    nbytes: c_uint,
+    offset: __u64,
+    buf_index: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -69,7 +110,15 @@ pub unsafe extern "C" fn io_uring_prep_read_fixed(sqe: *mut io_uring_sqe, fd: c_
 
 /// `io_uring_prep_readv_fixed`: see [`prep::readv_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_readv_fixed(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64, flags: c_int, buf_index: c_int) {
+pub unsafe extern "C" fn io_uring_prep_readv_fixed(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+    flags: c_int,
+    buf_index: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -79,7 +128,13 @@ pub unsafe extern "C" fn io_uring_prep_readv_fixed(sqe: *mut io_uring_sqe, fd: c
 
 /// `io_uring_prep_writev`: see [`prep::writev`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_writev(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64) {
+pub unsafe extern "C" fn io_uring_prep_writev(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -89,7 +144,14 @@ pub unsafe extern "C" fn io_uring_prep_writev(sqe: *mut io_uring_sqe, fd: c_int,
 
 /// `io_uring_prep_writev2`: see [`prep::writev2`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_writev2(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_writev2(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -99,7 +161,14 @@ pub unsafe extern "C" fn io_uring_prep_writev2(sqe: *mut io_uring_sqe, fd: c_int
 
 /// `io_uring_prep_write_fixed`: see [`prep::write_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_write_fixed(sqe: *mut io_uring_sqe, fd: c_int, buf: *const c_void, nbytes: c_uint, offset: __u64, buf_index: c_int) {
+pub unsafe extern "C" fn io_uring_prep_write_fixed(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *const c_void,
+    nbytes: c_uint,
+    offset: __u64,
+    buf_index: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -109,7 +178,15 @@ pub unsafe extern "C" fn io_uring_prep_write_fixed(sqe: *mut io_uring_sqe, fd: c
 
 /// `io_uring_prep_writev_fixed`: see [`prep::writev_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_writev_fixed(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: __u64, flags: c_int, buf_index: c_int) {
+pub unsafe extern "C" fn io_uring_prep_writev_fixed(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: __u64,
+    flags: c_int,
+    buf_index: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -119,7 +196,12 @@ pub unsafe extern "C" fn io_uring_prep_writev_fixed(sqe: *mut io_uring_sqe, fd: 
 
 /// `io_uring_prep_recvmsg`: see [`prep::recvmsg`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_recvmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *mut msghdr, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_recvmsg(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    msg: *mut msghdr,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -129,7 +211,12 @@ pub unsafe extern "C" fn io_uring_prep_recvmsg(sqe: *mut io_uring_sqe, fd: c_int
 
 /// `io_uring_prep_recvmsg_multishot`: see [`prep::recvmsg_multishot`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(sqe: *mut io_uring_sqe, fd: c_int, msg: *mut msghdr, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    msg: *mut msghdr,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -139,7 +226,12 @@ pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(sqe: *mut io_uring_sqe,
 
 /// `io_uring_prep_sendmsg`: see [`prep::sendmsg`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sendmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *const msghdr, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_sendmsg(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    msg: *const msghdr,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -149,7 +241,11 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg(sqe: *mut io_uring_sqe, fd: c_int
 
 /// `io_uring_prep_poll_add`: see [`prep::poll_add`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_add(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_poll_add(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    poll_mask: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -159,7 +255,11 @@ pub unsafe extern "C" fn io_uring_prep_poll_add(sqe: *mut io_uring_sqe, fd: c_in
 
 /// `io_uring_prep_poll_multishot`: see [`prep::poll_multishot`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_multishot(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_poll_multishot(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    poll_mask: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -179,7 +279,13 @@ pub unsafe extern "C" fn io_uring_prep_poll_remove(sqe: *mut io_uring_sqe, user_
 
 /// `io_uring_prep_poll_update`: see [`prep::poll_update`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_update(sqe: *mut io_uring_sqe, old_user_data: __u64, new_user_data: __u64, poll_mask: c_uint, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_poll_update(
+    sqe: *mut io_uring_sqe,
+    old_user_data: __u64,
+    new_user_data: __u64,
+    poll_mask: c_uint,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -189,7 +295,11 @@ pub unsafe extern "C" fn io_uring_prep_poll_update(sqe: *mut io_uring_sqe, old_u
 
 /// `io_uring_prep_fsync`: see [`prep::fsync`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fsync(sqe: *mut io_uring_sqe, fd: c_int, fsync_flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_fsync(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    fsync_flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -219,7 +329,12 @@ pub unsafe extern "C" fn io_uring_prep_nop128(sqe: *mut io_uring_sqe) {
 
 /// `io_uring_prep_timeout`: see [`prep::timeout`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout(sqe: *mut io_uring_sqe, ts: *const __kernel_timespec, count: c_uint, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_timeout(
+    sqe: *mut io_uring_sqe,
+    ts: *const __kernel_timespec,
+    count: c_uint,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -229,7 +344,11 @@ pub unsafe extern "C" fn io_uring_prep_timeout(sqe: *mut io_uring_sqe, ts: *cons
 
 /// `io_uring_prep_timeout_remove`: see [`prep::timeout_remove`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_timeout_remove(
+    sqe: *mut io_uring_sqe,
+    user_data: __u64,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -239,7 +358,12 @@ pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, us
 
 /// `io_uring_prep_timeout_update`: see [`prep::timeout_update`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout_update(sqe: *mut io_uring_sqe, ts: *const __kernel_timespec, user_data: __u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_timeout_update(
+    sqe: *mut io_uring_sqe,
+    ts: *const __kernel_timespec,
+    user_data: __u64,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -249,7 +373,13 @@ pub unsafe extern "C" fn io_uring_prep_timeout_update(sqe: *mut io_uring_sqe, ts
 
 /// `io_uring_prep_accept`: see [`prep::accept`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_accept(sqe: *mut io_uring_sqe, fd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_accept(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -259,7 +389,14 @@ pub unsafe extern "C" fn io_uring_prep_accept(sqe: *mut io_uring_sqe, fd: c_int,
 
 /// `io_uring_prep_accept_direct`: see [`prep::accept_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_accept_direct(sqe: *mut io_uring_sqe, fd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: c_int, file_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_accept_direct(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+    flags: c_int,
+    file_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -269,7 +406,13 @@ pub unsafe extern "C" fn io_uring_prep_accept_direct(sqe: *mut io_uring_sqe, fd:
 
 /// `io_uring_prep_multishot_accept`: see [`prep::multishot_accept`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_multishot_accept(sqe: *mut io_uring_sqe, fd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_multishot_accept(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -279,7 +422,13 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept(sqe: *mut io_uring_sqe, 
 
 /// `io_uring_prep_multishot_accept_direct`: see [`prep::multishot_accept_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(sqe: *mut io_uring_sqe, fd: c_int, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -289,7 +438,11 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(sqe: *mut io_urin
 
 /// `io_uring_prep_cancel64`: see [`prep::cancel64`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_cancel64(
+    sqe: *mut io_uring_sqe,
+    user_data: __u64,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -299,7 +452,11 @@ pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_dat
 
 /// `io_uring_prep_cancel`: see [`prep::cancel`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cancel(sqe: *mut io_uring_sqe, user_data: *const c_void, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_cancel(
+    sqe: *mut io_uring_sqe,
+    user_data: *const c_void,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -319,7 +476,11 @@ pub unsafe extern "C" fn io_uring_prep_cancel_fd(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_link_timeout`: see [`prep::link_timeout`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_link_timeout(sqe: *mut io_uring_sqe, ts: *const __kernel_timespec, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_link_timeout(
+    sqe: *mut io_uring_sqe,
+    ts: *const __kernel_timespec,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -329,7 +490,12 @@ pub unsafe extern "C" fn io_uring_prep_link_timeout(sqe: *mut io_uring_sqe, ts: 
 
 /// `io_uring_prep_connect`: see [`prep::connect`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_connect(sqe: *mut io_uring_sqe, fd: c_int, addr: *const sockaddr, addrlen: socklen_t) {
+pub unsafe extern "C" fn io_uring_prep_connect(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *const sockaddr,
+    addrlen: socklen_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -339,7 +505,12 @@ pub unsafe extern "C" fn io_uring_prep_connect(sqe: *mut io_uring_sqe, fd: c_int
 
 /// `io_uring_prep_bind`: see [`prep::bind`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_bind(sqe: *mut io_uring_sqe, fd: c_int, addr: *const sockaddr, addrlen: socklen_t) {
+pub unsafe extern "C" fn io_uring_prep_bind(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    addr: *const sockaddr,
+    addrlen: socklen_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -359,7 +530,13 @@ pub unsafe extern "C" fn io_uring_prep_listen(sqe: *mut io_uring_sqe, fd: c_int,
 
 /// `io_uring_prep_epoll_wait`: see [`prep::epoll_wait`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_epoll_wait(sqe: *mut io_uring_sqe, fd: c_int, events: *mut epoll_event, maxevents: c_int, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_epoll_wait(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    events: *mut epoll_event,
+    maxevents: c_int,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -369,7 +546,12 @@ pub unsafe extern "C" fn io_uring_prep_epoll_wait(sqe: *mut io_uring_sqe, fd: c_
 
 /// `io_uring_prep_files_update`: see [`prep::files_update`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_files_update(sqe: *mut io_uring_sqe, fds: *mut c_int, nr_fds: c_uint, offset: c_int) {
+pub unsafe extern "C" fn io_uring_prep_files_update(
+    sqe: *mut io_uring_sqe,
+    fds: *mut c_int,
+    nr_fds: c_uint,
+    offset: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -379,7 +561,13 @@ pub unsafe extern "C" fn io_uring_prep_files_update(sqe: *mut io_uring_sqe, fds:
 
 /// `io_uring_prep_fallocate`: see [`prep::fallocate`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fallocate(sqe: *mut io_uring_sqe, fd: c_int, mode: c_int, offset: __u64, len: __u64) {
+pub unsafe extern "C" fn io_uring_prep_fallocate(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    mode: c_int,
+    offset: __u64,
+    len: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -389,7 +577,13 @@ pub unsafe extern "C" fn io_uring_prep_fallocate(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_openat`: see [`prep::openat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_openat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int, mode: mode_t) {
+pub unsafe extern "C" fn io_uring_prep_openat(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mode: mode_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -399,7 +593,14 @@ pub unsafe extern "C" fn io_uring_prep_openat(sqe: *mut io_uring_sqe, dfd: c_int
 
 /// `io_uring_prep_openat_direct`: see [`prep::openat_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_openat_direct(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int, mode: mode_t, file_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_openat_direct(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mode: mode_t,
+    file_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -409,7 +610,12 @@ pub unsafe extern "C" fn io_uring_prep_openat_direct(sqe: *mut io_uring_sqe, dfd
 
 /// `io_uring_prep_open`: see [`prep::open`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_open(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int, mode: mode_t) {
+pub unsafe extern "C" fn io_uring_prep_open(
+    sqe: *mut io_uring_sqe,
+    path: *const c_char,
+    flags: c_int,
+    mode: mode_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -419,7 +625,13 @@ pub unsafe extern "C" fn io_uring_prep_open(sqe: *mut io_uring_sqe, path: *const
 
 /// `io_uring_prep_open_direct`: see [`prep::open_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_open_direct(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int, mode: mode_t, file_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_open_direct(
+    sqe: *mut io_uring_sqe,
+    path: *const c_char,
+    flags: c_int,
+    mode: mode_t,
+    file_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -449,7 +661,13 @@ pub unsafe extern "C" fn io_uring_prep_close_direct(sqe: *mut io_uring_sqe, file
 
 /// `io_uring_prep_read`: see [`prep::read`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_read(sqe: *mut io_uring_sqe, fd: c_int, buf: *mut c_void, nbytes: c_uint, offset: __u64) {
+pub unsafe extern "C" fn io_uring_prep_read(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *mut c_void,
+    nbytes: c_uint,
+    offset: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -459,7 +677,13 @@ pub unsafe extern "C" fn io_uring_prep_read(sqe: *mut io_uring_sqe, fd: c_int, b
 
 /// `io_uring_prep_read_multishot`: see [`prep::read_multishot`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_read_multishot(sqe: *mut io_uring_sqe, fd: c_int, nbytes: c_uint, offset: __u64, buf_group: c_int) {
+pub unsafe extern "C" fn io_uring_prep_read_multishot(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    nbytes: c_uint,
+    offset: __u64,
+    buf_group: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -469,7 +693,13 @@ pub unsafe extern "C" fn io_uring_prep_read_multishot(sqe: *mut io_uring_sqe, fd
 
 /// `io_uring_prep_write`: see [`prep::write`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_write(sqe: *mut io_uring_sqe, fd: c_int, buf: *const c_void, nbytes: c_uint, offset: __u64) {
+pub unsafe extern "C" fn io_uring_prep_write(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *const c_void,
+    nbytes: c_uint,
+    offset: __u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -479,7 +709,14 @@ pub unsafe extern "C" fn io_uring_prep_write(sqe: *mut io_uring_sqe, fd: c_int, 
 
 /// `io_uring_prep_statx`: see [`prep::statx`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_statx(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int, mask: c_uint, statxbuf: *mut statx) {
+pub unsafe extern "C" fn io_uring_prep_statx(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+    mask: c_uint,
+    statxbuf: *mut statx,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -489,7 +726,13 @@ pub unsafe extern "C" fn io_uring_prep_statx(sqe: *mut io_uring_sqe, dfd: c_int,
 
 /// `io_uring_prep_fadvise`: see [`prep::fadvise`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fadvise(sqe: *mut io_uring_sqe, fd: c_int, offset: __u64, len: __u32, advice: c_int) {
+pub unsafe extern "C" fn io_uring_prep_fadvise(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    offset: __u64,
+    len: __u32,
+    advice: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -499,7 +742,12 @@ pub unsafe extern "C" fn io_uring_prep_fadvise(sqe: *mut io_uring_sqe, fd: c_int
 
 /// `io_uring_prep_madvise`: see [`prep::madvise`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_madvise(sqe: *mut io_uring_sqe, addr: *mut c_void, length: __u32, advice: c_int) {
+pub unsafe extern "C" fn io_uring_prep_madvise(
+    sqe: *mut io_uring_sqe,
+    addr: *mut c_void,
+    length: __u32,
+    advice: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -509,7 +757,13 @@ pub unsafe extern "C" fn io_uring_prep_madvise(sqe: *mut io_uring_sqe, addr: *mu
 
 /// `io_uring_prep_fadvise64`: see [`prep::fadvise64`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fadvise64(sqe: *mut io_uring_sqe, fd: c_int, offset: __u64, len: off_t, advice: c_int) {
+pub unsafe extern "C" fn io_uring_prep_fadvise64(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    offset: __u64,
+    len: off_t,
+    advice: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -519,7 +773,12 @@ pub unsafe extern "C" fn io_uring_prep_fadvise64(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_madvise64`: see [`prep::madvise64`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_madvise64(sqe: *mut io_uring_sqe, addr: *mut c_void, length: off_t, advice: c_int) {
+pub unsafe extern "C" fn io_uring_prep_madvise64(
+    sqe: *mut io_uring_sqe,
+    addr: *mut c_void,
+    length: off_t,
+    advice: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -529,7 +788,13 @@ pub unsafe extern "C" fn io_uring_prep_madvise64(sqe: *mut io_uring_sqe, addr: *
 
 /// `io_uring_prep_send`: see [`prep::send`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *const c_void, len: size_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_send(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -539,7 +804,12 @@ pub unsafe extern "C" fn io_uring_prep_send(sqe: *mut io_uring_sqe, sockfd: c_in
 
 /// `io_uring_prep_send_bundle`: see [`prep::send_bundle`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send_bundle(sqe: *mut io_uring_sqe, sockfd: c_int, len: size_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_send_bundle(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    len: size_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -549,7 +819,11 @@ pub unsafe extern "C" fn io_uring_prep_send_bundle(sqe: *mut io_uring_sqe, sockf
 
 /// `io_uring_prep_send_set_addr`: see [`prep::send_set_addr`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send_set_addr(sqe: *mut io_uring_sqe, dest_addr: *const sockaddr, addr_len: __u16) {
+pub unsafe extern "C" fn io_uring_prep_send_set_addr(
+    sqe: *mut io_uring_sqe,
+    dest_addr: *const sockaddr,
+    addr_len: __u16,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -559,7 +833,15 @@ pub unsafe extern "C" fn io_uring_prep_send_set_addr(sqe: *mut io_uring_sqe, des
 
 /// `io_uring_prep_sendto`: see [`prep::sendto`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sendto(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *const c_void, len: size_t, flags: c_int, addr: *const sockaddr, addrlen: socklen_t) {
+pub unsafe extern "C" fn io_uring_prep_sendto(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+    addr: *const sockaddr,
+    addrlen: socklen_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -569,7 +851,14 @@ pub unsafe extern "C" fn io_uring_prep_sendto(sqe: *mut io_uring_sqe, sockfd: c_
 
 /// `io_uring_prep_send_zc`: see [`prep::send_zc`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send_zc(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *const c_void, len: size_t, flags: c_int, zc_flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_send_zc(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+    zc_flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -579,7 +868,15 @@ pub unsafe extern "C" fn io_uring_prep_send_zc(sqe: *mut io_uring_sqe, sockfd: c
 
 /// `io_uring_prep_send_zc_fixed`: see [`prep::send_zc_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send_zc_fixed(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *const c_void, len: size_t, flags: c_int, zc_flags: c_uint, buf_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_send_zc_fixed(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+    zc_flags: c_uint,
+    buf_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -589,7 +886,12 @@ pub unsafe extern "C" fn io_uring_prep_send_zc_fixed(sqe: *mut io_uring_sqe, soc
 
 /// `io_uring_prep_sendmsg_zc`: see [`prep::sendmsg_zc`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sendmsg_zc(sqe: *mut io_uring_sqe, fd: c_int, msg: *const msghdr, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_sendmsg_zc(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    msg: *const msghdr,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -599,7 +901,13 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg_zc(sqe: *mut io_uring_sqe, fd: c_
 
 /// `io_uring_prep_sendmsg_zc_fixed`: see [`prep::sendmsg_zc_fixed`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sendmsg_zc_fixed(sqe: *mut io_uring_sqe, fd: c_int, msg: *const msghdr, flags: c_uint, buf_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_sendmsg_zc_fixed(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    msg: *const msghdr,
+    flags: c_uint,
+    buf_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -609,7 +917,13 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg_zc_fixed(sqe: *mut io_uring_sqe, 
 
 /// `io_uring_prep_recv`: see [`prep::recv`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_recv(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *mut c_void, len: size_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_recv(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -619,7 +933,13 @@ pub unsafe extern "C" fn io_uring_prep_recv(sqe: *mut io_uring_sqe, sockfd: c_in
 
 /// `io_uring_prep_recv_multishot`: see [`prep::recv_multishot`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_recv_multishot(sqe: *mut io_uring_sqe, sockfd: c_int, buf: *mut c_void, len: size_t, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_recv_multishot(
+    sqe: *mut io_uring_sqe,
+    sockfd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -629,7 +949,12 @@ pub unsafe extern "C" fn io_uring_prep_recv_multishot(sqe: *mut io_uring_sqe, so
 
 /// `io_uring_prep_openat2`: see [`prep::openat2`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_openat2(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, how: *const open_how) {
+pub unsafe extern "C" fn io_uring_prep_openat2(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    how: *const open_how,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -639,7 +964,13 @@ pub unsafe extern "C" fn io_uring_prep_openat2(sqe: *mut io_uring_sqe, dfd: c_in
 
 /// `io_uring_prep_openat2_direct`: see [`prep::openat2_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_openat2_direct(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, how: *const open_how, file_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_openat2_direct(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    how: *const open_how,
+    file_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -649,7 +980,13 @@ pub unsafe extern "C" fn io_uring_prep_openat2_direct(sqe: *mut io_uring_sqe, df
 
 /// `io_uring_prep_epoll_ctl`: see [`prep::epoll_ctl`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_epoll_ctl(sqe: *mut io_uring_sqe, epfd: c_int, fd: c_int, op: c_int, ev: *const epoll_event) {
+pub unsafe extern "C" fn io_uring_prep_epoll_ctl(
+    sqe: *mut io_uring_sqe,
+    epfd: c_int,
+    fd: c_int,
+    op: c_int,
+    ev: *const epoll_event,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -659,7 +996,14 @@ pub unsafe extern "C" fn io_uring_prep_epoll_ctl(sqe: *mut io_uring_sqe, epfd: c
 
 /// `io_uring_prep_provide_buffers`: see [`prep::provide_buffers`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_provide_buffers(sqe: *mut io_uring_sqe, addr: *mut c_void, len: c_int, nr: c_int, bgid: c_int, bid: c_int) {
+pub unsafe extern "C" fn io_uring_prep_provide_buffers(
+    sqe: *mut io_uring_sqe,
+    addr: *mut c_void,
+    len: c_int,
+    nr: c_int,
+    bgid: c_int,
+    bid: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -669,7 +1013,11 @@ pub unsafe extern "C" fn io_uring_prep_provide_buffers(sqe: *mut io_uring_sqe, a
 
 /// `io_uring_prep_remove_buffers`: see [`prep::remove_buffers`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_remove_buffers(sqe: *mut io_uring_sqe, nr: c_int, bgid: c_int) {
+pub unsafe extern "C" fn io_uring_prep_remove_buffers(
+    sqe: *mut io_uring_sqe,
+    nr: c_int,
+    bgid: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -689,7 +1037,12 @@ pub unsafe extern "C" fn io_uring_prep_shutdown(sqe: *mut io_uring_sqe, fd: c_in
 
 /// `io_uring_prep_unlinkat`: see [`prep::unlinkat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_unlinkat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_unlinkat(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -699,7 +1052,11 @@ pub unsafe extern "C" fn io_uring_prep_unlinkat(sqe: *mut io_uring_sqe, dfd: c_i
 
 /// `io_uring_prep_unlink`: see [`prep::unlink`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_unlink(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_unlink(
+    sqe: *mut io_uring_sqe,
+    path: *const c_char,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -709,7 +1066,14 @@ pub unsafe extern "C" fn io_uring_prep_unlink(sqe: *mut io_uring_sqe, path: *con
 
 /// `io_uring_prep_renameat`: see [`prep::renameat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_renameat(sqe: *mut io_uring_sqe, olddfd: c_int, oldpath: *const c_char, newdfd: c_int, newpath: *const c_char, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_renameat(
+    sqe: *mut io_uring_sqe,
+    olddfd: c_int,
+    oldpath: *const c_char,
+    newdfd: c_int,
+    newpath: *const c_char,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -719,7 +1083,11 @@ pub unsafe extern "C" fn io_uring_prep_renameat(sqe: *mut io_uring_sqe, olddfd: 
 
 /// `io_uring_prep_rename`: see [`prep::rename`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_rename(sqe: *mut io_uring_sqe, oldpath: *const c_char, newpath: *const c_char) {
+pub unsafe extern "C" fn io_uring_prep_rename(
+    sqe: *mut io_uring_sqe,
+    oldpath: *const c_char,
+    newpath: *const c_char,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -729,7 +1097,13 @@ pub unsafe extern "C" fn io_uring_prep_rename(sqe: *mut io_uring_sqe, oldpath: *
 
 /// `io_uring_prep_sync_file_range`: see [`prep::sync_file_range`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sync_file_range(sqe: *mut io_uring_sqe, fd: c_int, len: c_uint, offset: __u64, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_sync_file_range(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    len: c_uint,
+    offset: __u64,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -739,7 +1113,12 @@ pub unsafe extern "C" fn io_uring_prep_sync_file_range(sqe: *mut io_uring_sqe, f
 
 /// `io_uring_prep_mkdirat`: see [`prep::mkdirat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_mkdirat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, mode: mode_t) {
+pub unsafe extern "C" fn io_uring_prep_mkdirat(
+    sqe: *mut io_uring_sqe,
+    dfd: c_int,
+    path: *const c_char,
+    mode: mode_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -749,7 +1128,11 @@ pub unsafe extern "C" fn io_uring_prep_mkdirat(sqe: *mut io_uring_sqe, dfd: c_in
 
 /// `io_uring_prep_mkdir`: see [`prep::mkdir`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_mkdir(sqe: *mut io_uring_sqe, path: *const c_char, mode: mode_t) {
+pub unsafe extern "C" fn io_uring_prep_mkdir(
+    sqe: *mut io_uring_sqe,
+    path: *const c_char,
+    mode: mode_t,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -759,7 +1142,12 @@ pub unsafe extern "C" fn io_uring_prep_mkdir(sqe: *mut io_uring_sqe, path: *cons
 
 /// `io_uring_prep_symlinkat`: see [`prep::symlinkat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_symlinkat(sqe: *mut io_uring_sqe, target: *const c_char, newdirfd: c_int, linkpath: *const c_char) {
+pub unsafe extern "C" fn io_uring_prep_symlinkat(
+    sqe: *mut io_uring_sqe,
+    target: *const c_char,
+    newdirfd: c_int,
+    linkpath: *const c_char,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -769,7 +1157,11 @@ pub unsafe extern "C" fn io_uring_prep_symlinkat(sqe: *mut io_uring_sqe, target:
 
 /// `io_uring_prep_symlink`: see [`prep::symlink`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_symlink(sqe: *mut io_uring_sqe, target: *const c_char, linkpath: *const c_char) {
+pub unsafe extern "C" fn io_uring_prep_symlink(
+    sqe: *mut io_uring_sqe,
+    target: *const c_char,
+    linkpath: *const c_char,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -779,7 +1171,14 @@ pub unsafe extern "C" fn io_uring_prep_symlink(sqe: *mut io_uring_sqe, target: *
 
 /// `io_uring_prep_linkat`: see [`prep::linkat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_linkat(sqe: *mut io_uring_sqe, olddfd: c_int, oldpath: *const c_char, newdfd: c_int, newpath: *const c_char, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_linkat(
+    sqe: *mut io_uring_sqe,
+    olddfd: c_int,
+    oldpath: *const c_char,
+    newdfd: c_int,
+    newpath: *const c_char,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -789,7 +1188,12 @@ pub unsafe extern "C" fn io_uring_prep_linkat(sqe: *mut io_uring_sqe, olddfd: c_
 
 /// `io_uring_prep_link`: see [`prep::link`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_link(sqe: *mut io_uring_sqe, oldpath: *const c_char, newpath: *const c_char, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_link(
+    sqe: *mut io_uring_sqe,
+    oldpath: *const c_char,
+    newpath: *const c_char,
+    flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -799,7 +1203,14 @@ pub unsafe extern "C" fn io_uring_prep_link(sqe: *mut io_uring_sqe, oldpath: *co
 
 /// `io_uring_prep_msg_ring_cqe_flags`: see [`prep::msg_ring_cqe_flags`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_msg_ring_cqe_flags(sqe: *mut io_uring_sqe, fd: c_int, len: c_uint, data: __u64, flags: c_uint, cqe_flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_msg_ring_cqe_flags(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    len: c_uint,
+    data: __u64,
+    flags: c_uint,
+    cqe_flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -809,7 +1220,13 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_cqe_flags(sqe: *mut io_uring_sqe
 
 /// `io_uring_prep_msg_ring`: see [`prep::msg_ring`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_msg_ring(sqe: *mut io_uring_sqe, fd: c_int, len: c_uint, data: __u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_msg_ring(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    len: c_uint,
+    data: __u64,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -819,7 +1236,14 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring(sqe: *mut io_uring_sqe, fd: c_in
 
 /// `io_uring_prep_msg_ring_fd`: see [`prep::msg_ring_fd`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_msg_ring_fd(sqe: *mut io_uring_sqe, fd: c_int, source_fd: c_int, target_fd: c_int, data: __u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_msg_ring_fd(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    source_fd: c_int,
+    target_fd: c_int,
+    data: __u64,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -829,7 +1253,13 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd(sqe: *mut io_uring_sqe, fd: c
 
 /// `io_uring_prep_msg_ring_fd_alloc`: see [`prep::msg_ring_fd_alloc`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_msg_ring_fd_alloc(sqe: *mut io_uring_sqe, fd: c_int, source_fd: c_int, data: __u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_msg_ring_fd_alloc(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    source_fd: c_int,
+    data: __u64,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -839,7 +1269,13 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd_alloc(sqe: *mut io_uring_sqe,
 
 /// `io_uring_prep_getxattr`: see [`prep::getxattr`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_getxattr(sqe: *mut io_uring_sqe, name: *const c_char, value: *mut c_char, path: *const c_char, len: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_getxattr(
+    sqe: *mut io_uring_sqe,
+    name: *const c_char,
+    value: *mut c_char,
+    path: *const c_char,
+    len: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -849,7 +1285,14 @@ pub unsafe extern "C" fn io_uring_prep_getxattr(sqe: *mut io_uring_sqe, name: *c
 
 /// `io_uring_prep_setxattr`: see [`prep::setxattr`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_setxattr(sqe: *mut io_uring_sqe, name: *const c_char, value: *const c_char, path: *const c_char, flags: c_int, len: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_setxattr(
+    sqe: *mut io_uring_sqe,
+    name: *const c_char,
+    value: *const c_char,
+    path: *const c_char,
+    flags: c_int,
+    len: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -859,7 +1302,13 @@ pub unsafe extern "C" fn io_uring_prep_setxattr(sqe: *mut io_uring_sqe, name: *c
 
 /// `io_uring_prep_fgetxattr`: see [`prep::fgetxattr`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fgetxattr(sqe: *mut io_uring_sqe, fd: c_int, name: *const c_char, value: *mut c_char, len: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_fgetxattr(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    name: *const c_char,
+    value: *mut c_char,
+    len: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -869,7 +1318,14 @@ pub unsafe extern "C" fn io_uring_prep_fgetxattr(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_fsetxattr`: see [`prep::fsetxattr`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fsetxattr(sqe: *mut io_uring_sqe, fd: c_int, name: *const c_char, value: *const c_char, flags: c_int, len: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_fsetxattr(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    name: *const c_char,
+    value: *const c_char,
+    flags: c_int,
+    len: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -879,7 +1335,13 @@ pub unsafe extern "C" fn io_uring_prep_fsetxattr(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_socket`: see [`prep::socket`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_socket(sqe: *mut io_uring_sqe, domain: c_int, r#type: c_int, protocol: c_int, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_socket(
+    sqe: *mut io_uring_sqe,
+    domain: c_int,
+    r#type: c_int,
+    protocol: c_int,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -889,7 +1351,14 @@ pub unsafe extern "C" fn io_uring_prep_socket(sqe: *mut io_uring_sqe, domain: c_
 
 /// `io_uring_prep_socket_direct`: see [`prep::socket_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_socket_direct(sqe: *mut io_uring_sqe, domain: c_int, r#type: c_int, protocol: c_int, file_index: c_uint, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_socket_direct(
+    sqe: *mut io_uring_sqe,
+    domain: c_int,
+    r#type: c_int,
+    protocol: c_int,
+    file_index: c_uint,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -899,7 +1368,13 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct(sqe: *mut io_uring_sqe, dom
 
 /// `io_uring_prep_socket_direct_alloc`: see [`prep::socket_direct_alloc`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(sqe: *mut io_uring_sqe, domain: c_int, r#type: c_int, protocol: c_int, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(
+    sqe: *mut io_uring_sqe,
+    domain: c_int,
+    r#type: c_int,
+    protocol: c_int,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -909,7 +1384,12 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(sqe: *mut io_uring_sq
 
 /// `__io_uring_prep_uring_cmd`: see [`prep::uring_cmd_base`].
 #[no_mangle]
-pub unsafe extern "C" fn __io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, op: c_int, cmd_op: __u32, fd: c_int) {
+pub unsafe extern "C" fn __io_uring_prep_uring_cmd(
+    sqe: *mut io_uring_sqe,
+    op: c_int,
+    cmd_op: __u32,
+    fd: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -929,7 +1409,11 @@ pub unsafe extern "C" fn io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, cmd_op:
 
 /// `io_uring_prep_uring_cmd128`: see [`prep::uring_cmd128`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_uring_cmd128(sqe: *mut io_uring_sqe, cmd_op: c_int, fd: c_int) {
+pub unsafe extern "C" fn io_uring_prep_uring_cmd128(
+    sqe: *mut io_uring_sqe,
+    cmd_op: c_int,
+    fd: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -939,7 +1423,15 @@ pub unsafe extern "C" fn io_uring_prep_uring_cmd128(sqe: *mut io_uring_sqe, cmd_
 
 /// `io_uring_prep_cmd_sock`: see [`prep::cmd_sock`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cmd_sock(sqe: *mut io_uring_sqe, cmd_op: c_int, fd: c_int, level: c_int, optname: c_int, optval: *mut c_void, optlen: c_int) {
+pub unsafe extern "C" fn io_uring_prep_cmd_sock(
+    sqe: *mut io_uring_sqe,
+    cmd_op: c_int,
+    fd: c_int,
+    level: c_int,
+    optname: c_int,
+    optval: *mut c_void,
+    optlen: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -949,7 +1441,13 @@ pub unsafe extern "C" fn io_uring_prep_cmd_sock(sqe: *mut io_uring_sqe, cmd_op: 
 
 /// `io_uring_prep_cmd_getsockname`: see [`prep::cmd_getsockname`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cmd_getsockname(sqe: *mut io_uring_sqe, fd: c_int, sockaddr: *mut sockaddr, sockaddr_len: *mut socklen_t, peer: c_int) {
+pub unsafe extern "C" fn io_uring_prep_cmd_getsockname(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    sockaddr: *mut sockaddr,
+    sockaddr_len: *mut socklen_t,
+    peer: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -959,7 +1457,14 @@ pub unsafe extern "C" fn io_uring_prep_cmd_getsockname(sqe: *mut io_uring_sqe, f
 
 /// `io_uring_prep_waitid`: see [`prep::waitid`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_waitid(sqe: *mut io_uring_sqe, idtype: idtype_t, id: id_t, infop: *mut siginfo_t, options: c_int, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_waitid(
+    sqe: *mut io_uring_sqe,
+    idtype: idtype_t,
+    id: id_t,
+    infop: *mut siginfo_t,
+    options: c_int,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -969,7 +1474,14 @@ pub unsafe extern "C" fn io_uring_prep_waitid(sqe: *mut io_uring_sqe, idtype: id
 
 /// `io_uring_prep_futex_wake`: see [`prep::futex_wake`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_futex_wake(sqe: *mut io_uring_sqe, futex: *const u32, val: u64, mask: u64, futex_flags: u32, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_futex_wake(
+    sqe: *mut io_uring_sqe,
+    futex: *const u32,
+    val: u64,
+    mask: u64,
+    futex_flags: u32,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -979,7 +1491,14 @@ pub unsafe extern "C" fn io_uring_prep_futex_wake(sqe: *mut io_uring_sqe, futex:
 
 /// `io_uring_prep_futex_wait`: see [`prep::futex_wait`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_futex_wait(sqe: *mut io_uring_sqe, futex: *const u32, val: u64, mask: u64, futex_flags: u32, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_futex_wait(
+    sqe: *mut io_uring_sqe,
+    futex: *const u32,
+    val: u64,
+    mask: u64,
+    futex_flags: u32,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -989,7 +1508,12 @@ pub unsafe extern "C" fn io_uring_prep_futex_wait(sqe: *mut io_uring_sqe, futex:
 
 /// `io_uring_prep_futex_waitv`: see [`prep::futex_waitv`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_futex_waitv(sqe: *mut io_uring_sqe, futex: *const futex_waitv, nr_futex: u32, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_futex_waitv(
+    sqe: *mut io_uring_sqe,
+    futex: *const futex_waitv,
+    nr_futex: u32,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -999,7 +1523,11 @@ pub unsafe extern "C" fn io_uring_prep_futex_waitv(sqe: *mut io_uring_sqe, futex
 
 /// `io_uring_prep_fixed_fd_install`: see [`prep::fixed_fd_install`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(sqe: *mut io_uring_sqe, fd: c_int, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    flags: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1019,7 +1547,12 @@ pub unsafe extern "C" fn io_uring_prep_ftruncate(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_cmd_discard`: see [`prep::cmd_discard`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cmd_discard(sqe: *mut io_uring_sqe, fd: c_int, offset: u64, nbytes: u64) {
+pub unsafe extern "C" fn io_uring_prep_cmd_discard(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    offset: u64,
+    nbytes: u64,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1039,7 +1572,11 @@ pub unsafe extern "C" fn io_uring_prep_cmd_zone_reset_all(sqe: *mut io_uring_sqe
 
 /// `io_uring_prep_pipe`: see [`prep::pipe`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_pipe(sqe: *mut io_uring_sqe, fds: *mut c_int, pipe_flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_pipe(
+    sqe: *mut io_uring_sqe,
+    fds: *mut c_int,
+    pipe_flags: c_int,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1049,7 +1586,12 @@ pub unsafe extern "C" fn io_uring_prep_pipe(sqe: *mut io_uring_sqe, fds: *mut c_
 
 /// `io_uring_prep_pipe_direct`: see [`prep::pipe_direct`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_pipe_direct(sqe: *mut io_uring_sqe, fds: *mut c_int, pipe_flags: c_int, file_index: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_pipe_direct(
+    sqe: *mut io_uring_sqe,
+    fds: *mut c_int,
+    pipe_flags: c_int,
+    file_index: c_uint,
+) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {

@@ -133,7 +133,11 @@ pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
     // SAFETY: caller contract.
-    size_to_c(unsafe { p.as_ref() }.ok_or(Errno::EFAULT).and_then(|p| setup::mlock_size_params(entries, p)))
+    size_to_c(
+        unsafe { p.as_ref() }
+            .ok_or(Errno::EFAULT)
+            .and_then(|p| setup::mlock_size_params(entries, p)),
+    )
 }
 
 /// liburing: `ssize_t io_uring_memory_size(unsigned entries, unsigned flags)`.
@@ -149,7 +153,11 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> ssize_
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
     // SAFETY: caller contract.
-    size_to_c(unsafe { p.as_ref() }.ok_or(Errno::EFAULT).and_then(|p| setup::memory_size_params(entries, p)))
+    size_to_c(
+        unsafe { p.as_ref() }
+            .ok_or(Errno::EFAULT)
+            .and_then(|p| setup::memory_size_params(entries, p)),
+    )
 }
 
 /// liburing: `int io_uring_register_ring_fd(struct io_uring *ring)`.

@@ -104,7 +104,9 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
 ) -> c_int {
     // SAFETY: caller contract.
     unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| crate::cq::submit_and_wait_timeout(r, out, wait_nr, ts, sigmask))
+        with_cqe_out(ring, cqe_ptr, |r, out| {
+            crate::cq::submit_and_wait_timeout(r, out, wait_nr, ts, sigmask)
+        })
     }
 }
 
@@ -141,7 +143,11 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
     reg_index: c_int,
 ) -> c_int {
     // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| crate::cq::submit_and_wait_reg(r, out, wait_nr, reg_index)) }
+    unsafe {
+        with_cqe_out(ring, cqe_ptr, |r, out| {
+            crate::cq::submit_and_wait_reg(r, out, wait_nr, reg_index)
+        })
+    }
 }
 
 /// liburing: `unsigned int io_uring_load_sq_head(const struct io_uring *ring)`.

@@ -4,7 +4,7 @@
 //! Every preparer is a plain, safe function on `&mut io_uring_sqe`. They are layered
 //! the way liburing layers them:
 //!
-//! * one base writer, [`rw`], stores exactly five fields: `opcode`, `fd`, `off`, `addr`
+//! * one base writer, [`rw()`], stores exactly five fields: `opcode`, `fd`, `off`, `addr`
 //!   and `len`;
 //! * each variant calls it (or another variant) and then stores the one or two fields
 //!   that make it special (`rw_flags`, `buf_index`, `msg_flags`, ...);

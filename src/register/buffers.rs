@@ -32,12 +32,7 @@ pub(crate) fn count<T>(s: &[T]) -> Result<u32, Errno> {
 }
 
 /// The common shape of the three table-update variants (`io_uring_rsrc_update2`).
-pub(crate) fn rsrc_update2(
-    off: u32,
-    data: *const c_void,
-    tags: *const u64,
-    nr: u32,
-) -> io_uring_rsrc_update2 {
+pub(crate) fn rsrc_update2(off: u32, data: *const c_void, tags: *const u64, nr: u32) -> io_uring_rsrc_update2 {
     io_uring_rsrc_update2 {
         offset: off,
         resv: 0,
@@ -49,12 +44,7 @@ pub(crate) fn rsrc_update2(
 }
 
 /// The common shape of the table-register variants (`io_uring_rsrc_register`).
-pub(crate) fn rsrc_register(
-    nr: u32,
-    flags: u32,
-    data: *const c_void,
-    tags: *const u64,
-) -> io_uring_rsrc_register {
+pub(crate) fn rsrc_register(nr: u32, flags: u32, data: *const c_void, tags: *const u64) -> io_uring_rsrc_register {
     io_uring_rsrc_register {
         nr,
         flags,
@@ -75,11 +65,7 @@ pub(crate) fn rsrc_register(
 /// bad array with `EFAULT`), and every buffer they describe must stay valid and unused by
 /// anything else until it is unregistered or the ring is torn down.
 #[doc(alias = "io_uring_register_buffers")]
-pub unsafe fn register_buffers_raw(
-    ring: &io_uring,
-    iovecs: *const iovec,
-    nr_iovecs: u32,
-) -> Result<i32, Errno> {
+pub unsafe fn register_buffers_raw(ring: &io_uring, iovecs: *const iovec, nr_iovecs: u32) -> Result<i32, Errno> {
     // SAFETY: the kernel reads `nr_iovecs` iovecs at `iovecs` (caller contract).
     unsafe { do_register(ring, IORING_REGISTER_BUFFERS, iovecs.cast(), nr_iovecs) }
 }
@@ -127,11 +113,7 @@ pub unsafe fn register_buffers_tags_raw(
 /// # Safety
 /// As for [`register_buffers`].
 #[doc(alias = "io_uring_register_buffers_tags")]
-pub unsafe fn register_buffers_tags(
-    ring: &io_uring,
-    iovecs: &[iovec],
-    tags: &[u64],
-) -> Result<i32, Errno> {
+pub unsafe fn register_buffers_tags(ring: &io_uring, iovecs: &[iovec], tags: &[u64]) -> Result<i32, Errno> {
     if iovecs.len() != tags.len() {
         return Err(Errno::EINVAL);
     }
@@ -226,9 +208,7 @@ pub fn clone_buffers_offset_with_flags(
     nr: u32,
     flags: u32,
 ) -> Result<i32, Errno> {
-    let (src_fd, flags) = if flags & IORING_REGISTER_SRC_REGISTERED != 0
-        && src.int_flags & INT_FLAG_REG_REG_RING != 0
-    {
+    let (src_fd, flags) = if flags & IORING_REGISTER_SRC_REGISTERED != 0 && src.int_flags & INT_FLAG_REG_REG_RING != 0 {
         (src.enter_ring_fd, flags)
     } else {
         (src.ring_fd, flags & !IORING_REGISTER_SRC_REGISTERED)
@@ -242,14 +222,7 @@ pub fn clone_buffers_offset_with_flags(
         pad: [0; 3],
     };
     // SAFETY: `arg` is a valid io_uring_clone_buffers living across the call.
-    unsafe {
-        do_register(
-            dst,
-            IORING_REGISTER_CLONE_BUFFERS,
-            ptr::from_ref(&arg).cast(),
-            1,
-        )
-    }
+    unsafe { do_register(dst, IORING_REGISTER_CLONE_BUFFERS, ptr::from_ref(&arg).cast(), 1) }
 }
 
 /// `__io_uring_clone_buffers`: clone `src`'s whole buffer table into `dst` with `flags`
@@ -277,12 +250,5 @@ pub fn clone_buffers_offset(
     nr: u32,
     flags: u32,
 ) -> Result<i32, Errno> {
-    clone_buffers_offset_with_flags(
-        dst,
-        src,
-        dst_off,
-        src_off,
-        nr,
-        flags | IORING_REGISTER_SRC_REGISTERED,
-    )
+    clone_buffers_offset_with_flags(dst, src, dst_off, src_off, nr, flags | IORING_REGISTER_SRC_REGISTERED)
 }

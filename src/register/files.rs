@@ -14,9 +14,9 @@ use super::do_register;
 use crate::errno::Errno;
 use crate::ring::io_uring;
 use crate::sys::{
-    io_uring_file_index_range, io_uring_files_update, syscall, IORING_REGISTER_FILES,
-    IORING_REGISTER_FILES2, IORING_REGISTER_FILES_UPDATE, IORING_REGISTER_FILES_UPDATE2,
-    IORING_REGISTER_FILE_ALLOC_RANGE, IORING_RSRC_REGISTER_SPARSE, IORING_UNREGISTER_FILES,
+    io_uring_file_index_range, io_uring_files_update, syscall, IORING_REGISTER_FILES, IORING_REGISTER_FILES2,
+    IORING_REGISTER_FILES_UPDATE, IORING_REGISTER_FILES_UPDATE2, IORING_REGISTER_FILE_ALLOC_RANGE,
+    IORING_RSRC_REGISTER_SPARSE, IORING_UNREGISTER_FILES,
 };
 
 /// The kernel refuses a file table larger than `RLIMIT_NOFILE` with `EMFILE`. Like
@@ -80,11 +80,7 @@ fn with_emfile_retry(nr: u32, mut reg: impl FnMut() -> Result<i32, Errno>) -> Re
 /// `files` must be NULL or point to `nr_files` readable ints (the kernel answers a bad
 /// pointer with `EFAULT`).
 #[doc(alias = "io_uring_register_files")]
-pub unsafe fn register_files_raw(
-    ring: &io_uring,
-    files: *const RawFd,
-    nr_files: u32,
-) -> Result<i32, Errno> {
+pub unsafe fn register_files_raw(ring: &io_uring, files: *const RawFd, nr_files: u32) -> Result<i32, Errno> {
     with_emfile_retry(nr_files, || {
         // SAFETY: the kernel reads `nr_files` ints at `files` (caller contract).
         unsafe { do_register(ring, IORING_REGISTER_FILES, files.cast(), nr_files) }
@@ -118,14 +114,7 @@ pub unsafe fn register_files_tags_raw(
     let reg = rsrc_register(nr, 0, files.cast::<c_void>(), tags);
     with_emfile_retry(nr, || {
         // SAFETY: `reg` lives across the call; the arrays are the caller's contract.
-        unsafe {
-            do_register(
-                ring,
-                IORING_REGISTER_FILES2,
-                ptr::from_ref(&reg).cast(),
-                RSRC_ARG_SIZE,
-            )
-        }
+        unsafe { do_register(ring, IORING_REGISTER_FILES2, ptr::from_ref(&reg).cast(), RSRC_ARG_SIZE) }
     })
 }
 
@@ -147,14 +136,7 @@ pub fn register_files_sparse(ring: &io_uring, nr: u32) -> Result<i32, Errno> {
     let reg = rsrc_register(nr, IORING_RSRC_REGISTER_SPARSE, ptr::null(), ptr::null());
     with_emfile_retry(nr, || {
         // SAFETY: `reg` is a valid rsrc_register with no arrays.
-        unsafe {
-            do_register(
-                ring,
-                IORING_REGISTER_FILES2,
-                ptr::from_ref(&reg).cast(),
-                RSRC_ARG_SIZE,
-            )
-        }
+        unsafe { do_register(ring, IORING_REGISTER_FILES2, ptr::from_ref(&reg).cast(), RSRC_ARG_SIZE) }
     })
 }
 
@@ -177,14 +159,7 @@ pub unsafe fn register_files_update_raw(
         fds: files as u64,
     };
     // SAFETY: `up` lives across the call; `files` is the caller's contract.
-    unsafe {
-        do_register(
-            ring,
-            IORING_REGISTER_FILES_UPDATE,
-            ptr::from_ref(&up).cast(),
-            nr_files,
-        )
-    }
+    unsafe { do_register(ring, IORING_REGISTER_FILES_UPDATE, ptr::from_ref(&up).cast(), nr_files) }
 }
 
 /// [`register_files_update_raw`] over a slice.
@@ -223,12 +198,7 @@ pub unsafe fn register_files_update_tag_raw(
 /// [`register_files_update_tag_raw`] over slices (`tags` may be empty for "no tags");
 /// `EINVAL` if a non-empty `tags` differs in length from `files`.
 #[doc(alias = "io_uring_register_files_update_tag")]
-pub fn register_files_update_tag(
-    ring: &io_uring,
-    off: u32,
-    files: &[RawFd],
-    tags: &[u64],
-) -> Result<i32, Errno> {
+pub fn register_files_update_tag(ring: &io_uring, off: u32, files: &[RawFd], tags: &[u64]) -> Result<i32, Errno> {
     let tags = match tags.len() {
         0 => ptr::null(),
         n if n == files.len() => tags.as_ptr(),
@@ -253,12 +223,5 @@ pub fn unregister_files(ring: &io_uring) -> Result<i32, Errno> {
 pub fn register_file_alloc_range(ring: &io_uring, off: u32, len: u32) -> Result<i32, Errno> {
     let range = io_uring_file_index_range { off, len, resv: 0 };
     // SAFETY: `range` is a valid io_uring_file_index_range living across the call.
-    unsafe {
-        do_register(
-            ring,
-            IORING_REGISTER_FILE_ALLOC_RANGE,
-            ptr::from_ref(&range).cast(),
-            0,
-        )
-    }
+    unsafe { do_register(ring, IORING_REGISTER_FILE_ALLOC_RANGE, ptr::from_ref(&range).cast(), 0) }
 }

@@ -19,14 +19,12 @@ use super::{do_register, do_register_ringless};
 use crate::errno::Errno;
 use crate::ring::io_uring;
 use crate::sys::{
-    io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi,
-    io_uring_query_hdr, io_uring_reg_wait, io_uring_restriction, io_uring_sqe,
-    io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl, IORING_REGISTER_BPF_FILTER,
-    IORING_REGISTER_CLOCK, IORING_REGISTER_EVENTFD, IORING_REGISTER_EVENTFD_ASYNC,
-    IORING_REGISTER_IOWQ_AFF, IORING_REGISTER_IOWQ_MAX_WORKERS, IORING_REGISTER_MEM_REGION,
-    IORING_REGISTER_NAPI, IORING_REGISTER_PERSONALITY, IORING_REGISTER_QUERY,
-    IORING_REGISTER_RESTRICTIONS, IORING_REGISTER_SEND_MSG_RING, IORING_REGISTER_SYNC_CANCEL,
-    IORING_REGISTER_ZCRX_CTRL, IORING_REGISTER_ZCRX_IFQ, IORING_UNREGISTER_EVENTFD,
+    io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi, io_uring_query_hdr,
+    io_uring_reg_wait, io_uring_restriction, io_uring_sqe, io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl,
+    IORING_REGISTER_BPF_FILTER, IORING_REGISTER_CLOCK, IORING_REGISTER_EVENTFD, IORING_REGISTER_EVENTFD_ASYNC,
+    IORING_REGISTER_IOWQ_AFF, IORING_REGISTER_IOWQ_MAX_WORKERS, IORING_REGISTER_MEM_REGION, IORING_REGISTER_NAPI,
+    IORING_REGISTER_PERSONALITY, IORING_REGISTER_QUERY, IORING_REGISTER_RESTRICTIONS, IORING_REGISTER_SEND_MSG_RING,
+    IORING_REGISTER_SYNC_CANCEL, IORING_REGISTER_ZCRX_CTRL, IORING_REGISTER_ZCRX_IFQ, IORING_UNREGISTER_EVENTFD,
     IORING_UNREGISTER_IOWQ_AFF, IORING_UNREGISTER_NAPI, IORING_UNREGISTER_PERSONALITY,
 };
 
@@ -46,14 +44,7 @@ pub fn register_eventfd(ring: &io_uring, fd: RawFd) -> Result<i32, Errno> {
 #[doc(alias = "io_uring_register_eventfd_async")]
 pub fn register_eventfd_async(ring: &io_uring, fd: RawFd) -> Result<i32, Errno> {
     // SAFETY: as in register_eventfd.
-    unsafe {
-        do_register(
-            ring,
-            IORING_REGISTER_EVENTFD_ASYNC,
-            ptr::from_ref(&fd).cast(),
-            1,
-        )
-    }
+    unsafe { do_register(ring, IORING_REGISTER_EVENTFD_ASYNC, ptr::from_ref(&fd).cast(), 1) }
 }
 
 /// `io_uring_unregister_eventfd` (`IORING_UNREGISTER_EVENTFD`): `ENXIO` if none.
@@ -116,11 +107,7 @@ pub fn register_restrictions(ring: &io_uring, res: &[io_uring_restriction]) -> R
 /// # Safety
 /// `mask` must be NULL or point to `cpusz` readable bytes.
 #[doc(alias = "io_uring_register_iowq_aff")]
-pub unsafe fn register_iowq_aff_raw(
-    ring: &io_uring,
-    cpusz: usize,
-    mask: *const cpu_set_t,
-) -> Result<i32, Errno> {
+pub unsafe fn register_iowq_aff_raw(ring: &io_uring, cpusz: usize, mask: *const cpu_set_t) -> Result<i32, Errno> {
     let nr = match u32::try_from(cpusz) {
         Ok(n) if n < 1 << 31 => n,
         _ => return Err(Errno::EINVAL),
@@ -150,19 +137,9 @@ pub fn unregister_iowq_aff(ring: &io_uring) -> Result<i32, Errno> {
 /// # Safety
 /// `values` must be NULL or point to two readable and writable `unsigned int`s.
 #[doc(alias = "io_uring_register_iowq_max_workers")]
-pub unsafe fn register_iowq_max_workers_raw(
-    ring: &io_uring,
-    values: *mut u32,
-) -> Result<i32, Errno> {
+pub unsafe fn register_iowq_max_workers_raw(ring: &io_uring, values: *mut u32) -> Result<i32, Errno> {
     // SAFETY: the kernel reads and writes two u32 at `values` (caller contract).
-    unsafe {
-        do_register(
-            ring,
-            IORING_REGISTER_IOWQ_MAX_WORKERS,
-            values.cast_const().cast(),
-            2,
-        )
-    }
+    unsafe { do_register(ring, IORING_REGISTER_IOWQ_MAX_WORKERS, values.cast_const().cast(), 2) }
 }
 
 /// [`register_iowq_max_workers_raw`] over an array.
@@ -181,10 +158,7 @@ pub fn register_iowq_max_workers(ring: &io_uring, values: &mut [u32; 2]) -> Resu
 /// # Safety
 /// `reg` must be NULL or point to a readable `io_uring_sync_cancel_reg`.
 #[doc(alias = "io_uring_register_sync_cancel")]
-pub unsafe fn register_sync_cancel_raw(
-    ring: &io_uring,
-    reg: *const io_uring_sync_cancel_reg,
-) -> Result<i32, Errno> {
+pub unsafe fn register_sync_cancel_raw(ring: &io_uring, reg: *const io_uring_sync_cancel_reg) -> Result<i32, Errno> {
     // SAFETY: the kernel reads one struct at `reg` (caller contract).
     unsafe { do_register(ring, IORING_REGISTER_SYNC_CANCEL, reg.cast(), 1) }
 }
@@ -261,10 +235,7 @@ pub fn unregister_napi(ring: &io_uring, napi: Option<&mut io_uring_napi>) -> Res
 /// # Safety
 /// `arg` must be NULL or point to a readable `io_uring_clock_register`.
 #[doc(alias = "io_uring_register_clock")]
-pub unsafe fn register_clock_raw(
-    ring: &io_uring,
-    arg: *const io_uring_clock_register,
-) -> Result<i32, Errno> {
+pub unsafe fn register_clock_raw(ring: &io_uring, arg: *const io_uring_clock_register) -> Result<i32, Errno> {
     // SAFETY: the kernel reads one struct at `arg` (caller contract).
     unsafe { do_register(ring, IORING_REGISTER_CLOCK, arg.cast(), 0) }
 }
@@ -287,10 +258,7 @@ pub fn register_clock(ring: &io_uring, arg: &io_uring_clock_register) -> Result<
 /// whose `region_uptr` points to an `io_uring_region_desc`; user memory named by that
 /// descriptor must stay valid for the life of the ring.
 #[doc(alias = "io_uring_register_region")]
-pub unsafe fn register_region(
-    ring: &io_uring,
-    reg: *mut io_uring_mem_region_reg,
-) -> Result<i32, Errno> {
+pub unsafe fn register_region(ring: &io_uring, reg: *mut io_uring_mem_region_reg) -> Result<i32, Errno> {
     // SAFETY: the kernel reads `reg` and the descriptor it names (caller contract).
     unsafe { do_register(ring, IORING_REGISTER_MEM_REGION, reg.cast_const().cast(), 1) }
 }
@@ -298,11 +266,7 @@ pub unsafe fn register_region(
 /// `io_uring_register_wait_reg`: a stub kept for ABI compatibility that always fails
 /// with `EINVAL`, as in liburing; registered waits go through [`register_region`].
 #[doc(alias = "io_uring_register_wait_reg")]
-pub fn register_wait_reg(
-    _ring: &io_uring,
-    _reg: *mut io_uring_reg_wait,
-    _nr: i32,
-) -> Result<i32, Errno> {
+pub fn register_wait_reg(_ring: &io_uring, _reg: *mut io_uring_reg_wait, _nr: i32) -> Result<i32, Errno> {
     Err(Errno::EINVAL)
 }
 

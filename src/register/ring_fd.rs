@@ -20,7 +20,11 @@ pub unsafe fn register_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
     if ring.int_flags & INT_FLAG_REG_RING != 0 {
         return Err(Errno::EEXIST);
     }
-    let mut up = io_uring_rsrc_update { offset: u32::MAX, resv: 0, data: ring.ring_fd as u64 };
+    let mut up = io_uring_rsrc_update {
+        offset: u32::MAX,
+        resv: 0,
+        data: ring.ring_fd as u64,
+    };
     // SAFETY: `up` is one valid update entry the kernel reads and writes back.
     let ret = unsafe { do_register(ring, IORING_REGISTER_RING_FDS, &mut up as *mut _ as *const c_void, 1) }?;
     if ret == 1 {
@@ -41,7 +45,11 @@ pub unsafe fn unregister_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
     if ring.int_flags & INT_FLAG_REG_RING == 0 {
         return Err(Errno::EINVAL);
     }
-    let up = io_uring_rsrc_update { offset: ring.enter_ring_fd as u32, resv: 0, data: 0 };
+    let up = io_uring_rsrc_update {
+        offset: ring.enter_ring_fd as u32,
+        resv: 0,
+        data: 0,
+    };
     // SAFETY: `up` is one valid update entry.
     let ret = unsafe { do_register(ring, IORING_UNREGISTER_RING_FDS, &up as *const _ as *const c_void, 1) }?;
     if ret == 1 {

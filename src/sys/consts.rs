@@ -4,7 +4,6 @@
 //! do not edit by hand. Values are the ones liburing 2.15's headers define.
 #![allow(missing_docs)]
 
-
 // IORING_OP_* (enum io_uring_op) — sqe->opcode — 66 names (16 newer than Linux 6.1 uapi)
 pub const IORING_OP_NOP: u8 = 0x0;
 pub const IORING_OP_READV: u8 = 0x1;

@@ -122,9 +122,26 @@ pub unsafe fn io_uring_register(fd: u32, opcode: u32, arg: *const c_void, nr_arg
 /// As for mmap: the mapping must not replace memory still in use (we never pass MAP_FIXED
 /// over live memory).
 #[inline]
-pub unsafe fn mmap(addr: *mut c_void, len: usize, prot: i32, flags: i32, fd: i32, off: u64) -> Result<*mut c_void, i32> {
+pub unsafe fn mmap(
+    addr: *mut c_void,
+    len: usize,
+    prot: i32,
+    flags: i32,
+    fd: i32,
+    off: u64,
+) -> Result<*mut c_void, i32> {
     // SAFETY: forwarded caller contract.
-    let r = unsafe { raw6(libc::SYS_mmap, addr as usize, len, prot as usize, flags as usize, fd as isize as usize, off as usize) };
+    let r = unsafe {
+        raw6(
+            libc::SYS_mmap,
+            addr as usize,
+            len,
+            prot as usize,
+            flags as usize,
+            fd as isize as usize,
+            off as usize,
+        )
+    };
     if (-4095..0).contains(&r) {
         Err(r as i32)
     } else {
