@@ -226,7 +226,7 @@ unsafe fn get_cqe_loop(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, dat
         match unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.size) } {
             Err(e) => {
                 if err == 0 {
-                    err = e.neg();
+                    err = e.to_neg();
                 }
                 break;
             }
@@ -379,7 +379,7 @@ unsafe fn wait_cqes_inner(
         // SAFETY: caller contract.
         match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
             Ok(n) => to_submit = n,
-            Err(e) => return e.neg(),
+            Err(e) => return e.to_neg(),
         }
     }
     // SAFETY: caller contract.
@@ -458,7 +458,7 @@ pub unsafe fn submit_and_wait_timeout(
         return match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
             // SAFETY: caller contract.
             Ok(n) => unsafe { get_cqe(ring, cqe_out, n, wait_nr, sigmask) },
-            Err(e) => e.neg(),
+            Err(e) => e.to_neg(),
         };
     }
     // SAFETY: caller contract.

@@ -30,7 +30,7 @@ impl Errno {
 
     /// The value the C ABI returns for this error.
     #[inline]
-    pub fn neg(self) -> i32 {
+    pub fn to_neg(self) -> i32 {
         -self.0
     }
 
@@ -66,6 +66,6 @@ impl From<Errno> for std::io::Error {
 pub fn to_c(r: Result<i32, Errno>) -> i32 {
     match r {
         Ok(v) => v,
-        Err(e) => e.neg(),
+        Err(e) => e.to_neg(),
     }
 }

@@ -539,9 +539,12 @@ pub fn memory_size(entries: u32, flags: u32) -> Result<usize, Errno> {
 /// `io_uring_mlock_size_params`: locked memory the ring would be charged. Kernels with
 /// IORING_FEAT_NATIVE_WORKERS (5.12+) account ring memory to memcg, not RLIMIT_MEMLOCK.
 pub fn mlock_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Errno> {
+    // A throw-away ring of the same size tells whether the kernel is new enough; if it
+    // cannot be created (bad size, no memlock left on an old kernel), the features stay 0
+    // and the size is computed (or rejected) below.
     let mut probe = io_uring_params::default();
     // SAFETY: probe is a valid params struct; the fd is closed right away.
-    let fd = unsafe { syscall::io_uring_setup(1, &mut probe) };
+    let fd = unsafe { syscall::io_uring_setup(entries, &mut probe) };
     if fd >= 0 {
         syscall::close(fd);
         if probe.features & IORING_FEAT_NATIVE_WORKERS != 0 {

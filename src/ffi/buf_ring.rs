@@ -43,7 +43,7 @@ pub unsafe extern "C" fn io_uring_setup_buf_ring(
     };
     let (br, code) = match res {
         Ok(br) => (br.as_ptr(), 0),
-        Err(e) => (core::ptr::null_mut(), e.neg()),
+        Err(e) => (core::ptr::null_mut(), e.to_neg()),
     };
     if !err.is_null() {
         // SAFETY: a non-NULL `err` points to a writable int (C contract).
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_head(
     head: *mut u16,
 ) -> c_int {
     if head.is_null() {
-        return Errno::EFAULT.neg();
+        return Errno::EFAULT.to_neg();
     }
     // SAFETY: `ring` is NULL or valid and `head` is writable (C contract).
     unsafe {
@@ -89,7 +89,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
     bgid: c_ushort,
 ) -> c_int {
     if br.is_null() {
-        return Errno::EINVAL.neg();
+        return Errno::EINVAL.to_neg();
     }
     // SAFETY: `ring` is NULL or valid, `br` the live ring of group `bgid` (C contract).
     unsafe {

@@ -4,7 +4,7 @@
 //! say `__u64` in liburing must say `__u64` here too.
 #![allow(non_camel_case_types)]
 
-pub use core::ffi::{c_char, c_int, c_long, c_uint, c_ushort, c_void};
+pub use core::ffi::{c_char, c_int, c_uint, c_ushort, c_void};
 pub use libc::{
     cmsghdr, cpu_set_t, epoll_event, id_t, idtype_t, iovec, loff_t, mode_t, msghdr, off_t, siginfo_t, sigset_t,
     size_t, sockaddr, socklen_t, ssize_t, statx,

@@ -29,7 +29,7 @@ pub(super) unsafe fn with_ring(
     // SAFETY: caller contract: NULL or a valid ring.
     match unsafe { ring.as_ref() } {
         Some(r) => to_c(f(r)),
-        None => Errno::EINVAL.neg(),
+        None => Errno::EINVAL.to_neg(),
     }
 }
 
@@ -108,7 +108,7 @@ unsafe fn with_rings(
     // fine).
     match unsafe { (dst.as_ref(), src.as_ref()) } {
         (Some(d), Some(s)) => to_c(f(d, s)),
-        _ => Errno::EINVAL.neg(),
+        _ => Errno::EINVAL.to_neg(),
     }
 }
 

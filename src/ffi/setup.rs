@@ -12,7 +12,7 @@ use crate::sys::io_uring_params;
 fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
     match r {
         Ok(n) => n as ssize_t,
-        Err(e) => e.neg() as ssize_t,
+        Err(e) => e.to_neg() as ssize_t,
     }
 }
 

@@ -1,0 +1,165 @@
+//! The versioned C library exports exactly liburing's symbols under liburing's nodes.
+//!
+//! Builds the shared library the same way the C-test runner does
+//! (`cargo build --release --lib --target-dir <repo>/target/c-abi`), reads its dynamic
+//! symbol table with `readelf --dyn-syms -W` and compares it with
+//! `tests/data/exports.txt` (generated from the API spec by `tools/gen_map.py`):
+//!
+//! * every function listed there is exported, defined, as `name@@NODE` with exactly
+//!   its node (the default version, so new links bind to it);
+//! * the rows marked `so` are liburing.so's 83 functions;
+//! * no other function is exported;
+//! * the SONAME is `liburing.so.2`.
+//!
+//! Every missing or wrong symbol is printed before the test fails.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Build the versioned library; returns the path of `liburing.so`.
+fn build_library(root: &Path) -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let target_dir = root.join("target/c-abi");
+    let out = Command::new(&cargo)
+        .args(["build", "--release", "--lib", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET")
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {cargo:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "cargo build --release --lib --target-dir {} failed ({}):\n{}{}",
+        target_dir.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let so = target_dir.join("release/liburing.so");
+    assert!(so.is_file(), "the build succeeded but {} does not exist (is crate-type cdylib set?)", so.display());
+    so
+}
+
+/// `name -> (node, origin)` from `tests/data/exports.txt`.
+fn expected(root: &Path) -> BTreeMap<String, (String, String)> {
+    let path = root.join("tests/data/exports.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut map = BTreeMap::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(f.len(), 3, "malformed line in exports.txt: {line:?}");
+        assert!(map.insert(f[0].to_string(), (f[1].to_string(), f[2].to_string())).is_none(), "duplicate {}", f[0]);
+    }
+    map
+}
+
+/// One defined dynamic symbol: type, binding and the version suffix (`@@NODE`, `@NODE`
+/// or empty).
+#[derive(Debug)]
+struct Sym {
+    kind: String,
+    bind: String,
+    version: String,
+}
+
+fn run(tool: &str, args: &[&str], file: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {tool} (binutils is needed for this test): {e}"));
+    assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("readelf output is not UTF-8")
+}
+
+/// Defined symbols of the dynamic symbol table, by name. A name may appear with several
+/// versions (a default `@@` and older `@` ones), so each maps to a list.
+fn dynamic_symbols(so: &Path) -> BTreeMap<String, Vec<Sym>> {
+    let text = run("readelf", &["--dyn-syms", "-W"], so);
+    let mut syms: BTreeMap<String, Vec<Sym>> = BTreeMap::new();
+    for line in text.lines() {
+        // Num: Value Size Type Bind Vis Ndx Name
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 8 || !f[0].ends_with(':') || f[0] == "Num:" {
+            continue;
+        }
+        if f[6] == "UND" {
+            continue;
+        }
+        let full = f[7];
+        let (name, version) = match full.find('@') {
+            Some(i) => (&full[..i], &full[i..]),
+            None => (full, ""),
+        };
+        syms.entry(name.to_string()).or_default().push(Sym {
+            kind: f[3].to_string(),
+            bind: f[4].to_string(),
+            version: version.to_string(),
+        });
+    }
+    syms
+}
+
+#[test]
+fn library_exports_every_function_under_its_node() {
+    let root = repo_root();
+    let want = expected(&root);
+    let so_rows = want.values().filter(|(_, origin)| origin == "so").count();
+    assert_eq!(so_rows, 83, "tests/data/exports.txt should mark liburing.so's 83 functions `so`");
+
+    let so = build_library(&root);
+    let have = dynamic_symbols(&so);
+    let mut problems = Vec::new();
+
+    for (name, (node, origin)) in &want {
+        let wanted = format!("@@{node}");
+        match have.get(name) {
+            None => problems.push(format!("missing: {name}@@{node} ({origin})")),
+            Some(list) => {
+                let ok = list.iter().any(|s| s.version == wanted && s.kind == "FUNC" && s.bind != "LOCAL");
+                if !ok {
+                    let got: Vec<String> =
+                        list.iter().map(|s| format!("{name}{} [{} {}]", s.version, s.kind, s.bind)).collect();
+                    problems.push(format!("wrong: {name} should be {name}@@{node} FUNC ({origin}), found {}", got.join(", ")));
+                }
+            }
+        }
+    }
+    for (name, list) in &have {
+        if want.contains_key(name) {
+            continue;
+        }
+        for s in list.iter().filter(|s| s.kind == "FUNC") {
+            problems.push(format!("unexpected export: {name}{} [{} {}]", s.version, s.kind, s.bind));
+        }
+    }
+
+    let dynamic = run("readelf", &["-d", "-W"], &so);
+    let soname_ok = dynamic.lines().any(|l| l.contains("(SONAME)") && l.contains("[liburing.so.2]"));
+    if !soname_ok {
+        problems.push("SONAME is not liburing.so.2".to_string());
+    }
+
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        panic!(
+            "{} problem(s) with the exports of {} (expected {} functions, {} of them liburing.so's)",
+            problems.len(),
+            so.display(),
+            want.len(),
+            so_rows
+        );
+    }
+}
