@@ -28,6 +28,19 @@ fn kernel_and_libc_types(root: &Path) -> Vec<String> {
     names
 }
 
+/// Names of the `extern "C"` functions in `src/ffi/`.
+fn exported_functions(root: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let Ok(dir) = fs::read_dir(root.join("src/ffi")) else { return names };
+    for entry in dir.flatten() {
+        let text = fs::read_to_string(entry.path()).unwrap_or_default();
+        for part in text.split("extern \"C\" fn ").skip(1) {
+            names.push(part.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
+        }
+    }
+    names
+}
+
 /// libc structs that liburing's prototypes name with the `struct` keyword.
 const LIBC_STRUCTS: &[&str] = &["iovec", "msghdr", "sockaddr", "cmsghdr", "epoll_event", "statx"];
 
@@ -48,7 +61,10 @@ fn main() {
     let epilogue = fs::read_to_string(root.join("cbindgen/epilogue.h")).expect("cbindgen/epilogue.h");
     config.after_includes = Some(prologue);
     config.trailer = Some(epilogue);
-    for name in kernel_and_libc_types(root) {
+    // cbindgen's exclusion list is by name and applies to functions too: a struct named
+    // like a function (`struct io_uring_clone_buffers`) must not hide the prototype.
+    let functions = exported_functions(root);
+    for name in kernel_and_libc_types(root).into_iter().filter(|n| !functions.contains(n)) {
         config.export.exclude.push(name.clone());
         config.export.rename.insert(name.clone(), format!("struct {name}"));
     }

@@ -265,6 +265,53 @@ static void test_direct(struct io_uring *ring, int dfd)
 		close(fds[0]);
 		close(fds[1]);
 	}
+	if (op_supported(IORING_OP_OPENAT2)) {
+		struct open_how how;
+
+		/* openat2_direct into slot 0 */
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY;
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_openat2_direct(sqe, dfd, "a", &how, 0);
+		EXPECT_EQ(OP_RUN(ring, sqe, 38), 0);
+		memset(buf, 0, sizeof(buf));
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_read(sqe, 0, buf, 3, 7);
+		io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+		EXPECT_EQ(OP_RUN(ring, sqe, 39), 3);
+		EXPECT(memcmp(buf, "789", 3) == 0);
+	}
+
+	if (op_begin("pipe_direct", IORING_OP_PIPE)) {
+		int pfds[2] = { -1, -1 };
+
+		/* slots 2 and 3 still hold the pipe from files_update: empty them first */
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_close_direct(sqe, 2);
+		OP_RUN(ring, sqe, 46);
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_close_direct(sqe, 3);
+		OP_RUN(ring, sqe, 47);
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_pipe_direct(sqe, pfds, 0, 2);
+		res = OP_RUN(ring, sqe, 48);
+		if (!op_unsupported_res("pipe_direct", res)) {
+			EXPECT_EQ(res, 0);
+			/* the slots are reported back in fds[] */
+			EXPECT_EQ(pfds[0], 2);
+			EXPECT_EQ(pfds[1], 3);
+			sqe = T_GET_SQE(ring);
+			io_uring_prep_write(sqe, 3, "dp", 2, 0);
+			io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+			EXPECT_EQ(OP_RUN(ring, sqe, 49), 2);
+			memset(buf, 0, sizeof(buf));
+			sqe = T_GET_SQE(ring);
+			io_uring_prep_read(sqe, 2, buf, 2, 0);
+			io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+			EXPECT_EQ(OP_RUN(ring, sqe, 50), 2);
+			EXPECT(memcmp(buf, "dp", 2) == 0);
+		}
+	}
 	CHECK_EQ(io_uring_unregister_files(ring), 0);
 }
 

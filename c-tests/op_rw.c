@@ -49,6 +49,13 @@ static void test_read_write(struct io_uring *ring)
 	CHECK_EQ(pread(fd, rbuf, SZ, 0), SZ);
 	EXPECT(memcmp(rbuf, wbuf, SZ) == 0);
 
+	/* the generic io_uring_prep_rw with IORING_OP_READ */
+	memset(rbuf, 0, SZ);
+	sqe = T_GET_SQE(ring);
+	io_uring_prep_rw(IORING_OP_READ, sqe, fd, rbuf, 64, 128);
+	CHECK_EQ(OP_RUN(ring, sqe, 9), 64);
+	EXPECT(memcmp(rbuf, wbuf + 128, 64) == 0);
+
 	memset(rbuf, 0, SZ);
 	sqe = T_GET_SQE(ring);
 	io_uring_prep_read(sqe, fd, rbuf, SZ, 0);
@@ -145,6 +152,18 @@ static void test_fixed_buffers(struct io_uring *ring)
 		io_uring_prep_readv_fixed(sqe, fd, &v, 1, 0, 0, 1);
 		CHECK_EQ(OP_RUN(ring, sqe, 13), 100);
 		EXPECT(memcmp(fixed[1], wbuf + 96, 100) == 0);
+	}
+	if (op_supported(IORING_OP_WRITEV_FIXED)) {
+		struct iovec v[2] = { { fixed[0] + 10, 5 }, { fixed[0] + 100, 7 } };
+
+		memcpy(fixed[0] + 10, "hello", 5);
+		memcpy(fixed[0] + 100, ", world", 7);
+		sqe = T_GET_SQE(ring);
+		io_uring_prep_writev_fixed(sqe, fd, v, 2, 5000, 0, 0);
+		CHECK_EQ(OP_RUN(ring, sqe, 14), 12);
+		memset(rbuf, 0, 16);
+		CHECK_EQ(pread(fd, rbuf, 12, 5000), 12);
+		EXPECT(memcmp(rbuf, "hello, world", 12) == 0);
 	}
 	CHECK_EQ(io_uring_unregister_buffers(ring), 0);
 	close(fd);

@@ -70,13 +70,13 @@ int main(void)
 	EXPECT_EQ(io_uring_unregister_buffers(&ring), -ENXIO);
 	EXPECT(read_fixed(&ring, fd, buf, 16, 0) < 0);
 
-	/* A hole in the address space cannot be pinned. */
-	hole = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* PROT_NONE memory cannot be pinned. */
+	hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(hole != MAP_FAILED);
-	munmap(hole, 4096);
 	bad.iov_base = hole;
 	bad.iov_len = 4096;
 	EXPECT_EQ(io_uring_register_buffers(&ring, &bad, 1), -EFAULT);
+	munmap(hole, 4096);
 	EXPECT_EQ(io_uring_register_buffers(&ring, NULL, 1), -EFAULT);
 	EXPECT_EQ(io_uring_register_buffers(&ring, &iov, 0), -EINVAL);
 

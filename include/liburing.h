@@ -525,6 +525,8 @@ int io_uring_register_buffers_update_tag(struct io_uring *ring, unsigned int off
 
 int io_uring_unregister_buffers(struct io_uring *ring) LIBURING_NOEXCEPT;
 
+int io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src) LIBURING_NOEXCEPT;
+
 int io_uring_clone_buffers_offset(struct io_uring *dst, struct io_uring *src, unsigned int dst_off, unsigned int src_off, unsigned int nr, unsigned int flags) LIBURING_NOEXCEPT;
 
 int __io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src, unsigned int flags) LIBURING_NOEXCEPT;

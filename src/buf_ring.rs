@@ -19,8 +19,8 @@ use crate::errno::Errno;
 use crate::register::do_register;
 use crate::ring::io_uring;
 use crate::sys::{
-    io_uring_buf, io_uring_buf_reg, io_uring_buf_ring, io_uring_buf_status, syscall,
-    IORING_REGISTER_PBUF_RING, IORING_REGISTER_PBUF_STATUS, IORING_UNREGISTER_PBUF_RING,
+    io_uring_buf, io_uring_buf_reg, io_uring_buf_ring, io_uring_buf_status, syscall, IORING_REGISTER_PBUF_RING,
+    IORING_REGISTER_PBUF_STATUS, IORING_UNREGISTER_PBUF_RING,
 };
 
 /// Bytes of a ring of `nentries` entries.
@@ -50,11 +50,7 @@ unsafe fn tail_ptr(br: *mut io_uring_buf_ring) -> *mut u16 {
 /// `IOU_PBUF_RING_MMAP` is set, `ring_addr` must be memory of `ring_entries * 16` bytes
 /// that stays valid (and is not freed) until the ring is unregistered.
 #[doc(alias = "io_uring_register_buf_ring")]
-pub unsafe fn register_buf_ring(
-    ring: &io_uring,
-    reg: *mut io_uring_buf_reg,
-    flags: u32,
-) -> Result<i32, Errno> {
+pub unsafe fn register_buf_ring(ring: &io_uring, reg: *mut io_uring_buf_reg, flags: u32) -> Result<i32, Errno> {
     if let Some(reg) = NonNull::new(reg) {
         // The field is 16 bits wide; liburing truncates the same way.
         // SAFETY: `reg` is non-NULL and writable (caller contract).
@@ -73,14 +69,7 @@ pub fn unregister_buf_ring(ring: &io_uring, bgid: i32) -> Result<i32, Errno> {
         ..Default::default()
     };
     // SAFETY: `reg` is a valid io_uring_buf_reg living across the call.
-    unsafe {
-        do_register(
-            ring,
-            IORING_UNREGISTER_PBUF_RING,
-            ptr::from_ref(&reg).cast(),
-            1,
-        )
-    }
+    unsafe { do_register(ring, IORING_UNREGISTER_PBUF_RING, ptr::from_ref(&reg).cast(), 1) }
 }
 
 /// `io_uring_buf_ring_head`: the kernel's consumer head of buffer group `buf_group`
@@ -122,8 +111,7 @@ pub fn setup_buf_ring(
     let prot = libc::PROT_READ | libc::PROT_WRITE;
     let map = libc::MAP_ANONYMOUS | libc::MAP_PRIVATE;
     // SAFETY: a fresh anonymous mapping replaces nothing.
-    let mem =
-        unsafe { syscall::mmap(ptr::null_mut(), len, prot, map, -1, 0) }.map_err(|e| Errno(-e))?;
+    let mem = unsafe { syscall::mmap(ptr::null_mut(), len, prot, map, -1, 0) }.map_err(|e| Errno(-e))?;
     let mut reg = io_uring_buf_reg {
         ring_addr: mem as u64,
         ring_entries: nentries,
@@ -277,11 +265,7 @@ pub unsafe fn buf_ring_cq_advance(ring: &mut io_uring, br: *mut io_uring_buf_rin
 /// # Safety
 /// `br` must point to the live ring registered as group `bgid` on `ring`.
 #[doc(alias = "io_uring_buf_ring_available")]
-pub unsafe fn buf_ring_available(
-    ring: &io_uring,
-    br: *mut io_uring_buf_ring,
-    bgid: u16,
-) -> Result<u16, Errno> {
+pub unsafe fn buf_ring_available(ring: &io_uring, br: *mut io_uring_buf_ring, bgid: u16) -> Result<u16, Errno> {
     let head = buf_ring_head(ring, i32::from(bgid))?;
     // SAFETY: `br` is live (caller contract); only we write the tail.
     let tail = unsafe { barrier::read_once_u16(tail_ptr(br)) };

@@ -12,16 +12,14 @@ use crate::errno::Errno;
 use crate::register::do_register;
 use crate::ring::io_uring;
 use crate::sys::{
-    io_uring_params, io_uring_probe, io_uring_probe_op, syscall, IORING_REGISTER_PROBE,
-    IO_URING_OP_SUPPORTED,
+    io_uring_params, io_uring_probe, io_uring_probe_op, syscall, IORING_REGISTER_PROBE, IO_URING_OP_SUPPORTED,
 };
 
 /// How many op entries a library-allocated probe has room for (and asks the kernel for).
 pub const PROBE_OPS: u32 = 256;
 
 /// Bytes of a library-allocated probe: header + [`PROBE_OPS`] entries (2064).
-pub const PROBE_SIZE: usize =
-    size_of::<io_uring_probe>() + PROBE_OPS as usize * size_of::<io_uring_probe_op>();
+pub const PROBE_SIZE: usize = size_of::<io_uring_probe>() + PROBE_OPS as usize * size_of::<io_uring_probe_op>();
 
 /// `io_uring_register_probe`: fill `p` (header + `nr` op entries) with what the kernel
 /// supports (`IORING_REGISTER_PROBE`, nr = `nr`). The kernel wants the whole area zeroed
@@ -30,11 +28,7 @@ pub const PROBE_SIZE: usize =
 /// # Safety
 /// `p` must be NULL or point to `16 + 8 * nr` writable bytes.
 #[doc(alias = "io_uring_register_probe")]
-pub unsafe fn register_probe(
-    ring: &io_uring,
-    p: *mut io_uring_probe,
-    nr: u32,
-) -> Result<i32, Errno> {
+pub unsafe fn register_probe(ring: &io_uring, p: *mut io_uring_probe, nr: u32) -> Result<i32, Errno> {
     // SAFETY: the kernel reads and writes `16 + 8 * nr` bytes at `p` (caller contract).
     unsafe { do_register(ring, IORING_REGISTER_PROBE, p.cast_const().cast(), nr) }
 }
@@ -55,12 +49,7 @@ pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
     }
     // SAFETY: `op <= last_op`, and the caller guarantees entries up to `last_op`; the
     // entries start right after the 16-byte header (`ops` is the flexible array member).
-    let flags = unsafe {
-        (*ptr::addr_of!((*p).ops)
-            .cast::<io_uring_probe_op>()
-            .add(op as usize))
-        .flags
-    };
+    let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
     u32::from(flags) & IO_URING_OP_SUPPORTED != 0
 }
 
@@ -81,9 +70,7 @@ impl Probe {
     fn alloc() -> Result<Probe, Errno> {
         // SAFETY: calloc has no preconditions; it returns zeroed memory or NULL.
         let raw = unsafe { libc::calloc(1, PROBE_SIZE) };
-        NonNull::new(raw.cast())
-            .map(|p| Probe { p })
-            .ok_or(Errno::ENOMEM)
+        NonNull::new(raw.cast()).map(|p| Probe { p }).ok_or(Errno::ENOMEM)
     }
 
     /// `io_uring_get_probe_ring`: probe the kernel through `ring`.

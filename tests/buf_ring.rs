@@ -84,7 +84,14 @@ macro_rules! ring_or_skip {
 fn socketpair() -> (RawFd, RawFd) {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for two fds.
-    let r = unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) };
+    let r = unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    };
     assert_eq!(r, 0);
     (fds[0], fds[1])
 }
@@ -105,7 +112,12 @@ fn close(fd: RawFd) {
 }
 
 fn cqe_bid(c: &io_uring_cqe) -> u16 {
-    assert!(c.flags & IORING_CQE_F_BUFFER != 0, "CQE without a buffer: res {} flags {:#x}", c.res, c.flags);
+    assert!(
+        c.flags & IORING_CQE_F_BUFFER != 0,
+        "CQE without a buffer: res {} flags {:#x}",
+        c.res,
+        c.flags
+    );
     (c.flags >> IORING_CQE_BUFFER_SHIFT) as u16
 }
 
@@ -199,7 +211,10 @@ fn multishot_recv_recycles(flags: u32) {
     assert_eq!(got.len(), data.len());
     assert!(got == data, "bytes out of order or corrupted");
     assert!(cqes >= (data.len() / BUF) as u32);
-    assert_eq!(rearmed, 0, "multishot recv terminated {rearmed} times although buffers were recycled");
+    assert_eq!(
+        rearmed, 0,
+        "multishot recv terminated {rearmed} times although buffers were recycled"
+    );
     // Every buffer is back: tail - head == NENT.
     // SAFETY: `br` is the ring of group `bgid`.
     assert_eq!(unsafe { buf_ring_available(&ring.0, br, bgid as u16) }, Ok(NENT as u16));
@@ -254,7 +269,10 @@ fn incremental_buffers_split_over_several_cqes() {
     let (rx, tx) = socketpair();
     let mut expect = Vec::new();
     // Two partial fills, then one that uses up the rest of the buffer.
-    for (i, (byte, len, more)) in [(b'A', 100usize, true), (b'B', 100, true), (b'C', 900, false)].into_iter().enumerate() {
+    for (i, (byte, len, more)) in [(b'A', 100usize, true), (b'B', 100, true), (b'C', 900, false)]
+        .into_iter()
+        .enumerate()
+    {
         send_all(tx, &vec![byte; len]);
         prep_recv_select(&mut ring, rx, false, bgid as u16, 10 + i as u64);
         ring.submit();
@@ -282,7 +300,11 @@ fn register_buf_ring_ors_flags_into_reg() {
     let ring = ring_or_skip!(4, 0);
     // IOU_PBUF_RING_MMAP: the kernel allocates the ring, the app maps it from the ring fd.
     let bgid: u16 = 9;
-    let mut reg = io_uring_buf_reg { ring_entries: 4, bgid, ..Default::default() };
+    let mut reg = io_uring_buf_reg {
+        ring_entries: 4,
+        bgid,
+        ..Default::default()
+    };
     // SAFETY: `reg` names no user memory (the kernel allocates it).
     match unsafe { register_buf_ring(&ring.0, &mut reg, IOU_PBUF_RING_MMAP) } {
         Ok(0) => {}
@@ -292,7 +314,11 @@ fn register_buf_ring_ors_flags_into_reg() {
         }
         r => panic!("{r:?}"),
     }
-    assert_eq!(u32::from(reg.flags), IOU_PBUF_RING_MMAP, "flags were not ORed into reg.flags");
+    assert_eq!(
+        u32::from(reg.flags),
+        IOU_PBUF_RING_MMAP,
+        "flags were not ORed into reg.flags"
+    );
     let off = IORING_OFF_PBUF_RING | (u64::from(bgid) << IORING_OFF_PBUF_SHIFT);
     // SAFETY: maps the kernel's ring memory for group `bgid` from our ring fd.
     let p = unsafe {
@@ -343,11 +369,17 @@ fn buf_ring_bad_input() {
     // SAFETY: `br` came from setup_buf_ring(4 entries, group 1).
     assert_eq!(unsafe { free_buf_ring(&ring.0, br.as_ptr(), 4, 1) }, Ok(0));
     // SAFETY: the unregister fails first, so the stale pointer is never unmapped.
-    assert_eq!(unsafe { free_buf_ring(&ring.0, br.as_ptr(), 4, 1) }, Err(Errno(libc::ENOENT)));
+    assert_eq!(
+        unsafe { free_buf_ring(&ring.0, br.as_ptr(), 4, 1) },
+        Err(Errno(libc::ENOENT))
+    );
     assert_eq!(unregister_buf_ring(&ring.0, 1), Err(Errno(libc::ENOENT)));
     assert_eq!(buf_ring_head(&ring.0, 1), Err(Errno(libc::ENOENT)));
     // SAFETY: the status call fails before the (stale) ring is read.
-    assert_eq!(unsafe { buf_ring_available(&ring.0, br.as_ptr(), 1) }, Err(Errno(libc::ENOENT)));
+    assert_eq!(
+        unsafe { buf_ring_available(&ring.0, br.as_ptr(), 1) },
+        Err(Errno(libc::ENOENT))
+    );
     // A NULL registration.
     // SAFETY: NULL is never written; the kernel refuses it.
     let r = unsafe { register_buf_ring(&ring.0, ptr::null_mut(), 0) };
@@ -403,7 +435,10 @@ fn add_leaves_the_tail_alone_and_advance_publishes() {
     }
     assert_eq!((bufs[0].addr, bufs[0].len, bufs[0].bid), (0x1000, 77, 42));
     assert_eq!(bufs[0].resv, 5, "add overwrote the tail");
-    assert_eq!((bufs[1].addr, bufs[1].len, bufs[1].bid, bufs[1].resv), (0x2000, 88, 43, 0));
+    assert_eq!(
+        (bufs[1].addr, bufs[1].len, bufs[1].bid, bufs[1].resv),
+        (0x2000, 88, 43, 0)
+    );
     // Negative and wrapping counts behave like C's 16-bit arithmetic.
     // SAFETY: as above.
     unsafe {

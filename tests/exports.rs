@@ -46,7 +46,11 @@ fn build_library(root: &Path) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     let so = target_dir.join("release/liburing.so");
-    assert!(so.is_file(), "the build succeeded but {} does not exist (is crate-type cdylib set?)", so.display());
+    assert!(
+        so.is_file(),
+        "the build succeeded but {} does not exist (is crate-type cdylib set?)",
+        so.display()
+    );
     so
 }
 
@@ -55,10 +59,19 @@ fn expected(root: &Path) -> BTreeMap<String, (String, String)> {
     let path = root.join("tests/data/exports.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut map = BTreeMap::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(f.len(), 3, "malformed line in exports.txt: {line:?}");
-        assert!(map.insert(f[0].to_string(), (f[1].to_string(), f[2].to_string())).is_none(), "duplicate {}", f[0]);
+        assert!(
+            map.insert(f[0].to_string(), (f[1].to_string(), f[2].to_string()))
+                .is_none(),
+            "duplicate {}",
+            f[0]
+        );
     }
     map
 }
@@ -78,7 +91,11 @@ fn run(tool: &str, args: &[&str], file: &Path) -> String {
         .arg(file)
         .output()
         .unwrap_or_else(|e| panic!("could not run {tool} (binutils is needed for this test): {e}"));
-    assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("readelf output is not UTF-8")
 }
 
@@ -115,7 +132,10 @@ fn library_exports_every_function_under_its_node() {
     let root = repo_root();
     let want = expected(&root);
     let so_rows = want.values().filter(|(_, origin)| origin == "so").count();
-    assert_eq!(so_rows, 83, "tests/data/exports.txt should mark liburing.so's 83 functions `so`");
+    assert_eq!(
+        so_rows, 83,
+        "tests/data/exports.txt should mark liburing.so's 83 functions `so`"
+    );
 
     let so = build_library(&root);
     let have = dynamic_symbols(&so);
@@ -126,11 +146,18 @@ fn library_exports_every_function_under_its_node() {
         match have.get(name) {
             None => problems.push(format!("missing: {name}@@{node} ({origin})")),
             Some(list) => {
-                let ok = list.iter().any(|s| s.version == wanted && s.kind == "FUNC" && s.bind != "LOCAL");
+                let ok = list
+                    .iter()
+                    .any(|s| s.version == wanted && s.kind == "FUNC" && s.bind != "LOCAL");
                 if !ok {
-                    let got: Vec<String> =
-                        list.iter().map(|s| format!("{name}{} [{} {}]", s.version, s.kind, s.bind)).collect();
-                    problems.push(format!("wrong: {name} should be {name}@@{node} FUNC ({origin}), found {}", got.join(", ")));
+                    let got: Vec<String> = list
+                        .iter()
+                        .map(|s| format!("{name}{} [{} {}]", s.version, s.kind, s.bind))
+                        .collect();
+                    problems.push(format!(
+                        "wrong: {name} should be {name}@@{node} FUNC ({origin}), found {}",
+                        got.join(", ")
+                    ));
                 }
             }
         }
@@ -140,12 +167,17 @@ fn library_exports_every_function_under_its_node() {
             continue;
         }
         for s in list.iter().filter(|s| s.kind == "FUNC") {
-            problems.push(format!("unexpected export: {name}{} [{} {}]", s.version, s.kind, s.bind));
+            problems.push(format!(
+                "unexpected export: {name}{} [{} {}]",
+                s.version, s.kind, s.bind
+            ));
         }
     }
 
     let dynamic = run("readelf", &["-d", "-W"], &so);
-    let soname_ok = dynamic.lines().any(|l| l.contains("(SONAME)") && l.contains("[liburing.so.2]"));
+    let soname_ok = dynamic
+        .lines()
+        .any(|l| l.contains("(SONAME)") && l.contains("[liburing.so.2]"));
     if !soname_ok {
         problems.push("SONAME is not liburing.so.2".to_string());
     }

@@ -25,30 +25,10 @@ extern "C" {
         nbytes: c_uint,
         splice_flags: c_uint,
     );
-    fn io_uring_prep_tee(
-        sqe: *mut u8,
-        fd_in: c_int,
-        fd_out: c_int,
-        nbytes: c_uint,
-        splice_flags: c_uint,
-    );
+    fn io_uring_prep_tee(sqe: *mut u8, fd_in: c_int, fd_out: c_int, nbytes: c_uint, splice_flags: c_uint);
     fn io_uring_prep_readv(sqe: *mut u8, fd: c_int, iovecs: P, nr_vecs: c_uint, offset: u64);
-    fn io_uring_prep_readv2(
-        sqe: *mut u8,
-        fd: c_int,
-        iovecs: P,
-        nr_vecs: c_uint,
-        offset: u64,
-        flags: c_int,
-    );
-    fn io_uring_prep_read_fixed(
-        sqe: *mut u8,
-        fd: c_int,
-        buf: P,
-        nbytes: c_uint,
-        offset: u64,
-        buf_index: c_int,
-    );
+    fn io_uring_prep_readv2(sqe: *mut u8, fd: c_int, iovecs: P, nr_vecs: c_uint, offset: u64, flags: c_int);
+    fn io_uring_prep_read_fixed(sqe: *mut u8, fd: c_int, buf: P, nbytes: c_uint, offset: u64, buf_index: c_int);
     fn io_uring_prep_readv_fixed(
         sqe: *mut u8,
         fd: c_int,
@@ -59,22 +39,8 @@ extern "C" {
         buf_index: c_int,
     );
     fn io_uring_prep_writev(sqe: *mut u8, fd: c_int, iovecs: P, nr_vecs: c_uint, offset: u64);
-    fn io_uring_prep_writev2(
-        sqe: *mut u8,
-        fd: c_int,
-        iovecs: P,
-        nr_vecs: c_uint,
-        offset: u64,
-        flags: c_int,
-    );
-    fn io_uring_prep_write_fixed(
-        sqe: *mut u8,
-        fd: c_int,
-        buf: P,
-        nbytes: c_uint,
-        offset: u64,
-        buf_index: c_int,
-    );
+    fn io_uring_prep_writev2(sqe: *mut u8, fd: c_int, iovecs: P, nr_vecs: c_uint, offset: u64, flags: c_int);
+    fn io_uring_prep_write_fixed(sqe: *mut u8, fd: c_int, buf: P, nbytes: c_uint, offset: u64, buf_index: c_int);
     fn io_uring_prep_writev_fixed(
         sqe: *mut u8,
         fd: c_int,
@@ -104,22 +70,9 @@ extern "C" {
     fn io_uring_prep_timeout_remove(sqe: *mut u8, user_data: u64, flags: c_uint);
     fn io_uring_prep_timeout_update(sqe: *mut u8, ts: P, user_data: u64, flags: c_uint);
     fn io_uring_prep_accept(sqe: *mut u8, fd: c_int, addr: P, addrlen: P, flags: c_int);
-    fn io_uring_prep_accept_direct(
-        sqe: *mut u8,
-        fd: c_int,
-        addr: P,
-        addrlen: P,
-        flags: c_int,
-        file_index: c_uint,
-    );
+    fn io_uring_prep_accept_direct(sqe: *mut u8, fd: c_int, addr: P, addrlen: P, flags: c_int, file_index: c_uint);
     fn io_uring_prep_multishot_accept(sqe: *mut u8, fd: c_int, addr: P, addrlen: P, flags: c_int);
-    fn io_uring_prep_multishot_accept_direct(
-        sqe: *mut u8,
-        fd: c_int,
-        addr: P,
-        addrlen: P,
-        flags: c_int,
-    );
+    fn io_uring_prep_multishot_accept_direct(sqe: *mut u8, fd: c_int, addr: P, addrlen: P, flags: c_int);
     fn io_uring_prep_cancel64(sqe: *mut u8, user_data: u64, flags: c_int);
     fn io_uring_prep_cancel(sqe: *mut u8, user_data: P, flags: c_int);
     fn io_uring_prep_cancel_fd(sqe: *mut u8, fd: c_int, flags: c_uint);
@@ -127,51 +80,19 @@ extern "C" {
     fn io_uring_prep_connect(sqe: *mut u8, fd: c_int, addr: P, addrlen: u32);
     fn io_uring_prep_bind(sqe: *mut u8, fd: c_int, addr: P, addrlen: u32);
     fn io_uring_prep_listen(sqe: *mut u8, fd: c_int, backlog: c_int);
-    fn io_uring_prep_epoll_wait(
-        sqe: *mut u8,
-        fd: c_int,
-        events: P,
-        maxevents: c_int,
-        flags: c_uint,
-    );
+    fn io_uring_prep_epoll_wait(sqe: *mut u8, fd: c_int, events: P, maxevents: c_int, flags: c_uint);
     fn io_uring_prep_files_update(sqe: *mut u8, fds: P, nr_fds: c_uint, offset: c_int);
     fn io_uring_prep_fallocate(sqe: *mut u8, fd: c_int, mode: c_int, offset: u64, len: u64);
     fn io_uring_prep_openat(sqe: *mut u8, dfd: c_int, path: P, flags: c_int, mode: u32);
-    fn io_uring_prep_openat_direct(
-        sqe: *mut u8,
-        dfd: c_int,
-        path: P,
-        flags: c_int,
-        mode: u32,
-        file_index: c_uint,
-    );
+    fn io_uring_prep_openat_direct(sqe: *mut u8, dfd: c_int, path: P, flags: c_int, mode: u32, file_index: c_uint);
     fn io_uring_prep_open(sqe: *mut u8, path: P, flags: c_int, mode: u32);
-    fn io_uring_prep_open_direct(
-        sqe: *mut u8,
-        path: P,
-        flags: c_int,
-        mode: u32,
-        file_index: c_uint,
-    );
+    fn io_uring_prep_open_direct(sqe: *mut u8, path: P, flags: c_int, mode: u32, file_index: c_uint);
     fn io_uring_prep_close(sqe: *mut u8, fd: c_int);
     fn io_uring_prep_close_direct(sqe: *mut u8, file_index: c_uint);
     fn io_uring_prep_read(sqe: *mut u8, fd: c_int, buf: P, nbytes: c_uint, offset: u64);
-    fn io_uring_prep_read_multishot(
-        sqe: *mut u8,
-        fd: c_int,
-        nbytes: c_uint,
-        offset: u64,
-        buf_group: c_int,
-    );
+    fn io_uring_prep_read_multishot(sqe: *mut u8, fd: c_int, nbytes: c_uint, offset: u64, buf_group: c_int);
     fn io_uring_prep_write(sqe: *mut u8, fd: c_int, buf: P, nbytes: c_uint, offset: u64);
-    fn io_uring_prep_statx(
-        sqe: *mut u8,
-        dfd: c_int,
-        path: P,
-        flags: c_int,
-        mask: c_uint,
-        statxbuf: P,
-    );
+    fn io_uring_prep_statx(sqe: *mut u8, dfd: c_int, path: P, flags: c_int, mask: c_uint, statxbuf: P);
     fn io_uring_prep_fadvise(sqe: *mut u8, fd: c_int, offset: u64, len: u32, advice: c_int);
     fn io_uring_prep_madvise(sqe: *mut u8, addr: P, length: u32, advice: c_int);
     fn io_uring_prep_fadvise64(sqe: *mut u8, fd: c_int, offset: u64, len: i64, advice: c_int);
@@ -179,23 +100,8 @@ extern "C" {
     fn io_uring_prep_send(sqe: *mut u8, sockfd: c_int, buf: P, len: usize, flags: c_int);
     fn io_uring_prep_send_bundle(sqe: *mut u8, sockfd: c_int, len: usize, flags: c_int);
     fn io_uring_prep_send_set_addr(sqe: *mut u8, dest_addr: P, addr_len: u16);
-    fn io_uring_prep_sendto(
-        sqe: *mut u8,
-        sockfd: c_int,
-        buf: P,
-        len: usize,
-        flags: c_int,
-        addr: P,
-        addrlen: u32,
-    );
-    fn io_uring_prep_send_zc(
-        sqe: *mut u8,
-        sockfd: c_int,
-        buf: P,
-        len: usize,
-        flags: c_int,
-        zc_flags: c_uint,
-    );
+    fn io_uring_prep_sendto(sqe: *mut u8, sockfd: c_int, buf: P, len: usize, flags: c_int, addr: P, addrlen: u32);
+    fn io_uring_prep_send_zc(sqe: *mut u8, sockfd: c_int, buf: P, len: usize, flags: c_int, zc_flags: c_uint);
     fn io_uring_prep_send_zc_fixed(
         sqe: *mut u8,
         sockfd: c_int,
@@ -206,58 +112,25 @@ extern "C" {
         buf_index: c_uint,
     );
     fn io_uring_prep_sendmsg_zc(sqe: *mut u8, fd: c_int, msg: P, flags: c_uint);
-    fn io_uring_prep_sendmsg_zc_fixed(
-        sqe: *mut u8,
-        fd: c_int,
-        msg: P,
-        flags: c_uint,
-        buf_index: c_uint,
-    );
+    fn io_uring_prep_sendmsg_zc_fixed(sqe: *mut u8, fd: c_int, msg: P, flags: c_uint, buf_index: c_uint);
     fn io_uring_prep_recv(sqe: *mut u8, sockfd: c_int, buf: P, len: usize, flags: c_int);
     fn io_uring_prep_recv_multishot(sqe: *mut u8, sockfd: c_int, buf: P, len: usize, flags: c_int);
     fn io_uring_prep_openat2(sqe: *mut u8, dfd: c_int, path: P, how: P);
     fn io_uring_prep_openat2_direct(sqe: *mut u8, dfd: c_int, path: P, how: P, file_index: c_uint);
     fn io_uring_prep_epoll_ctl(sqe: *mut u8, epfd: c_int, fd: c_int, op: c_int, ev: P);
-    fn io_uring_prep_provide_buffers(
-        sqe: *mut u8,
-        addr: P,
-        len: c_int,
-        nr: c_int,
-        bgid: c_int,
-        bid: c_int,
-    );
+    fn io_uring_prep_provide_buffers(sqe: *mut u8, addr: P, len: c_int, nr: c_int, bgid: c_int, bid: c_int);
     fn io_uring_prep_remove_buffers(sqe: *mut u8, nr: c_int, bgid: c_int);
     fn io_uring_prep_shutdown(sqe: *mut u8, fd: c_int, how: c_int);
     fn io_uring_prep_unlinkat(sqe: *mut u8, dfd: c_int, path: P, flags: c_int);
     fn io_uring_prep_unlink(sqe: *mut u8, path: P, flags: c_int);
-    fn io_uring_prep_renameat(
-        sqe: *mut u8,
-        olddfd: c_int,
-        oldpath: P,
-        newdfd: c_int,
-        newpath: P,
-        flags: c_uint,
-    );
+    fn io_uring_prep_renameat(sqe: *mut u8, olddfd: c_int, oldpath: P, newdfd: c_int, newpath: P, flags: c_uint);
     fn io_uring_prep_rename(sqe: *mut u8, oldpath: P, newpath: P);
-    fn io_uring_prep_sync_file_range(
-        sqe: *mut u8,
-        fd: c_int,
-        len: c_uint,
-        offset: u64,
-        flags: c_int,
-    );
+    fn io_uring_prep_sync_file_range(sqe: *mut u8, fd: c_int, len: c_uint, offset: u64, flags: c_int);
     fn io_uring_prep_mkdirat(sqe: *mut u8, dfd: c_int, path: P, mode: u32);
     fn io_uring_prep_mkdir(sqe: *mut u8, path: P, mode: u32);
     fn io_uring_prep_symlinkat(sqe: *mut u8, target: P, newdirfd: c_int, linkpath: P);
     fn io_uring_prep_symlink(sqe: *mut u8, target: P, linkpath: P);
-    fn io_uring_prep_linkat(
-        sqe: *mut u8,
-        olddfd: c_int,
-        oldpath: P,
-        newdfd: c_int,
-        newpath: P,
-        flags: c_int,
-    );
+    fn io_uring_prep_linkat(sqe: *mut u8, olddfd: c_int, oldpath: P, newdfd: c_int, newpath: P, flags: c_int);
     fn io_uring_prep_link(sqe: *mut u8, oldpath: P, newpath: P, flags: c_int);
     fn io_uring_prep_msg_ring_cqe_flags(
         sqe: *mut u8,
@@ -268,39 +141,13 @@ extern "C" {
         cqe_flags: c_uint,
     );
     fn io_uring_prep_msg_ring(sqe: *mut u8, fd: c_int, len: c_uint, data: u64, flags: c_uint);
-    fn io_uring_prep_msg_ring_fd(
-        sqe: *mut u8,
-        fd: c_int,
-        source_fd: c_int,
-        target_fd: c_int,
-        data: u64,
-        flags: c_uint,
-    );
-    fn io_uring_prep_msg_ring_fd_alloc(
-        sqe: *mut u8,
-        fd: c_int,
-        source_fd: c_int,
-        data: u64,
-        flags: c_uint,
-    );
+    fn io_uring_prep_msg_ring_fd(sqe: *mut u8, fd: c_int, source_fd: c_int, target_fd: c_int, data: u64, flags: c_uint);
+    fn io_uring_prep_msg_ring_fd_alloc(sqe: *mut u8, fd: c_int, source_fd: c_int, data: u64, flags: c_uint);
     fn io_uring_prep_getxattr(sqe: *mut u8, name: P, value: P, path: P, len: c_uint);
     fn io_uring_prep_setxattr(sqe: *mut u8, name: P, value: P, path: P, flags: c_int, len: c_uint);
     fn io_uring_prep_fgetxattr(sqe: *mut u8, fd: c_int, name: P, value: P, len: c_uint);
-    fn io_uring_prep_fsetxattr(
-        sqe: *mut u8,
-        fd: c_int,
-        name: P,
-        value: P,
-        flags: c_int,
-        len: c_uint,
-    );
-    fn io_uring_prep_socket(
-        sqe: *mut u8,
-        domain: c_int,
-        r#type: c_int,
-        protocol: c_int,
-        flags: c_uint,
-    );
+    fn io_uring_prep_fsetxattr(sqe: *mut u8, fd: c_int, name: P, value: P, flags: c_int, len: c_uint);
+    fn io_uring_prep_socket(sqe: *mut u8, domain: c_int, r#type: c_int, protocol: c_int, flags: c_uint);
     fn io_uring_prep_socket_direct(
         sqe: *mut u8,
         domain: c_int,
@@ -309,13 +156,7 @@ extern "C" {
         file_index: c_uint,
         flags: c_uint,
     );
-    fn io_uring_prep_socket_direct_alloc(
-        sqe: *mut u8,
-        domain: c_int,
-        r#type: c_int,
-        protocol: c_int,
-        flags: c_uint,
-    );
+    fn io_uring_prep_socket_direct_alloc(sqe: *mut u8, domain: c_int, r#type: c_int, protocol: c_int, flags: c_uint);
     fn __io_uring_prep_uring_cmd(sqe: *mut u8, op: c_int, cmd_op: u32, fd: c_int);
     fn io_uring_prep_uring_cmd(sqe: *mut u8, cmd_op: c_int, fd: c_int);
     fn io_uring_prep_uring_cmd128(sqe: *mut u8, cmd_op: c_int, fd: c_int);
@@ -328,37 +169,10 @@ extern "C" {
         optval: P,
         optlen: c_int,
     );
-    fn io_uring_prep_cmd_getsockname(
-        sqe: *mut u8,
-        fd: c_int,
-        sockaddr: P,
-        sockaddr_len: P,
-        peer: c_int,
-    );
-    fn io_uring_prep_waitid(
-        sqe: *mut u8,
-        idtype: c_uint,
-        id: u32,
-        infop: P,
-        options: c_int,
-        flags: c_uint,
-    );
-    fn io_uring_prep_futex_wake(
-        sqe: *mut u8,
-        futex: P,
-        val: u64,
-        mask: u64,
-        futex_flags: u32,
-        flags: c_uint,
-    );
-    fn io_uring_prep_futex_wait(
-        sqe: *mut u8,
-        futex: P,
-        val: u64,
-        mask: u64,
-        futex_flags: u32,
-        flags: c_uint,
-    );
+    fn io_uring_prep_cmd_getsockname(sqe: *mut u8, fd: c_int, sockaddr: P, sockaddr_len: P, peer: c_int);
+    fn io_uring_prep_waitid(sqe: *mut u8, idtype: c_uint, id: u32, infop: P, options: c_int, flags: c_uint);
+    fn io_uring_prep_futex_wake(sqe: *mut u8, futex: P, val: u64, mask: u64, futex_flags: u32, flags: c_uint);
+    fn io_uring_prep_futex_wait(sqe: *mut u8, futex: P, val: u64, mask: u64, futex_flags: u32, flags: c_uint);
     fn io_uring_prep_futex_waitv(sqe: *mut u8, futex: P, nr_futex: u32, flags: c_uint);
     fn io_uring_prep_fixed_fd_install(sqe: *mut u8, fd: c_int, flags: c_uint);
     fn io_uring_prep_ftruncate(sqe: *mut u8, fd: c_int, len: i64);
@@ -380,6 +194,18 @@ extern "C" {
     fn io_uring_recvmsg_cmsg_nexthdr(o: P, msgh: *mut libc::msghdr, cmsg: P) -> P;
     fn io_uring_recvmsg_payload(o: P, msgh: *mut libc::msghdr) -> P;
     fn io_uring_recvmsg_payload_length(o: P, buf_len: c_int, msgh: *mut libc::msghdr) -> c_uint;
+}
+
+/// A `check` callback: calls the C export `$f` with the SQE buffer first, then `args`.
+macro_rules! call {
+    ($f:ident($($arg:expr),* $(,)?)) => {
+        |s: *mut u8| {
+            // SAFETY: `s` is NULL or the writable, 64-aligned 128-byte buffer of `check`;
+            // the preparers ignore NULL, write at most 64 bytes, and only store their
+            // pointer arguments as integers (never dereference them).
+            unsafe { $f(s, $($arg),*) }
+        }
+    };
 }
 
 // ---- the expected-SQE builder: raw offsets of struct io_uring_sqe (spec 2.2) ----
@@ -464,15 +290,8 @@ fn check(name: &str, prep: impl Fn(*mut u8), expect: impl Fn(&mut Exp)) {
             .filter(|&i| buf.0[i] != exp.0[i])
             .map(|i| format!("@{i}: got {:#04x} want {:#04x}", buf.0[i], exp.0[i]))
             .collect();
-        assert!(
-            diff.is_empty(),
-            "{name} (fill {fill:#04x}): {}",
-            diff.join(", ")
-        );
-        assert!(
-            buf.0[64..].iter().all(|&b| b == 0x5A),
-            "{name}: wrote past 64 bytes"
-        );
+        assert!(diff.is_empty(), "{name} (fill {fill:#04x}): {}", diff.join(", "));
+        assert!(buf.0[64..].iter().all(|&b| b == 0x5A), "{name}: wrote past 64 bytes");
     }
 }
 
@@ -496,7 +315,11 @@ const ALLOC: u32 = 0xffff_ffff;
 fn rw_family() {
     check(
         "rw",
-        |s| unsafe { io_uring_prep_rw(0x16, s, 7, p(PA), NBYTES, OFFSET) },
+        |s| {
+            // SAFETY: as in `call!`: `s` is NULL or check's writable buffer, and the
+            // pointer arguments are only stored.
+            unsafe { io_uring_prep_rw(0x16, s, 7, p(PA), NBYTES, OFFSET) }
+        },
         |e| {
             e.base(0x16, 7, PA, NBYTES, OFFSET);
         },
@@ -504,91 +327,67 @@ fn rw_family() {
     // `int op` is stored as its low byte.
     check(
         "rw op truncation",
-        |s| unsafe { io_uring_prep_rw(0x1ff, s, -1, p(0), 0, 0) },
+        |s| {
+            // SAFETY: as in `call!`: `s` is NULL or check's writable buffer, and the
+            // pointer arguments are only stored.
+            unsafe { io_uring_prep_rw(0x1ff, s, -1, p(0), 0, 0) }
+        },
         |e| {
             e.base(0xff, -1, 0, 0, 0);
         },
     );
-    check(
-        "nop",
-        |s| unsafe { io_uring_prep_nop(s) },
-        |e| {
-            e.base(0x00, -1, 0, 0, 0);
-        },
-    );
-    check(
-        "nop128",
-        |s| unsafe { io_uring_prep_nop128(s) },
-        |e| {
-            e.base(0x3f, -1, 0, 0, 0);
-        },
-    );
-    check(
-        "read",
-        |s| unsafe { io_uring_prep_read(s, 7, p(PA), NBYTES, OFFSET) },
-        |e| {
-            e.base(0x16, 7, PA, NBYTES, OFFSET);
-        },
-    );
-    check(
-        "write",
-        |s| unsafe { io_uring_prep_write(s, 7, p(PA), NBYTES, u64::MAX) },
-        |e| {
-            e.base(0x17, 7, PA, NBYTES, u64::MAX);
-        },
-    );
-    check(
-        "readv",
-        |s| unsafe { io_uring_prep_readv(s, 3, p(PA), 4, OFFSET) },
-        |e| {
-            e.base(0x01, 3, PA, 4, OFFSET);
-        },
-    );
-    check(
-        "readv2",
-        |s| unsafe { io_uring_prep_readv2(s, 3, p(PA), 4, OFFSET, -2) },
-        |e| {
-            e.base(0x01, 3, PA, 4, OFFSET).i32(OP_FLAGS, -2);
-        },
-    );
-    check(
-        "writev",
-        |s| unsafe { io_uring_prep_writev(s, 3, p(PA), 4, OFFSET) },
-        |e| {
-            e.base(0x02, 3, PA, 4, OFFSET);
-        },
-    );
+    check("nop", call!(io_uring_prep_nop()), |e| {
+        e.base(0x00, -1, 0, 0, 0);
+    });
+    check("nop128", call!(io_uring_prep_nop128()), |e| {
+        e.base(0x3f, -1, 0, 0, 0);
+    });
+    check("read", call!(io_uring_prep_read(7, p(PA), NBYTES, OFFSET)), |e| {
+        e.base(0x16, 7, PA, NBYTES, OFFSET);
+    });
+    check("write", call!(io_uring_prep_write(7, p(PA), NBYTES, u64::MAX)), |e| {
+        e.base(0x17, 7, PA, NBYTES, u64::MAX);
+    });
+    check("readv", call!(io_uring_prep_readv(3, p(PA), 4, OFFSET)), |e| {
+        e.base(0x01, 3, PA, 4, OFFSET);
+    });
+    check("readv2", call!(io_uring_prep_readv2(3, p(PA), 4, OFFSET, -2)), |e| {
+        e.base(0x01, 3, PA, 4, OFFSET).i32(OP_FLAGS, -2);
+    });
+    check("writev", call!(io_uring_prep_writev(3, p(PA), 4, OFFSET)), |e| {
+        e.base(0x02, 3, PA, 4, OFFSET);
+    });
     check(
         "writev2",
-        |s| unsafe { io_uring_prep_writev2(s, 3, p(PA), 4, OFFSET, 0x10) },
+        call!(io_uring_prep_writev2(3, p(PA), 4, OFFSET, 0x10)),
         |e| {
             e.base(0x02, 3, PA, 4, OFFSET).u32(OP_FLAGS, 0x10);
         },
     );
     check(
         "read_fixed",
-        |s| unsafe { io_uring_prep_read_fixed(s, 3, p(PA), NBYTES, OFFSET, 0x12345) },
+        call!(io_uring_prep_read_fixed(3, p(PA), NBYTES, OFFSET, 0x12345)),
         |e| {
             e.base(0x04, 3, PA, NBYTES, OFFSET).u16(BUF, 0x2345);
         },
     );
     check(
         "write_fixed",
-        |s| unsafe { io_uring_prep_write_fixed(s, 3, p(PA), NBYTES, OFFSET, 9) },
+        call!(io_uring_prep_write_fixed(3, p(PA), NBYTES, OFFSET, 9)),
         |e| {
             e.base(0x05, 3, PA, NBYTES, OFFSET).u16(BUF, 9);
         },
     );
     check(
         "readv_fixed",
-        |s| unsafe { io_uring_prep_readv_fixed(s, 3, p(PA), 2, OFFSET, 8, 0x10009) },
+        call!(io_uring_prep_readv_fixed(3, p(PA), 2, OFFSET, 8, 0x10009)),
         |e| {
             e.base(0x3c, 3, PA, 2, OFFSET).u32(OP_FLAGS, 8).u16(BUF, 9);
         },
     );
     check(
         "writev_fixed",
-        |s| unsafe { io_uring_prep_writev_fixed(s, 3, p(PA), 2, OFFSET, 4, 1) },
+        call!(io_uring_prep_writev_fixed(3, p(PA), 2, OFFSET, 4, 1)),
         |e| {
             e.base(0x3d, 3, PA, 2, OFFSET).u32(OP_FLAGS, 4).u16(BUF, 1);
         },
@@ -596,17 +395,15 @@ fn rw_family() {
     // flags is ASSIGNED (IOSQE_BUFFER_SELECT only), buf_group is 16 bits.
     check(
         "read_multishot",
-        |s| unsafe { io_uring_prep_read_multishot(s, 3, NBYTES, OFFSET, 0x10007) },
+        call!(io_uring_prep_read_multishot(3, NBYTES, OFFSET, 0x10007)),
         |e| {
-            e.base(0x31, 3, 0, NBYTES, OFFSET)
-                .u16(BUF, 7)
-                .u8(FLAGS, 0x20);
+            e.base(0x31, 3, 0, NBYTES, OFFSET).u16(BUF, 7).u8(FLAGS, 0x20);
         },
     );
     // splice: off_in shares the addr slot; fd_in goes to offset 44.
     check(
         "splice",
-        |s| unsafe { io_uring_prep_splice(s, 3, -1, 5, 0x1000, NBYTES, 0x8000_0001) },
+        call!(io_uring_prep_splice(3, -1, 5, 0x1000, NBYTES, 0x8000_0001)),
         |e| {
             e.base(0x1e, 5, u64::MAX, NBYTES, 0x1000)
                 .i32(FILE, 3)
@@ -615,36 +412,26 @@ fn rw_family() {
     );
     check(
         "splice neg off_out",
-        |s| unsafe { io_uring_prep_splice(s, -3, 77, 5, -1, 1, 0) },
+        call!(io_uring_prep_splice(-3, 77, 5, -1, 1, 0)),
         |e| {
-            e.base(0x1e, 5, 77, 1, u64::MAX)
-                .i32(FILE, -3)
-                .u32(OP_FLAGS, 0);
+            e.base(0x1e, 5, 77, 1, u64::MAX).i32(FILE, -3).u32(OP_FLAGS, 0);
         },
     );
-    check(
-        "tee",
-        |s| unsafe { io_uring_prep_tee(s, 3, 5, NBYTES, 4) },
-        |e| {
-            e.base(0x21, 5, 0, NBYTES, 0).i32(FILE, 3).u32(OP_FLAGS, 4);
-        },
-    );
+    check("tee", call!(io_uring_prep_tee(3, 5, NBYTES, 4)), |e| {
+        e.base(0x21, 5, 0, NBYTES, 0).i32(FILE, 3).u32(OP_FLAGS, 4);
+    });
 }
 
 // ---- files and paths ----
 
 #[test]
 fn fs_family() {
-    check(
-        "fsync",
-        |s| unsafe { io_uring_prep_fsync(s, 7, 1) },
-        |e| {
-            e.base(0x03, 7, 0, 0, 0).u32(OP_FLAGS, 1);
-        },
-    );
+    check("fsync", call!(io_uring_prep_fsync(7, 1)), |e| {
+        e.base(0x03, 7, 0, 0, 0).u32(OP_FLAGS, 1);
+    });
     check(
         "sync_file_range",
-        |s| unsafe { io_uring_prep_sync_file_range(s, 7, 0x1000, OFFSET, 7) },
+        call!(io_uring_prep_sync_file_range(7, 0x1000, OFFSET, 7)),
         |e| {
             e.base(0x08, 7, 0, 0x1000, OFFSET).u32(OP_FLAGS, 7);
         },
@@ -652,257 +439,178 @@ fn fs_family() {
     // fallocate: length in addr, mode in len.
     check(
         "fallocate",
-        |s| unsafe { io_uring_prep_fallocate(s, 7, 3, OFFSET, 0x1_0000_0001) },
+        call!(io_uring_prep_fallocate(7, 3, OFFSET, 0x1_0000_0001)),
         |e| {
             e.base(0x11, 7, 0x1_0000_0001, 3, OFFSET);
         },
     );
     check(
         "openat",
-        |s| unsafe { io_uring_prep_openat(s, 9, p(PA) as _, 0x80241, 0o644) },
+        call!(io_uring_prep_openat(9, p(PA) as _, 0x80241, 0o644)),
         |e| {
             e.base(0x12, 9, PA, 0o644, 0).u32(OP_FLAGS, 0x80241);
         },
     );
     check(
         "openat_direct",
-        |s| unsafe { io_uring_prep_openat_direct(s, 9, p(PA) as _, 2, 0o600, 4) },
+        call!(io_uring_prep_openat_direct(9, p(PA) as _, 2, 0o600, 4)),
         |e| {
             e.base(0x12, 9, PA, 0o600, 0).u32(OP_FLAGS, 2).u32(FILE, 5);
         },
     );
     check(
         "openat_direct ALLOC",
-        |s| unsafe { io_uring_prep_openat_direct(s, 9, p(PA) as _, 2, 0o600, ALLOC) },
+        call!(io_uring_prep_openat_direct(9, p(PA) as _, 2, 0o600, ALLOC)),
         |e| {
-            e.base(0x12, 9, PA, 0o600, 0)
-                .u32(OP_FLAGS, 2)
-                .u32(FILE, ALLOC);
+            e.base(0x12, 9, PA, 0o600, 0).u32(OP_FLAGS, 2).u32(FILE, ALLOC);
         },
     );
-    check(
-        "open",
-        |s| unsafe { io_uring_prep_open(s, p(PA) as _, 0x42, 0o640) },
-        |e| {
-            e.base(0x12, AT_FDCWD, PA, 0o640, 0).u32(OP_FLAGS, 0x42);
-        },
-    );
+    check("open", call!(io_uring_prep_open(p(PA) as _, 0x42, 0o640)), |e| {
+        e.base(0x12, AT_FDCWD, PA, 0o640, 0).u32(OP_FLAGS, 0x42);
+    });
     check(
         "open_direct",
-        |s| unsafe { io_uring_prep_open_direct(s, p(PA) as _, 0x42, 0o640, 0) },
+        call!(io_uring_prep_open_direct(p(PA) as _, 0x42, 0o640, 0)),
         |e| {
-            e.base(0x12, AT_FDCWD, PA, 0o640, 0)
-                .u32(OP_FLAGS, 0x42)
-                .u32(FILE, 1);
+            e.base(0x12, AT_FDCWD, PA, 0o640, 0).u32(OP_FLAGS, 0x42).u32(FILE, 1);
         },
     );
     check(
         "open_direct ALLOC",
-        |s| unsafe { io_uring_prep_open_direct(s, p(PA) as _, 0, 0, ALLOC) },
+        call!(io_uring_prep_open_direct(p(PA) as _, 0, 0, ALLOC)),
         |e| {
-            e.base(0x12, AT_FDCWD, PA, 0, 0)
-                .u32(OP_FLAGS, 0)
-                .u32(FILE, ALLOC);
+            e.base(0x12, AT_FDCWD, PA, 0, 0).u32(OP_FLAGS, 0).u32(FILE, ALLOC);
         },
     );
     // openat2: len = sizeof(struct open_how) = 24, how pointer in off.
     check(
         "openat2",
-        |s| unsafe { io_uring_prep_openat2(s, 9, p(PA) as _, p(PB) as _) },
+        call!(io_uring_prep_openat2(9, p(PA) as _, p(PB) as _)),
         |e| {
             e.base(0x1c, 9, PA, 24, PB);
         },
     );
     check(
         "openat2_direct",
-        |s| unsafe { io_uring_prep_openat2_direct(s, 9, p(PA) as _, p(PB) as _, 6) },
+        call!(io_uring_prep_openat2_direct(9, p(PA) as _, p(PB) as _, 6)),
         |e| {
             e.base(0x1c, 9, PA, 24, PB).u32(FILE, 7);
         },
     );
     check(
         "openat2_direct ALLOC",
-        |s| unsafe { io_uring_prep_openat2_direct(s, 9, p(PA) as _, p(PB) as _, ALLOC) },
+        call!(io_uring_prep_openat2_direct(9, p(PA) as _, p(PB) as _, ALLOC)),
         |e| {
             e.base(0x1c, 9, PA, 24, PB).u32(FILE, ALLOC);
         },
     );
-    check(
-        "close",
-        |s| unsafe { io_uring_prep_close(s, 7) },
-        |e| {
-            e.base(0x13, 7, 0, 0, 0);
-        },
-    );
-    check(
-        "close_direct",
-        |s| unsafe { io_uring_prep_close_direct(s, 5) },
-        |e| {
-            e.base(0x13, 0, 0, 0, 0).u32(FILE, 6);
-        },
-    );
+    check("close", call!(io_uring_prep_close(7)), |e| {
+        e.base(0x13, 7, 0, 0, 0);
+    });
+    check("close_direct", call!(io_uring_prep_close_direct(5)), |e| {
+        e.base(0x13, 0, 0, 0, 0).u32(FILE, 6);
+    });
     // close_direct has no ALLOC special case: ALLOC + 1 wraps to 0.
-    check(
-        "close_direct ALLOC",
-        |s| unsafe { io_uring_prep_close_direct(s, ALLOC) },
-        |e| {
-            e.base(0x13, 0, 0, 0, 0).u32(FILE, 0);
-        },
-    );
+    check("close_direct ALLOC", call!(io_uring_prep_close_direct(ALLOC)), |e| {
+        e.base(0x13, 0, 0, 0, 0).u32(FILE, 0);
+    });
     check(
         "statx",
-        |s| unsafe { io_uring_prep_statx(s, 9, p(PA) as _, 0x100, 0x7ff, p(PB) as _) },
+        call!(io_uring_prep_statx(9, p(PA) as _, 0x100, 0x7ff, p(PB) as _)),
         |e| {
             e.base(0x15, 9, PA, 0x7ff, PB).u32(OP_FLAGS, 0x100);
         },
     );
-    check(
-        "fadvise",
-        |s| unsafe { io_uring_prep_fadvise(s, 7, OFFSET, 0x1000, 4) },
-        |e| {
-            e.base(0x18, 7, 0, 0x1000, OFFSET).u32(OP_FLAGS, 4);
-        },
-    );
+    check("fadvise", call!(io_uring_prep_fadvise(7, OFFSET, 0x1000, 4)), |e| {
+        e.base(0x18, 7, 0, 0x1000, OFFSET).u32(OP_FLAGS, 4);
+    });
     check(
         "fadvise64",
-        |s| unsafe { io_uring_prep_fadvise64(s, 7, OFFSET, 0x1_0000_0002, 4) },
+        call!(io_uring_prep_fadvise64(7, OFFSET, 0x1_0000_0002, 4)),
         |e| {
             e.base(0x18, 7, 0x1_0000_0002, 0, OFFSET).u32(OP_FLAGS, 4);
         },
     );
-    check(
-        "madvise",
-        |s| unsafe { io_uring_prep_madvise(s, p(PA), 0x2000, 3) },
-        |e| {
-            e.base(0x19, -1, PA, 0x2000, 0).u32(OP_FLAGS, 3);
-        },
-    );
+    check("madvise", call!(io_uring_prep_madvise(p(PA), 0x2000, 3)), |e| {
+        e.base(0x19, -1, PA, 0x2000, 0).u32(OP_FLAGS, 3);
+    });
     check(
         "madvise64",
-        |s| unsafe { io_uring_prep_madvise64(s, p(PA), 0x1_0000_0000, 3) },
+        call!(io_uring_prep_madvise64(p(PA), 0x1_0000_0000, 3)),
         |e| {
             e.base(0x19, -1, PA, 0, 0x1_0000_0000).u32(OP_FLAGS, 3);
         },
     );
-    check(
-        "unlinkat",
-        |s| unsafe { io_uring_prep_unlinkat(s, 9, p(PA) as _, 0x200) },
-        |e| {
-            e.base(0x24, 9, PA, 0, 0).u32(OP_FLAGS, 0x200);
-        },
-    );
-    check(
-        "unlink",
-        |s| unsafe { io_uring_prep_unlink(s, p(PA) as _, 0) },
-        |e| {
-            e.base(0x24, AT_FDCWD, PA, 0, 0).u32(OP_FLAGS, 0);
-        },
-    );
+    check("unlinkat", call!(io_uring_prep_unlinkat(9, p(PA) as _, 0x200)), |e| {
+        e.base(0x24, 9, PA, 0, 0).u32(OP_FLAGS, 0x200);
+    });
+    check("unlink", call!(io_uring_prep_unlink(p(PA) as _, 0)), |e| {
+        e.base(0x24, AT_FDCWD, PA, 0, 0).u32(OP_FLAGS, 0);
+    });
     // renameat/linkat: the new dir fd is stored in len as an unsigned 32-bit value.
     check(
         "renameat",
-        |s| unsafe { io_uring_prep_renameat(s, 3, p(PA) as _, -100, p(PB) as _, 1) },
+        call!(io_uring_prep_renameat(3, p(PA) as _, -100, p(PB) as _, 1)),
         |e| {
             e.base(0x23, 3, PA, 0xffff_ff9c, PB).u32(OP_FLAGS, 1);
         },
     );
-    check(
-        "rename",
-        |s| unsafe { io_uring_prep_rename(s, p(PA) as _, p(PB) as _) },
-        |e| {
-            e.base(0x23, AT_FDCWD, PA, 0xffff_ff9c, PB).u32(OP_FLAGS, 0);
-        },
-    );
-    check(
-        "mkdirat",
-        |s| unsafe { io_uring_prep_mkdirat(s, 9, p(PA) as _, 0o755) },
-        |e| {
-            e.base(0x25, 9, PA, 0o755, 0);
-        },
-    );
-    check(
-        "mkdir",
-        |s| unsafe { io_uring_prep_mkdir(s, p(PA) as _, 0o700) },
-        |e| {
-            e.base(0x25, AT_FDCWD, PA, 0o700, 0);
-        },
-    );
+    check("rename", call!(io_uring_prep_rename(p(PA) as _, p(PB) as _)), |e| {
+        e.base(0x23, AT_FDCWD, PA, 0xffff_ff9c, PB).u32(OP_FLAGS, 0);
+    });
+    check("mkdirat", call!(io_uring_prep_mkdirat(9, p(PA) as _, 0o755)), |e| {
+        e.base(0x25, 9, PA, 0o755, 0);
+    });
+    check("mkdir", call!(io_uring_prep_mkdir(p(PA) as _, 0o700)), |e| {
+        e.base(0x25, AT_FDCWD, PA, 0o700, 0);
+    });
     check(
         "symlinkat",
-        |s| unsafe { io_uring_prep_symlinkat(s, p(PA) as _, 4, p(PB) as _) },
+        call!(io_uring_prep_symlinkat(p(PA) as _, 4, p(PB) as _)),
         |e| {
             e.base(0x26, 4, PA, 0, PB);
         },
     );
-    check(
-        "symlink",
-        |s| unsafe { io_uring_prep_symlink(s, p(PA) as _, p(PB) as _) },
-        |e| {
-            e.base(0x26, AT_FDCWD, PA, 0, PB);
-        },
-    );
+    check("symlink", call!(io_uring_prep_symlink(p(PA) as _, p(PB) as _)), |e| {
+        e.base(0x26, AT_FDCWD, PA, 0, PB);
+    });
     check(
         "linkat",
-        |s| unsafe { io_uring_prep_linkat(s, 3, p(PA) as _, 4, p(PB) as _, 0x400) },
+        call!(io_uring_prep_linkat(3, p(PA) as _, 4, p(PB) as _, 0x400)),
         |e| {
             e.base(0x27, 3, PA, 4, PB).u32(OP_FLAGS, 0x400);
         },
     );
-    check(
-        "link",
-        |s| unsafe { io_uring_prep_link(s, p(PA) as _, p(PB) as _, 0x400) },
-        |e| {
-            e.base(0x27, AT_FDCWD, PA, 0xffff_ff9c, PB)
-                .u32(OP_FLAGS, 0x400);
-        },
-    );
-    check(
-        "ftruncate",
-        |s| unsafe { io_uring_prep_ftruncate(s, 7, 0x1_0000_0000) },
-        |e| {
-            e.base(0x37, 7, 0, 0, 0x1_0000_0000);
-        },
-    );
-    check(
-        "ftruncate neg",
-        |s| unsafe { io_uring_prep_ftruncate(s, 7, -1) },
-        |e| {
-            e.base(0x37, 7, 0, 0, u64::MAX);
-        },
-    );
+    check("link", call!(io_uring_prep_link(p(PA) as _, p(PB) as _, 0x400)), |e| {
+        e.base(0x27, AT_FDCWD, PA, 0xffff_ff9c, PB).u32(OP_FLAGS, 0x400);
+    });
+    check("ftruncate", call!(io_uring_prep_ftruncate(7, 0x1_0000_0000)), |e| {
+        e.base(0x37, 7, 0, 0, 0x1_0000_0000);
+    });
+    check("ftruncate neg", call!(io_uring_prep_ftruncate(7, -1)), |e| {
+        e.base(0x37, 7, 0, 0, u64::MAX);
+    });
     // files_update: `int offset` is sign-extended into off.
     check(
         "files_update",
-        |s| unsafe { io_uring_prep_files_update(s, p(PA) as _, 4, -2) },
+        call!(io_uring_prep_files_update(p(PA) as _, 4, -2)),
         |e| {
             e.base(0x14, -1, PA, 4, (-2i64) as u64);
         },
     );
     // fixed_fd_install ASSIGNS flags = IOSQE_FIXED_FILE.
-    check(
-        "fixed_fd_install",
-        |s| unsafe { io_uring_prep_fixed_fd_install(s, 7, 1) },
-        |e| {
-            e.base(0x36, 7, 0, 0, 0).u8(FLAGS, 0x01).u32(OP_FLAGS, 1);
-        },
-    );
-    check(
-        "pipe",
-        |s| unsafe { io_uring_prep_pipe(s, p(PA) as _, 0x80000) },
-        |e| {
-            e.base(0x3e, 0, PA, 0, 0).u32(OP_FLAGS, 0x80000);
-        },
-    );
-    check(
-        "pipe_direct",
-        |s| unsafe { io_uring_prep_pipe_direct(s, p(PA) as _, 0, 2) },
-        |e| {
-            e.base(0x3e, 0, PA, 0, 0).u32(OP_FLAGS, 0).u32(FILE, 3);
-        },
-    );
+    check("fixed_fd_install", call!(io_uring_prep_fixed_fd_install(7, 1)), |e| {
+        e.base(0x36, 7, 0, 0, 0).u8(FLAGS, 0x01).u32(OP_FLAGS, 1);
+    });
+    check("pipe", call!(io_uring_prep_pipe(p(PA) as _, 0x80000)), |e| {
+        e.base(0x3e, 0, PA, 0, 0).u32(OP_FLAGS, 0x80000);
+    });
+    check("pipe_direct", call!(io_uring_prep_pipe_direct(p(PA) as _, 0, 2)), |e| {
+        e.base(0x3e, 0, PA, 0, 0).u32(OP_FLAGS, 0).u32(FILE, 3);
+    });
     check(
         "pipe_direct ALLOC",
-        |s| unsafe { io_uring_prep_pipe_direct(s, p(PA) as _, 0, ALLOC) },
+        call!(io_uring_prep_pipe_direct(p(PA) as _, 0, ALLOC)),
         |e| {
             e.base(0x3e, 0, PA, 0, 0).u32(OP_FLAGS, 0).u32(FILE, ALLOC);
         },
@@ -910,92 +618,65 @@ fn fs_family() {
     // provide_buffers: nr in fd, bid (sign-extended) in off, bgid as 16 bits.
     check(
         "provide_buffers",
-        |s| unsafe { io_uring_prep_provide_buffers(s, p(PA), 4096, 16, 0x10002, -1) },
+        call!(io_uring_prep_provide_buffers(p(PA), 4096, 16, 0x10002, -1)),
         |e| {
             e.base(0x1f, 16, PA, 4096, u64::MAX).u16(BUF, 2);
         },
     );
-    check(
-        "remove_buffers",
-        |s| unsafe { io_uring_prep_remove_buffers(s, 8, 3) },
-        |e| {
-            e.base(0x20, 8, 0, 0, 0).u16(BUF, 3);
-        },
-    );
+    check("remove_buffers", call!(io_uring_prep_remove_buffers(8, 3)), |e| {
+        e.base(0x20, 8, 0, 0, 0).u16(BUF, 3);
+    });
 }
 
 // ---- sockets ----
 
 #[test]
 fn net_family() {
-    check(
-        "recvmsg",
-        |s| unsafe { io_uring_prep_recvmsg(s, 7, p(PA) as _, 0x40) },
-        |e| {
-            e.base(0x0a, 7, PA, 1, 0).u32(OP_FLAGS, 0x40);
-        },
-    );
+    check("recvmsg", call!(io_uring_prep_recvmsg(7, p(PA) as _, 0x40)), |e| {
+        e.base(0x0a, 7, PA, 1, 0).u32(OP_FLAGS, 0x40);
+    });
     check(
         "recvmsg_multishot",
-        |s| unsafe { io_uring_prep_recvmsg_multishot(s, 7, p(PA) as _, 0x40) },
+        call!(io_uring_prep_recvmsg_multishot(7, p(PA) as _, 0x40)),
         |e| {
-            e.base(0x0a, 7, PA, 1, 0)
-                .u32(OP_FLAGS, 0x40)
-                .or16(IOPRIO, 0x2);
+            e.base(0x0a, 7, PA, 1, 0).u32(OP_FLAGS, 0x40).or16(IOPRIO, 0x2);
         },
     );
-    check(
-        "sendmsg",
-        |s| unsafe { io_uring_prep_sendmsg(s, 7, p(PA) as _, 0x4000) },
-        |e| {
-            e.base(0x09, 7, PA, 1, 0).u32(OP_FLAGS, 0x4000);
-        },
-    );
-    check(
-        "sendmsg_zc",
-        |s| unsafe { io_uring_prep_sendmsg_zc(s, 7, p(PA) as _, 1) },
-        |e| {
-            e.base(0x30, 7, PA, 1, 0).u32(OP_FLAGS, 1);
-        },
-    );
+    check("sendmsg", call!(io_uring_prep_sendmsg(7, p(PA) as _, 0x4000)), |e| {
+        e.base(0x09, 7, PA, 1, 0).u32(OP_FLAGS, 0x4000);
+    });
+    check("sendmsg_zc", call!(io_uring_prep_sendmsg_zc(7, p(PA) as _, 1)), |e| {
+        e.base(0x30, 7, PA, 1, 0).u32(OP_FLAGS, 1);
+    });
     check(
         "sendmsg_zc_fixed",
-        |s| unsafe { io_uring_prep_sendmsg_zc_fixed(s, 7, p(PA) as _, 1, 0x10005) },
+        call!(io_uring_prep_sendmsg_zc_fixed(7, p(PA) as _, 1, 0x10005)),
         |e| {
-            e.base(0x30, 7, PA, 1, 0)
-                .u32(OP_FLAGS, 1)
-                .or16(IOPRIO, 0x4)
-                .u16(BUF, 5);
+            e.base(0x30, 7, PA, 1, 0).u32(OP_FLAGS, 1).or16(IOPRIO, 0x4).u16(BUF, 5);
         },
     );
     // size_t len is stored as 32 bits.
     check(
         "send",
-        |s| unsafe { io_uring_prep_send(s, 7, p(PA), 0x1_0000_0010, 0x4000) },
+        call!(io_uring_prep_send(7, p(PA), 0x1_0000_0010, 0x4000)),
         |e| {
             e.base(0x1a, 7, PA, 0x10, 0).u32(OP_FLAGS, 0x4000);
         },
     );
-    check(
-        "send_bundle",
-        |s| unsafe { io_uring_prep_send_bundle(s, 7, 100, 0x40) },
-        |e| {
-            e.base(0x1a, 7, 0, 100, 0)
-                .u32(OP_FLAGS, 0x40)
-                .or16(IOPRIO, 0x10);
-        },
-    );
+    check("send_bundle", call!(io_uring_prep_send_bundle(7, 100, 0x40)), |e| {
+        e.base(0x1a, 7, 0, 100, 0).u32(OP_FLAGS, 0x40).or16(IOPRIO, 0x10);
+    });
     // send_set_addr touches only addr2 and addr_len.
     check(
         "send_set_addr",
-        |s| unsafe { io_uring_prep_send_set_addr(s, p(PB) as _, 0x1234) },
+        call!(io_uring_prep_send_set_addr(p(PB) as _, 0x1234)),
         |e| {
             e.u64(OFF, PB).u16(FILE, 0x1234);
         },
     );
     check(
         "sendto",
-        |s| unsafe { io_uring_prep_sendto(s, 7, p(PA), 10, 0x40, p(PB) as _, 0x1_0010) },
+        call!(io_uring_prep_sendto(7, p(PA), 10, 0x40, p(PB) as _, 0x1_0010)),
         |e| {
             e.base(0x1a, 7, PA, 10, 0)
                 .u32(OP_FLAGS, 0x40)
@@ -1006,16 +687,14 @@ fn net_family() {
     // send_zc ASSIGNS ioprio = zc_flags (16 bits).
     check(
         "send_zc",
-        |s| unsafe { io_uring_prep_send_zc(s, 7, p(PA), 10, 0x40, 0x1_0009) },
+        call!(io_uring_prep_send_zc(7, p(PA), 10, 0x40, 0x1_0009)),
         |e| {
-            e.base(0x2f, 7, PA, 10, 0)
-                .u32(OP_FLAGS, 0x40)
-                .u16(IOPRIO, 0x9);
+            e.base(0x2f, 7, PA, 10, 0).u32(OP_FLAGS, 0x40).u16(IOPRIO, 0x9);
         },
     );
     check(
         "send_zc_fixed",
-        |s| unsafe { io_uring_prep_send_zc_fixed(s, 7, p(PA), 10, 0x40, 1, 0x10003) },
+        call!(io_uring_prep_send_zc_fixed(7, p(PA), 10, 0x40, 1, 0x10003)),
         |e| {
             e.base(0x2f, 7, PA, 10, 0)
                 .u32(OP_FLAGS, 0x40)
@@ -1023,53 +702,47 @@ fn net_family() {
                 .u16(BUF, 3);
         },
     );
-    check(
-        "recv",
-        |s| unsafe { io_uring_prep_recv(s, 7, p(PA), 0x200, 0x100) },
-        |e| {
-            e.base(0x1b, 7, PA, 0x200, 0).u32(OP_FLAGS, 0x100);
-        },
-    );
+    check("recv", call!(io_uring_prep_recv(7, p(PA), 0x200, 0x100)), |e| {
+        e.base(0x1b, 7, PA, 0x200, 0).u32(OP_FLAGS, 0x100);
+    });
     check(
         "recv_multishot",
-        |s| unsafe { io_uring_prep_recv_multishot(s, 7, p(0), 0, 0) },
+        call!(io_uring_prep_recv_multishot(7, p(0), 0, 0)),
         |e| {
             e.base(0x1b, 7, 0, 0, 0).u32(OP_FLAGS, 0).or16(IOPRIO, 0x2);
         },
     );
     check(
         "accept",
-        |s| unsafe { io_uring_prep_accept(s, 7, p(PA) as _, p(PB) as _, 0x80800) },
+        call!(io_uring_prep_accept(7, p(PA) as _, p(PB) as _, 0x80800)),
         |e| {
             e.base(0x0d, 7, PA, 0, PB).u32(OP_FLAGS, 0x80800);
         },
     );
     check(
         "accept_direct",
-        |s| unsafe { io_uring_prep_accept_direct(s, 7, p(PA) as _, p(PB) as _, 0, 5) },
+        call!(io_uring_prep_accept_direct(7, p(PA) as _, p(PB) as _, 0, 5)),
         |e| {
             e.base(0x0d, 7, PA, 0, PB).u32(OP_FLAGS, 0).u32(FILE, 6);
         },
     );
     check(
         "accept_direct ALLOC",
-        |s| unsafe { io_uring_prep_accept_direct(s, 7, p(0) as _, p(0) as _, 0, ALLOC) },
+        call!(io_uring_prep_accept_direct(7, p(0) as _, p(0) as _, 0, ALLOC)),
         |e| {
             e.base(0x0d, 7, 0, 0, 0).u32(OP_FLAGS, 0).u32(FILE, ALLOC);
         },
     );
     check(
         "multishot_accept",
-        |s| unsafe { io_uring_prep_multishot_accept(s, 7, p(PA) as _, p(PB) as _, 0x800) },
+        call!(io_uring_prep_multishot_accept(7, p(PA) as _, p(PB) as _, 0x800)),
         |e| {
-            e.base(0x0d, 7, PA, 0, PB)
-                .u32(OP_FLAGS, 0x800)
-                .or16(IOPRIO, 0x1);
+            e.base(0x0d, 7, PA, 0, PB).u32(OP_FLAGS, 0x800).or16(IOPRIO, 0x1);
         },
     );
     check(
         "multishot_accept_direct",
-        |s| unsafe { io_uring_prep_multishot_accept_direct(s, 7, p(0) as _, p(0) as _, 0) },
+        call!(io_uring_prep_multishot_accept_direct(7, p(0) as _, p(0) as _, 0)),
         |e| {
             e.base(0x0d, 7, 0, 0, 0)
                 .u32(OP_FLAGS, 0)
@@ -1078,66 +751,42 @@ fn net_family() {
         },
     );
     // socklen_t addrlen is stored by value, zero-extended.
-    check(
-        "connect",
-        |s| unsafe { io_uring_prep_connect(s, 7, p(PA) as _, 16) },
-        |e| {
-            e.base(0x10, 7, PA, 0, 16);
-        },
-    );
-    check(
-        "bind",
-        |s| unsafe { io_uring_prep_bind(s, 7, p(PA) as _, 0xffff_fff0) },
-        |e| {
-            e.base(0x38, 7, PA, 0, 0xffff_fff0);
-        },
-    );
-    check(
-        "listen",
-        |s| unsafe { io_uring_prep_listen(s, 7, -1) },
-        |e| {
-            e.base(0x39, 7, 0, 0xffff_ffff, 0);
-        },
-    );
-    check(
-        "shutdown",
-        |s| unsafe { io_uring_prep_shutdown(s, 7, 2) },
-        |e| {
-            e.base(0x22, 7, 0, 2, 0);
-        },
-    );
+    check("connect", call!(io_uring_prep_connect(7, p(PA) as _, 16)), |e| {
+        e.base(0x10, 7, PA, 0, 16);
+    });
+    check("bind", call!(io_uring_prep_bind(7, p(PA) as _, 0xffff_fff0)), |e| {
+        e.base(0x38, 7, PA, 0, 0xffff_fff0);
+    });
+    check("listen", call!(io_uring_prep_listen(7, -1)), |e| {
+        e.base(0x39, 7, 0, 0xffff_ffff, 0);
+    });
+    check("shutdown", call!(io_uring_prep_shutdown(7, 2)), |e| {
+        e.base(0x22, 7, 0, 2, 0);
+    });
     // socket: domain in fd, protocol in len, type (sign-extended) in off.
-    check(
-        "socket",
-        |s| unsafe { io_uring_prep_socket(s, 2, 0x80801, 6, 0) },
-        |e| {
-            e.base(0x2d, 2, 0, 6, 0x80801).u32(OP_FLAGS, 0);
-        },
-    );
-    check(
-        "socket neg type",
-        |s| unsafe { io_uring_prep_socket(s, 10, -1, -1, 3) },
-        |e| {
-            e.base(0x2d, 10, 0, 0xffff_ffff, u64::MAX).u32(OP_FLAGS, 3);
-        },
-    );
+    check("socket", call!(io_uring_prep_socket(2, 0x80801, 6, 0)), |e| {
+        e.base(0x2d, 2, 0, 6, 0x80801).u32(OP_FLAGS, 0);
+    });
+    check("socket neg type", call!(io_uring_prep_socket(10, -1, -1, 3)), |e| {
+        e.base(0x2d, 10, 0, 0xffff_ffff, u64::MAX).u32(OP_FLAGS, 3);
+    });
     check(
         "socket_direct",
-        |s| unsafe { io_uring_prep_socket_direct(s, 2, 1, 0, 3, 0) },
+        call!(io_uring_prep_socket_direct(2, 1, 0, 3, 0)),
         |e| {
             e.base(0x2d, 2, 0, 0, 1).u32(OP_FLAGS, 0).u32(FILE, 4);
         },
     );
     check(
         "socket_direct ALLOC",
-        |s| unsafe { io_uring_prep_socket_direct(s, 2, 1, 0, ALLOC, 0) },
+        call!(io_uring_prep_socket_direct(2, 1, 0, ALLOC, 0)),
         |e| {
             e.base(0x2d, 2, 0, 0, 1).u32(OP_FLAGS, 0).u32(FILE, ALLOC);
         },
     );
     check(
         "socket_direct_alloc",
-        |s| unsafe { io_uring_prep_socket_direct_alloc(s, 2, 1, 0, 0) },
+        call!(io_uring_prep_socket_direct_alloc(2, 1, 0, 0)),
         |e| {
             e.base(0x2d, 2, 0, 0, 1).u32(OP_FLAGS, 0).u32(FILE, ALLOC);
         },
@@ -1148,45 +797,29 @@ fn net_family() {
 
 #[test]
 fn poll_timeout_cancel_family() {
-    check(
-        "poll_add",
-        |s| unsafe { io_uring_prep_poll_add(s, 7, 0x1234_5678) },
-        |e| {
-            e.base(0x06, 7, 0, 0, 0).u32(OP_FLAGS, 0x1234_5678);
-        },
-    );
-    check(
-        "poll_multishot",
-        |s| unsafe { io_uring_prep_poll_multishot(s, 7, 0x41) },
-        |e| {
-            e.base(0x06, 7, 0, 1, 0).u32(OP_FLAGS, 0x41);
-        },
-    );
-    check(
-        "poll_remove",
-        |s| unsafe { io_uring_prep_poll_remove(s, UD) },
-        |e| {
-            e.base(0x07, -1, UD, 0, 0);
-        },
-    );
+    check("poll_add", call!(io_uring_prep_poll_add(7, 0x1234_5678)), |e| {
+        e.base(0x06, 7, 0, 0, 0).u32(OP_FLAGS, 0x1234_5678);
+    });
+    check("poll_multishot", call!(io_uring_prep_poll_multishot(7, 0x41)), |e| {
+        e.base(0x06, 7, 0, 1, 0).u32(OP_FLAGS, 0x41);
+    });
+    check("poll_remove", call!(io_uring_prep_poll_remove(UD)), |e| {
+        e.base(0x07, -1, UD, 0, 0);
+    });
     check(
         "poll_update",
-        |s| unsafe { io_uring_prep_poll_update(s, UD, UD2, 0x1, 0x6) },
+        call!(io_uring_prep_poll_update(UD, UD2, 0x1, 0x6)),
         |e| {
             e.base(0x07, -1, UD, 6, UD2).u32(OP_FLAGS, 0x1);
         },
     );
     // epoll_ctl: the target fd goes in off as an unsigned 32-bit value.
-    check(
-        "epoll_ctl",
-        |s| unsafe { io_uring_prep_epoll_ctl(s, 9, -1, 2, p(PA) as _) },
-        |e| {
-            e.base(0x1d, 9, PA, 2, 0xffff_ffff);
-        },
-    );
+    check("epoll_ctl", call!(io_uring_prep_epoll_ctl(9, -1, 2, p(PA) as _)), |e| {
+        e.base(0x1d, 9, PA, 2, 0xffff_ffff);
+    });
     check(
         "epoll_wait",
-        |s| unsafe { io_uring_prep_epoll_wait(s, 9, p(PA) as _, 64, 3) },
+        call!(io_uring_prep_epoll_wait(9, p(PA) as _, 64, 3)),
         |e| {
             e.base(0x3b, 9, PA, 64, 0).u32(OP_FLAGS, 3);
         },
@@ -1194,90 +827,61 @@ fn poll_timeout_cancel_family() {
     // timeout: count (unsigned) zero-extended into off.
     check(
         "timeout",
-        |s| unsafe { io_uring_prep_timeout(s, p(PA) as _, 0xffff_ffff, 0x4) },
+        call!(io_uring_prep_timeout(p(PA) as _, 0xffff_ffff, 0x4)),
         |e| {
             e.base(0x0b, -1, PA, 1, 0xffff_ffff).u32(OP_FLAGS, 0x4);
         },
     );
-    check(
-        "timeout_remove",
-        |s| unsafe { io_uring_prep_timeout_remove(s, UD, 0x40) },
-        |e| {
-            e.base(0x0c, -1, UD, 0, 0).u32(OP_FLAGS, 0x40);
-        },
-    );
+    check("timeout_remove", call!(io_uring_prep_timeout_remove(UD, 0x40)), |e| {
+        e.base(0x0c, -1, UD, 0, 0).u32(OP_FLAGS, 0x40);
+    });
     check(
         "timeout_update",
-        |s| unsafe { io_uring_prep_timeout_update(s, p(PA) as _, UD, 0x1) },
+        call!(io_uring_prep_timeout_update(p(PA) as _, UD, 0x1)),
         |e| {
             e.base(0x0c, -1, UD, 0, PA).u32(OP_FLAGS, 0x1 | 0x2);
         },
     );
     check(
         "link_timeout",
-        |s| unsafe { io_uring_prep_link_timeout(s, p(PA) as _, 0x10) },
+        call!(io_uring_prep_link_timeout(p(PA) as _, 0x10)),
         |e| {
             e.base(0x0f, -1, PA, 1, 0).u32(OP_FLAGS, 0x10);
         },
     );
-    check(
-        "cancel64",
-        |s| unsafe { io_uring_prep_cancel64(s, UD, 0x11) },
-        |e| {
-            e.base(0x0e, -1, UD, 0, 0).u32(OP_FLAGS, 0x11);
-        },
-    );
-    check(
-        "cancel",
-        |s| unsafe { io_uring_prep_cancel(s, p(PA), 1) },
-        |e| {
-            e.base(0x0e, -1, PA, 0, 0).u32(OP_FLAGS, 1);
-        },
-    );
-    check(
-        "cancel_fd",
-        |s| unsafe { io_uring_prep_cancel_fd(s, 7, 1) },
-        |e| {
-            e.base(0x0e, 7, 0, 0, 0).u32(OP_FLAGS, 1 | 2);
-        },
-    );
+    check("cancel64", call!(io_uring_prep_cancel64(UD, 0x11)), |e| {
+        e.base(0x0e, -1, UD, 0, 0).u32(OP_FLAGS, 0x11);
+    });
+    check("cancel", call!(io_uring_prep_cancel(p(PA), 1)), |e| {
+        e.base(0x0e, -1, PA, 0, 0).u32(OP_FLAGS, 1);
+    });
+    check("cancel_fd", call!(io_uring_prep_cancel_fd(7, 1)), |e| {
+        e.base(0x0e, 7, 0, 0, 0).u32(OP_FLAGS, 1 | 2);
+    });
 }
 
 // ---- msg_ring, xattr, waitid/futex ----
 
 #[test]
 fn msg_xattr_sync_family() {
-    check(
-        "msg_ring",
-        |s| unsafe { io_uring_prep_msg_ring(s, 5, 0x77, UD, 0) },
-        |e| {
-            e.base(0x28, 5, 0, 0x77, UD).u32(OP_FLAGS, 0);
-        },
-    );
+    check("msg_ring", call!(io_uring_prep_msg_ring(5, 0x77, UD, 0)), |e| {
+        e.base(0x28, 5, 0, 0x77, UD).u32(OP_FLAGS, 0);
+    });
     check(
         "msg_ring_cqe_flags",
-        |s| unsafe { io_uring_prep_msg_ring_cqe_flags(s, 5, 0x77, UD, 1, 0x8000_0001) },
+        call!(io_uring_prep_msg_ring_cqe_flags(5, 0x77, UD, 1, 0x8000_0001)),
         |e| {
-            e.base(0x28, 5, 0, 0x77, UD)
-                .u32(OP_FLAGS, 2 | 1)
-                .u32(FILE, 0x8000_0001);
+            e.base(0x28, 5, 0, 0x77, UD).u32(OP_FLAGS, 2 | 1).u32(FILE, 0x8000_0001);
         },
     );
     // msg_ring_fd: addr = IORING_MSG_SEND_FD, source fd (sign-extended) in addr3,
     // target slot + 1 in file_index.
-    check(
-        "msg_ring_fd",
-        |s| unsafe { io_uring_prep_msg_ring_fd(s, 5, 3, 7, UD, 1) },
-        |e| {
-            e.base(0x28, 5, 1, 0, UD)
-                .u64(ADDR3, 3)
-                .u32(FILE, 8)
-                .u32(OP_FLAGS, 1);
-        },
-    );
+    check("msg_ring_fd", call!(io_uring_prep_msg_ring_fd(5, 3, 7, UD, 1)), |e| {
+        e.base(0x28, 5, 1, 0, UD).u64(ADDR3, 3).u32(FILE, 8).u32(OP_FLAGS, 1);
+    });
     check(
         "msg_ring_fd neg source, ALLOC target",
-        |s| unsafe { io_uring_prep_msg_ring_fd(s, 5, -2, -1, UD, 0) },
+        call!(io_uring_prep_msg_ring_fd(5, -2, -1, UD, 0)),
         |e| {
             e.base(0x28, 5, 1, 0, UD)
                 .u64(ADDR3, (-2i64) as u64)
@@ -1287,7 +891,7 @@ fn msg_xattr_sync_family() {
     );
     check(
         "msg_ring_fd_alloc",
-        |s| unsafe { io_uring_prep_msg_ring_fd_alloc(s, 5, 3, UD, 0) },
+        call!(io_uring_prep_msg_ring_fd_alloc(5, 3, UD, 0)),
         |e| {
             e.base(0x28, 5, 1, 0, UD)
                 .u64(ADDR3, 3)
@@ -1297,65 +901,55 @@ fn msg_xattr_sync_family() {
     );
     check(
         "getxattr",
-        |s| unsafe { io_uring_prep_getxattr(s, p(PA) as _, p(PB) as _, p(PC) as _, 64) },
+        call!(io_uring_prep_getxattr(p(PA) as _, p(PB) as _, p(PC) as _, 64)),
         |e| {
             e.base(0x2c, 0, PA, 64, PB).u64(ADDR3, PC).u32(OP_FLAGS, 0);
         },
     );
     check(
         "setxattr",
-        |s| unsafe { io_uring_prep_setxattr(s, p(PA) as _, p(PB) as _, p(PC) as _, 1, 64) },
+        call!(io_uring_prep_setxattr(p(PA) as _, p(PB) as _, p(PC) as _, 1, 64)),
         |e| {
             e.base(0x2a, 0, PA, 64, PB).u64(ADDR3, PC).u32(OP_FLAGS, 1);
         },
     );
     check(
         "fgetxattr",
-        |s| unsafe { io_uring_prep_fgetxattr(s, 7, p(PA) as _, p(PB) as _, 64) },
+        call!(io_uring_prep_fgetxattr(7, p(PA) as _, p(PB) as _, 64)),
         |e| {
             e.base(0x2b, 7, PA, 64, PB).u32(OP_FLAGS, 0);
         },
     );
     check(
         "fsetxattr",
-        |s| unsafe { io_uring_prep_fsetxattr(s, 7, p(PA) as _, p(PB) as _, 2, 64) },
+        call!(io_uring_prep_fsetxattr(7, p(PA) as _, p(PB) as _, 2, 64)),
         |e| {
             e.base(0x29, 7, PA, 64, PB).u32(OP_FLAGS, 2);
         },
     );
     // waitid: id in fd, idtype in len, infop in addr2 (the off slot), options in
     // file_index, flags in the op-flags word.
-    check(
-        "waitid",
-        |s| unsafe { io_uring_prep_waitid(s, 1, 1234, p(PA) as _, 4, 0) },
-        |e| {
-            e.base(0x32, 1234, 0, 1, PA).u32(OP_FLAGS, 0).u32(FILE, 4);
-        },
-    );
+    check("waitid", call!(io_uring_prep_waitid(1, 1234, p(PA) as _, 4, 0)), |e| {
+        e.base(0x32, 1234, 0, 1, PA).u32(OP_FLAGS, 0).u32(FILE, 4);
+    });
     // futex: futex_flags in fd, val in off, mask in addr3, flags in the op-flags word.
     check(
         "futex_wait",
-        |s| unsafe { io_uring_prep_futex_wait(s, p(PA) as _, 1, 0xffff_ffff, 2, 0) },
+        call!(io_uring_prep_futex_wait(p(PA) as _, 1, 0xffff_ffff, 2, 0)),
         |e| {
-            e.base(0x33, 2, PA, 0, 1)
-                .u32(OP_FLAGS, 0)
-                .u64(ADDR3, 0xffff_ffff);
+            e.base(0x33, 2, PA, 0, 1).u32(OP_FLAGS, 0).u64(ADDR3, 0xffff_ffff);
         },
     );
     check(
         "futex_wake",
-        |s| unsafe { io_uring_prep_futex_wake(s, p(PA) as _, 5, UD, 0x82, 7) },
+        call!(io_uring_prep_futex_wake(p(PA) as _, 5, UD, 0x82, 7)),
         |e| {
             e.base(0x34, 0x82, PA, 0, 5).u32(OP_FLAGS, 7).u64(ADDR3, UD);
         },
     );
-    check(
-        "futex_waitv",
-        |s| unsafe { io_uring_prep_futex_waitv(s, p(PA) as _, 3, 0) },
-        |e| {
-            e.base(0x35, 0, PA, 3, 0).u32(OP_FLAGS, 0);
-        },
-    );
+    check("futex_waitv", call!(io_uring_prep_futex_waitv(p(PA) as _, 3, 0)), |e| {
+        e.base(0x35, 0, PA, 3, 0).u32(OP_FLAGS, 0);
+    });
 }
 
 // ---- uring_cmd family ----
@@ -1364,113 +958,81 @@ fn msg_xattr_sync_family() {
 fn cmd_family() {
     check(
         "__io_uring_prep_uring_cmd",
-        |s| unsafe { __io_uring_prep_uring_cmd(s, 0x12e, 0xdead_beef, 7) },
+        call!(__io_uring_prep_uring_cmd(0x12e, 0xdead_beef, 7)),
         |e| {
             e.cmd(0x2e, 7, 0xdead_beef);
         },
     );
-    check(
-        "uring_cmd",
-        |s| unsafe { io_uring_prep_uring_cmd(s, -1, 7) },
-        |e| {
-            e.cmd(0x2e, 7, 0xffff_ffff);
-        },
-    );
-    check(
-        "uring_cmd128",
-        |s| unsafe { io_uring_prep_uring_cmd128(s, 3, 7) },
-        |e| {
-            e.cmd(0x40, 7, 3);
-        },
-    );
+    check("uring_cmd", call!(io_uring_prep_uring_cmd(-1, 7)), |e| {
+        e.cmd(0x2e, 7, 0xffff_ffff);
+    });
+    check("uring_cmd128", call!(io_uring_prep_uring_cmd128(3, 7)), |e| {
+        e.cmd(0x40, 7, 3);
+    });
     // cmd_sock: level/optname share the addr slot, optval at 48, optlen at 44.
-    check(
-        "cmd_sock",
-        |s| unsafe { io_uring_prep_cmd_sock(s, 2, 7, 1, 7, p(PA), 4) },
-        |e| {
-            e.cmd(0x2e, 7, 2)
-                .u32(ADDR, 1)
-                .u32(ADDR + 4, 7)
-                .u64(ADDR3, PA)
-                .u32(FILE, 4);
-        },
-    );
+    check("cmd_sock", call!(io_uring_prep_cmd_sock(2, 7, 1, 7, p(PA), 4)), |e| {
+        e.cmd(0x2e, 7, 2)
+            .u32(ADDR, 1)
+            .u32(ADDR + 4, 7)
+            .u64(ADDR3, PA)
+            .u32(FILE, 4);
+    });
     check(
         "cmd_getsockname",
-        |s| unsafe { io_uring_prep_cmd_getsockname(s, 7, p(PA) as _, p(PB) as _, 1) },
+        call!(io_uring_prep_cmd_getsockname(7, p(PA) as _, p(PB) as _, 1)),
         |e| {
             e.cmd(0x2e, 7, 5).u64(ADDR, PA).u64(ADDR3, PB).u32(FILE, 1);
         },
     );
     check(
         "cmd_discard",
-        |s| unsafe { io_uring_prep_cmd_discard(s, 7, OFFSET, 0x10000) },
+        call!(io_uring_prep_cmd_discard(7, OFFSET, 0x10000)),
         |e| {
             e.cmd(0x2e, 7, 0x1200).u64(ADDR, OFFSET).u64(ADDR3, 0x10000);
         },
     );
-    check(
-        "cmd_zone_reset_all",
-        |s| unsafe { io_uring_prep_cmd_zone_reset_all(s, 7) },
-        |e| {
-            e.cmd(0x2e, 7, 0x1201);
-        },
-    );
+    check("cmd_zone_reset_all", call!(io_uring_prep_cmd_zone_reset_all(7)), |e| {
+        e.cmd(0x2e, 7, 0x1201);
+    });
 }
 
 // ---- SQE / CQE helpers ----
 
 #[test]
 fn sqe_helpers() {
-    check(
-        "sqe_set_data",
-        |s| unsafe { io_uring_sqe_set_data(s, p(PA)) },
-        |e| {
-            e.u64(USER_DATA, PA);
-        },
-    );
-    check(
-        "sqe_set_data64",
-        |s| unsafe { io_uring_sqe_set_data64(s, UD) },
-        |e| {
-            e.u64(USER_DATA, UD);
-        },
-    );
+    check("sqe_set_data", call!(io_uring_sqe_set_data(p(PA))), |e| {
+        e.u64(USER_DATA, PA);
+    });
+    check("sqe_set_data64", call!(io_uring_sqe_set_data64(UD)), |e| {
+        e.u64(USER_DATA, UD);
+    });
     // set_flags ASSIGNS the low 8 bits.
-    check(
-        "sqe_set_flags",
-        |s| unsafe { io_uring_sqe_set_flags(s, 0x104) },
-        |e| {
-            e.u8(FLAGS, 0x04);
-        },
-    );
-    check(
-        "sqe_set_buf_group",
-        |s| unsafe { io_uring_sqe_set_buf_group(s, 0x10005) },
-        |e| {
-            e.u16(BUF, 5);
-        },
-    );
-    check(
-        "initialize_sqe",
-        |s| unsafe { io_uring_initialize_sqe(s) },
-        |e| {
-            e.u8(FLAGS, 0)
-                .u16(IOPRIO, 0)
-                .u32(OP_FLAGS, 0)
-                .u16(BUF, 0)
-                .u16(PERSONALITY, 0)
-                .u32(FILE, 0)
-                .u64(ADDR3, 0)
-                .u64(PAD2, 0);
-        },
-    );
+    check("sqe_set_flags", call!(io_uring_sqe_set_flags(0x104)), |e| {
+        e.u8(FLAGS, 0x04);
+    });
+    check("sqe_set_buf_group", call!(io_uring_sqe_set_buf_group(0x10005)), |e| {
+        e.u16(BUF, 5);
+    });
+    check("initialize_sqe", call!(io_uring_initialize_sqe()), |e| {
+        e.u8(FLAGS, 0)
+            .u16(IOPRIO, 0)
+            .u32(OP_FLAGS, 0)
+            .u16(BUF, 0)
+            .u16(PERSONALITY, 0)
+            .u32(FILE, 0)
+            .u64(ADDR3, 0)
+            .u64(PAD2, 0);
+    });
     // get_sqe + prep as liburing 2.15 does it: initialize, then prep; user_data kept.
     check(
         "initialize + read",
-        |s| unsafe {
-            io_uring_initialize_sqe(s);
-            io_uring_prep_read(s, 7, p(PA), 16, 0);
+        |s| {
+            // SAFETY: as in `call!`: `s` is NULL or check's writable buffer, and the
+            // pointer arguments are only stored.
+            unsafe {
+                io_uring_initialize_sqe(s);
+                io_uring_prep_read(s, 7, p(PA), 16, 0);
+            }
         },
         |e| {
             e.put(1, &[0; 3])
@@ -1536,10 +1098,7 @@ fn recvmsg_helpers() {
         assert_eq!(c2, at(ctl + 16));
         assert!(io_uring_recvmsg_cmsg_nexthdr(o, &mut m, c2).is_null());
         assert_eq!(io_uring_recvmsg_payload(o, &mut m), at(16 + 16 + 48));
-        assert_eq!(
-            io_uring_recvmsg_payload_length(o, 16 + 16 + 48 + 5, &mut m),
-            5
-        );
+        assert_eq!(io_uring_recvmsg_payload_length(o, 16 + 16 + 48 + 5, &mut m), 5);
         assert_eq!(io_uring_recvmsg_payload_length(o, 10, &mut m), 0);
         assert_eq!(io_uring_recvmsg_payload_length(o, -1, &mut m), 0);
         // cmsg_len below the header size ends the walk.

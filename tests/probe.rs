@@ -86,7 +86,13 @@ fn probe_agrees_with_itself_and_the_kernel() {
     for (i, o) in ops.iter().enumerate() {
         assert_eq!(usize::from(o.op), i);
     }
-    for op in [IORING_OP_NOP, IORING_OP_READV, IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ASYNC_CANCEL] {
+    for op in [
+        IORING_OP_NOP,
+        IORING_OP_READV,
+        IORING_OP_READ,
+        IORING_OP_WRITE,
+        IORING_OP_ASYNC_CANCEL,
+    ] {
         assert!(p.is_supported(op), "opcode {op} reported unsupported");
     }
     assert_eq!(submit_opcode(&mut ring, IORING_OP_NOP), 0);
@@ -102,7 +108,11 @@ fn probe_agrees_with_itself_and_the_kernel() {
     // Known to the kernel but unsupported (compiled out): refused before anything runs.
     for o in ops.iter().filter(|o| u32::from(o.flags) & IO_URING_OP_SUPPORTED == 0) {
         let res = submit_opcode(&mut ring, o.op);
-        assert!(res == -libc::EOPNOTSUPP || res == -libc::EINVAL, "unsupported op {} gave {res}", o.op);
+        assert!(
+            res == -libc::EOPNOTSUPP || res == -libc::EINVAL,
+            "unsupported op {} gave {res}",
+            o.op
+        );
     }
     // SAFETY: the probe has PROBE_OPS entries.
     unsafe {
@@ -164,7 +174,10 @@ fn c_exports_use_the_c_allocator() {
         io_uring_free_probe(ptr::null_mut());
 
         assert!(io_uring_get_probe_ring(ptr::null_mut()).is_null());
-        assert_eq!(io_uring_register_probe(ptr::null_mut(), ptr::null_mut(), 0), -libc::EINVAL);
+        assert_eq!(
+            io_uring_register_probe(ptr::null_mut(), ptr::null_mut(), 0),
+            -libc::EINVAL
+        );
 
         // A probe on a closed ring fails cleanly: NULL, nothing leaked.
         let mut closed = io_uring::zeroed();

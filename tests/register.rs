@@ -44,7 +44,10 @@ impl Ring {
 
     /// Wait up to `ms` for one CQE and consume it.
     fn wait_ms(&mut self, ms: i64) -> Option<io_uring_cqe> {
-        let ts = __kernel_timespec { tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000 };
+        let ts = __kernel_timespec {
+            tv_sec: ms / 1000,
+            tv_nsec: (ms % 1000) * 1_000_000,
+        };
         let mut cqe = ptr::null_mut();
         // SAFETY: a set-up ring; `ts` lives across the call.
         let ret = unsafe { uring::cq::wait_cqe_timeout(&mut self.0, &mut cqe, &ts) };
@@ -113,7 +116,12 @@ impl TempFile {
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut file = File::options().read(true).write(true).create_new(true).open(&path).expect("create temp file");
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .expect("create temp file");
         file.write_all(data).unwrap();
         TempFile { file, path }
     }
@@ -133,11 +141,17 @@ impl Drop for TempFile {
 /// where it checks the pointer first (it varies by opcode and kernel version).
 #[track_caller]
 fn assert_null_refused(r: Result<i32, Errno>) {
-    assert!(r == Err(Errno::EFAULT) || r == Err(Errno::EINVAL), "NULL argument: {r:?}");
+    assert!(
+        r == Err(Errno::EFAULT) || r == Err(Errno::EINVAL),
+        "NULL argument: {r:?}"
+    );
 }
 
 fn iov(buf: &mut [u8]) -> iovec {
-    iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() }
+    iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    }
 }
 
 fn pipe() -> (RawFd, RawFd) {
@@ -182,7 +196,10 @@ fn buffers_read_fixed_sees_file_bytes() {
     // SAFETY: `buf` outlives the registration (unregistered below).
     assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[iov(&mut buf)]) }, Ok(0));
     // SAFETY: as above.
-    assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[iov(&mut buf)]) }, Err(Errno(libc::EBUSY)));
+    assert_eq!(
+        unsafe { buffers::register_buffers(&ring.0, &[iov(&mut buf)]) },
+        Err(Errno(libc::EBUSY))
+    );
 
     prep_read_fixed(&mut ring, tf.fd(), bufp, 4096, 0, 1);
     let cqe = ring.run();
@@ -207,25 +224,45 @@ fn buffers_read_fixed_sees_file_bytes() {
 #[test]
 fn buffers_bad_input() {
     let ring = ring_or_skip!(4, 0);
-    // A hole in the address space: map a page, unmap it, point an iovec at it.
-    // SAFETY: anonymous mapping, unmapped again right away.
+    // Memory that cannot be pinned: a PROT_NONE reservation (kept mapped for the whole
+    // test, so no other thread's mapping can land there).
+    // SAFETY: a fresh anonymous PROT_NONE mapping, unmapped at the end of the test.
     let hole = unsafe {
-        let p = libc::mmap(ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
-        assert_ne!(p, libc::MAP_FAILED);
-        libc::munmap(p, 4096);
-        p
+        libc::mmap(
+            ptr::null_mut(),
+            4096,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
     };
-    let bad = iovec { iov_base: hole, iov_len: 4096 };
+    assert_ne!(hole, libc::MAP_FAILED);
+    let bad = iovec {
+        iov_base: hole,
+        iov_len: 4096,
+    };
     // SAFETY: the kernel cannot pin the hole and refuses; nothing is registered.
-    assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[bad]) }, Err(Errno::EFAULT));
+    assert_eq!(
+        unsafe { buffers::register_buffers(&ring.0, &[bad]) },
+        Err(Errno::EFAULT)
+    );
     // SAFETY: a NULL iovec array is rejected by the kernel.
-    assert_eq!(unsafe { buffers::register_buffers_raw(&ring.0, ptr::null(), 1) }, Err(Errno::EFAULT));
+    assert_eq!(
+        unsafe { buffers::register_buffers_raw(&ring.0, ptr::null(), 1) },
+        Err(Errno::EFAULT)
+    );
     // SAFETY: empty.
     assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[]) }, Err(Errno::EINVAL));
     let mut b = [0u8; 16];
     // SAFETY: length mismatch is refused before the kernel is asked.
-    assert_eq!(unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut b)], &[]) }, Err(Errno::EINVAL));
+    assert_eq!(
+        unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut b)], &[]) },
+        Err(Errno::EINVAL)
+    );
     assert_eq!(buffers::unregister_buffers(&ring.0), Err(Errno(libc::ENXIO)));
+    // SAFETY: our reservation, never registered.
+    unsafe { libc::munmap(hole, 4096) };
 }
 
 #[test]
@@ -250,26 +287,41 @@ fn buffers_sparse_update_and_tags() {
     // Fill slot 2 with a tagged buffer; it returns the number of slots updated.
     let tag = 0x7a6_u64;
     // SAFETY: `buf` outlives the registration.
-    assert_eq!(unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[iov(&mut buf)], &[tag]) }, Ok(1));
+    assert_eq!(
+        unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[iov(&mut buf)], &[tag]) },
+        Ok(1)
+    );
     prep_read_fixed(&mut ring, tf.fd(), bufp, 256, 2, 2);
     let cqe = ring.run();
     assert_eq!(cqe.res, 28);
     assert_eq!(&buf[..28], b"sparse buffer table contents");
 
     // Empty slot 2 again: the old buffer's tag comes back as a CQE once it is released.
-    let empty = iovec { iov_base: ptr::null_mut(), iov_len: 0 };
+    let empty = iovec {
+        iov_base: ptr::null_mut(),
+        iov_len: 0,
+    };
     // SAFETY: an empty iovec registers nothing.
-    assert_eq!(unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[empty], &[]) }, Ok(1));
+    assert_eq!(
+        unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[empty], &[]) },
+        Ok(1)
+    );
     let tag_cqe = ring.wait();
     assert_eq!((tag_cqe.user_data, tag_cqe.res), (tag, 0));
     // Updating past the table is refused.
     // SAFETY: as above.
-    assert_eq!(unsafe { buffers::register_buffers_update_tag(&ring.0, 4, &[empty], &[]) }, Err(Errno::EINVAL));
+    assert_eq!(
+        unsafe { buffers::register_buffers_update_tag(&ring.0, 4, &[empty], &[]) },
+        Err(Errno::EINVAL)
+    );
     assert_eq!(buffers::unregister_buffers(&ring.0), Ok(0));
 
     // register_buffers_tags: the tag is posted when the table goes away.
     // SAFETY: `buf` outlives the registration.
-    assert_eq!(unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut buf)], &[0x51]) }, Ok(0));
+    assert_eq!(
+        unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut buf)], &[0x51]) },
+        Ok(0)
+    );
     assert_eq!(buffers::unregister_buffers(&ring.0), Ok(0));
     let tag_cqe = ring.wait();
     assert_eq!((tag_cqe.user_data, tag_cqe.res), (0x51, 0));
@@ -277,13 +329,13 @@ fn buffers_sparse_update_and_tags() {
 
 #[test]
 fn buffers_clone_between_rings() {
+    // Declared before the rings, so it outlives every ring it is registered with.
+    let mut buf = vec![0u8; 512];
+    let bufp = buf.as_mut_ptr();
     let mut src = ring_or_skip!(4, 0);
     let mut dst = ring_or_skip!(4, 0);
     let tf = TempFile::new(b"cloned!");
-    let mut buf = vec![0u8; 512];
-    let bufp = buf.as_mut_ptr();
-    // SAFETY: `buf` outlives both rings (declared before them would be needed for drop
-    // order, but the rings are torn down explicitly below before `buf` goes away).
+    // SAFETY: `buf` outlives every ring below (declared first, dropped last).
     assert_eq!(unsafe { buffers::register_buffers(&src.0, &[iov(&mut buf)]) }, Ok(0));
 
     match buffers::clone_buffers(&dst.0, &src.0) {
@@ -301,7 +353,10 @@ fn buffers_clone_between_rings() {
 
     // dst already has a table: a plain clone is refused, DST_REPLACE replaces it.
     assert_eq!(buffers::clone_buffers(&dst.0, &src.0), Err(Errno(libc::EBUSY)));
-    assert_eq!(buffers::clone_buffers_offset(&dst.0, &src.0, 0, 0, 1, IORING_REGISTER_DST_REPLACE), Ok(0));
+    assert_eq!(
+        buffers::clone_buffers_offset(&dst.0, &src.0, 0, 0, 1, IORING_REGISTER_DST_REPLACE),
+        Ok(0)
+    );
     // Out-of-range source window.
     assert!(buffers::clone_buffers_offset(&dst.0, &src.0, 0, 1, 1, IORING_REGISTER_DST_REPLACE).is_err());
 
@@ -320,14 +375,16 @@ fn buffers_clone_between_rings() {
         assert_eq!(dst3.run().res, 7);
         // Same through the offset form, into a second slot of a fresh table.
         let dst4 = ring_or_skip!(4, 0);
-        assert_eq!(buffers::clone_buffers_offset_with_flags(&dst4.0, &src.0, 0, 0, 1, IORING_REGISTER_SRC_REGISTERED), Ok(0));
+        assert_eq!(
+            buffers::clone_buffers_offset_with_flags(&dst4.0, &src.0, 0, 0, 1, IORING_REGISTER_SRC_REGISTERED),
+            Ok(0)
+        );
     }
     // A ring with no buffers cannot be cloned from.
     let empty = ring_or_skip!(4, 0);
     let dst5 = ring_or_skip!(4, 0);
     assert_eq!(buffers::clone_buffers(&dst5.0, &empty.0), Err(Errno(libc::ENXIO)));
     drop((src, dst, dst2));
-    drop(buf);
 }
 
 // ---- files -------------------------------------------------------------------------------
@@ -362,7 +419,10 @@ fn files_register_update_and_fixed_io() {
     assert_eq!(&buf[..15], b"the second file");
 
     // IORING_REGISTER_FILES_SKIP leaves a slot as it is; -1 empties one.
-    assert_eq!(files::register_files_update(&ring.0, 0, &[IORING_REGISTER_FILES_SKIP, first.fd()]), Ok(2));
+    assert_eq!(
+        files::register_files_update(&ring.0, 0, &[IORING_REGISTER_FILES_SKIP, first.fd()]),
+        Ok(2)
+    );
     prep_read_slot(&mut ring, 1, &mut buf, 4);
     assert_eq!(ring.run().res, 10);
     assert_eq!(files::register_files_update(&ring.0, 0, &[-1]), Ok(1));
@@ -385,14 +445,20 @@ fn files_sparse_tags_and_alloc_range() {
     let mut buf = [0u8; 32];
 
     // Fill slot 3 with a tag, read through it, then empty it: the tag CQE arrives.
-    assert_eq!(files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[0xf11e]), Ok(1));
+    assert_eq!(
+        files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[0xf11e]),
+        Ok(1)
+    );
     prep_read_slot(&mut ring, 3, &mut buf, 1);
     assert_eq!(ring.run().res, 11);
     assert_eq!(&buf[..11], b"sparse slot");
     assert_eq!(files::register_files_update_tag(&ring.0, 3, &[-1], &[]), Ok(1));
     let c = ring.wait();
     assert_eq!((c.user_data, c.res), (0xf11e, 0));
-    assert_eq!(files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[1, 2]), Err(Errno::EINVAL));
+    assert_eq!(
+        files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[1, 2]),
+        Err(Errno::EINVAL)
+    );
 
     // Allocation range: direct opens with IORING_FILE_INDEX_ALLOC land inside it.
     assert_eq!(files::register_file_alloc_range(&ring.0, 4, 4), Ok(0));
@@ -400,14 +466,28 @@ fn files_sparse_tags_and_alloc_range() {
     let path = std::ffi::CString::new(tf.path.as_os_str().as_encoded_bytes()).unwrap();
     for i in 0..4 {
         let sqe = ring.sqe();
-        uring::prep::openat_direct(sqe, libc::AT_FDCWD, path.as_ptr(), libc::O_RDONLY, 0, IORING_FILE_INDEX_ALLOC);
+        uring::prep::openat_direct(
+            sqe,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            libc::O_RDONLY,
+            0,
+            IORING_FILE_INDEX_ALLOC,
+        );
         sqe.user_data = 10 + i;
         let c = ring.run();
         assert!((4..8).contains(&c.res), "allocated slot {} outside [4, 8)", c.res);
     }
     // The range is full now.
     let sqe = ring.sqe();
-    uring::prep::openat_direct(sqe, libc::AT_FDCWD, path.as_ptr(), libc::O_RDONLY, 0, IORING_FILE_INDEX_ALLOC);
+    uring::prep::openat_direct(
+        sqe,
+        libc::AT_FDCWD,
+        path.as_ptr(),
+        libc::O_RDONLY,
+        0,
+        IORING_FILE_INDEX_ALLOC,
+    );
     assert_eq!(ring.run().res, -libc::ENFILE);
     assert_eq!(files::unregister_files(&ring.0), Ok(0));
 
@@ -433,7 +513,10 @@ fn files_bad_input() {
     assert_eq!(files::register_files(&ring.0, &[]), Err(Errno::EINVAL));
     // A NULL array.
     // SAFETY: the kernel rejects the NULL pointer.
-    assert_eq!(unsafe { files::register_files_raw(&ring.0, ptr::null(), 2) }, Err(Errno::EFAULT));
+    assert_eq!(
+        unsafe { files::register_files_raw(&ring.0, ptr::null(), 2) },
+        Err(Errno::EFAULT)
+    );
     // A table far larger than the kernel allows (1 << 20 slots) or the fd limit.
     let e = files::register_files_sparse(&ring.0, 1 << 22).unwrap_err();
     assert!(e == Errno::EMFILE || e == Errno::EINVAL, "{e:?}");
@@ -538,11 +621,20 @@ fn allow_sqe_op(op: u8) -> io_uring_restriction {
 fn restrictions_refuse_ops_outside_the_allow_list() {
     // Restrictions need a disabled ring.
     let plain = ring_or_skip!(4, 0);
-    assert_eq!(misc::register_restrictions(&plain.0, &[allow_sqe_op(IORING_OP_NOP)]), Err(Errno(libc::EBADFD)));
+    assert_eq!(
+        misc::register_restrictions(&plain.0, &[allow_sqe_op(IORING_OP_NOP)]),
+        Err(Errno(libc::EBADFD))
+    );
 
     let mut ring = ring_or_skip!(4, IORING_SETUP_R_DISABLED);
-    assert_eq!(misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_NOP)]), Ok(0));
-    assert_eq!(misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_READ)]), Err(Errno(libc::EBUSY)));
+    assert_eq!(
+        misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_NOP)]),
+        Ok(0)
+    );
+    assert_eq!(
+        misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_READ)]),
+        Err(Errno(libc::EBUSY))
+    );
     // SAFETY: a set-up ring.
     assert_eq!(unsafe { ring_fd::enable_rings(&ring.0) }, Ok(0));
 
@@ -559,7 +651,12 @@ fn restrictions_refuse_ops_outside_the_allow_list() {
 
     // Bad restriction entries.
     let mut bad = ring_or_skip!(4, IORING_SETUP_R_DISABLED);
-    let junk = io_uring_restriction { opcode: 0xff, op: io_uring_restriction_op { sqe_op: 0 }, resv: 0, resv2: [0; 3] };
+    let junk = io_uring_restriction {
+        opcode: 0xff,
+        op: io_uring_restriction_op { sqe_op: 0 },
+        resv: 0,
+        resv2: [0; 3],
+    };
     assert_eq!(misc::register_restrictions(&bad.0, &[junk]), Err(Errno::EINVAL));
     // SAFETY: the kernel rejects the NULL array.
     assert_null_refused(unsafe { misc::register_restrictions_raw(&bad.0, ptr::null(), 1) });
@@ -576,12 +673,18 @@ fn iowq_affinity_and_max_workers() {
     // SAFETY: an all-zero cpu_set_t is valid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: sched_getaffinity writes at most sizeof(set) bytes.
-    assert_eq!(unsafe { libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) }, 0);
+    assert_eq!(
+        unsafe { libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) },
+        0
+    );
     assert_eq!(misc::register_iowq_aff(&ring.0, &set), Ok(0));
     assert_eq!(misc::unregister_iowq_aff(&ring.0), Ok(0));
     // cpusz >= 2^31 is refused without a syscall.
     // SAFETY: never read.
-    assert_eq!(unsafe { misc::register_iowq_aff_raw(&ring.0, 1 << 31, &set) }, Err(Errno::EINVAL));
+    assert_eq!(
+        unsafe { misc::register_iowq_aff_raw(&ring.0, 1 << 31, &set) },
+        Err(Errno::EINVAL)
+    );
     // SAFETY: the kernel rejects the NULL mask.
     assert_null_refused(unsafe { misc::register_iowq_aff_raw(&ring.0, 8, ptr::null()) });
     // A short mask (one byte) is fine for the kernel too.
@@ -612,7 +715,10 @@ fn sync_cancel_cancels_a_pending_read() {
     assert_eq!(ring.submit(), 1);
     assert!(ring.wait_ms(50).is_none(), "read on an empty pipe completed");
 
-    let mut reg = io_uring_sync_cancel_reg { addr: 0x9999, ..Default::default() };
+    let mut reg = io_uring_sync_cancel_reg {
+        addr: 0x9999,
+        ..Default::default()
+    };
     reg.timeout = __kernel_timespec { tv_sec: 1, tv_nsec: 0 };
     match misc::register_sync_cancel(&ring.0, &reg) {
         Err(e) if e == Errno::EINVAL => {
@@ -669,7 +775,10 @@ fn sync_msg_posts_to_the_target_ring() {
 #[test]
 fn clock_registration() {
     let ring = ring_or_skip!(4, 0);
-    let boot = io_uring_clock_register { clockid: libc::CLOCK_BOOTTIME as u32, __resv: [0; 3] };
+    let boot = io_uring_clock_register {
+        clockid: libc::CLOCK_BOOTTIME as u32,
+        __resv: [0; 3],
+    };
     match misc::register_clock(&ring.0, &boot) {
         Ok(0) => {}
         Err(e) => {
@@ -678,9 +787,15 @@ fn clock_registration() {
         }
         r => panic!("{r:?}"),
     }
-    let mono = io_uring_clock_register { clockid: libc::CLOCK_MONOTONIC as u32, __resv: [0; 3] };
+    let mono = io_uring_clock_register {
+        clockid: libc::CLOCK_MONOTONIC as u32,
+        __resv: [0; 3],
+    };
     assert_eq!(misc::register_clock(&ring.0, &mono), Ok(0));
-    let bad = io_uring_clock_register { clockid: 12345, __resv: [0; 3] };
+    let bad = io_uring_clock_register {
+        clockid: 12345,
+        __resv: [0; 3],
+    };
     assert_eq!(misc::register_clock(&ring.0, &bad), Err(Errno::EINVAL));
     // SAFETY: the kernel rejects the NULL pointer.
     assert_null_refused(unsafe { misc::register_clock_raw(&ring.0, ptr::null()) });
@@ -696,7 +811,14 @@ fn region_backs_registered_waits() {
     let mut ring = ring_or_skip!(4, IORING_SETUP_R_DISABLED);
     // SAFETY: a fresh anonymous page, unmapped at the end of the test.
     let page = unsafe {
-        libc::mmap(ptr::null_mut(), 4096, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)
+        libc::mmap(
+            ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
     };
     assert_ne!(page, libc::MAP_FAILED);
     let mut desc = io_uring_region_desc {
@@ -728,7 +850,10 @@ fn region_backs_registered_waits() {
     // SAFETY: slot 0 lies in our page; the kernel reads it only during the wait below.
     unsafe {
         w.write(io_uring_reg_wait {
-            ts: __kernel_timespec { tv_sec: 0, tv_nsec: 20_000_000 },
+            ts: __kernel_timespec {
+                tv_sec: 0,
+                tv_nsec: 20_000_000,
+            },
             flags: IORING_REG_WAIT_TS,
             ..Default::default()
         })
@@ -760,7 +885,11 @@ fn region_backs_registered_waits() {
 #[test]
 fn napi_registration_or_its_error() {
     let ring = ring_or_skip!(4, 0);
-    let mut napi = io_uring_napi { busy_poll_to: 50, prefer_busy_poll: 1, ..Default::default() };
+    let mut napi = io_uring_napi {
+        busy_poll_to: 50,
+        prefer_busy_poll: 1,
+        ..Default::default()
+    };
     match misc::register_napi(&ring.0, &mut napi) {
         Ok(0) => {
             let mut old = io_uring_napi::default();

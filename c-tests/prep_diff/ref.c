@@ -2,7 +2,9 @@
  * that Debian's liburing 2.3 has, calling its inline implementation.  Compiled
  * against the system headers (/usr/include/liburing.h), never against ours.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <liburing.h>
 
 #include "ref.h"

@@ -64,20 +64,14 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_buf_ring_head(
-    ring: *mut io_uring,
-    buf_group: c_int,
-    head: *mut u16,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
     if head.is_null() {
         return Errno::EFAULT.to_neg();
     }
     // SAFETY: `ring` is NULL or valid and `head` is writable (C contract).
     unsafe {
         with_ring(ring, |r| {
-            buf_ring::buf_ring_head(r, buf_group)
-                .map(|h| head.write(h))
-                .map(|()| 0)
+            buf_ring::buf_ring_head(r, buf_group).map(|h| head.write(h)).map(|()| 0)
         })
     }
 }
@@ -92,11 +86,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
         return Errno::EINVAL.to_neg();
     }
     // SAFETY: `ring` is NULL or valid, `br` the live ring of group `bgid` (C contract).
-    unsafe {
-        with_ring(ring, |r| {
-            buf_ring::buf_ring_available(r, br, bgid).map(i32::from)
-        })
-    }
+    unsafe { with_ring(ring, |r| buf_ring::buf_ring_available(r, br, bgid).map(i32::from)) }
 }
 
 #[no_mangle]
@@ -136,11 +126,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, c
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(
-    ring: *mut io_uring,
-    br: *mut io_uring_buf_ring,
-    count: c_int,
-) {
+pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
     // SAFETY: `ring` is NULL or valid (C contract).
     if let (Some(r), false) = (unsafe { ring.as_mut() }, br.is_null()) {
         // SAFETY: a set-up ring and a live buffer ring (C contract).

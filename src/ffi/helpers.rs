@@ -135,10 +135,7 @@ pub unsafe extern "C" fn io_uring_recvmsg_cmsg_nexthdr(
 
 /// `io_uring_recvmsg_payload`: see [`prep::recvmsg_payload`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_recvmsg_payload(
-    o: *mut io_uring_recvmsg_out,
-    msgh: *mut msghdr,
-) -> *mut c_void {
+pub unsafe extern "C" fn io_uring_recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: *mut msghdr) -> *mut c_void {
     // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
     match unsafe { msgh.as_ref() } {
         Some(msgh) => prep::recvmsg_payload(o, msgh),

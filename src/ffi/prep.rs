@@ -196,12 +196,7 @@ pub unsafe extern "C" fn io_uring_prep_writev_fixed(
 
 /// `io_uring_prep_recvmsg`: see [`prep::recvmsg`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_recvmsg(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    msg: *mut msghdr,
-    flags: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_recvmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *mut msghdr, flags: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -226,12 +221,7 @@ pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(
 
 /// `io_uring_prep_sendmsg`: see [`prep::sendmsg`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_sendmsg(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    msg: *const msghdr,
-    flags: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_sendmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *const msghdr, flags: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -241,11 +231,7 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg(
 
 /// `io_uring_prep_poll_add`: see [`prep::poll_add`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_add(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    poll_mask: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_poll_add(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -255,11 +241,7 @@ pub unsafe extern "C" fn io_uring_prep_poll_add(
 
 /// `io_uring_prep_poll_multishot`: see [`prep::poll_multishot`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_multishot(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    poll_mask: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_poll_multishot(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -295,11 +277,7 @@ pub unsafe extern "C" fn io_uring_prep_poll_update(
 
 /// `io_uring_prep_fsync`: see [`prep::fsync`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fsync(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    fsync_flags: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_fsync(sqe: *mut io_uring_sqe, fd: c_int, fsync_flags: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -344,11 +322,7 @@ pub unsafe extern "C" fn io_uring_prep_timeout(
 
 /// `io_uring_prep_timeout_remove`: see [`prep::timeout_remove`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout_remove(
-    sqe: *mut io_uring_sqe,
-    user_data: __u64,
-    flags: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -438,11 +412,7 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(
 
 /// `io_uring_prep_cancel64`: see [`prep::cancel64`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cancel64(
-    sqe: *mut io_uring_sqe,
-    user_data: __u64,
-    flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -452,11 +422,7 @@ pub unsafe extern "C" fn io_uring_prep_cancel64(
 
 /// `io_uring_prep_cancel`: see [`prep::cancel`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cancel(
-    sqe: *mut io_uring_sqe,
-    user_data: *const c_void,
-    flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_cancel(sqe: *mut io_uring_sqe, user_data: *const c_void, flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -610,12 +576,7 @@ pub unsafe extern "C" fn io_uring_prep_openat_direct(
 
 /// `io_uring_prep_open`: see [`prep::open`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_open(
-    sqe: *mut io_uring_sqe,
-    path: *const c_char,
-    flags: c_int,
-    mode: mode_t,
-) {
+pub unsafe extern "C" fn io_uring_prep_open(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int, mode: mode_t) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -804,12 +765,7 @@ pub unsafe extern "C" fn io_uring_prep_send(
 
 /// `io_uring_prep_send_bundle`: see [`prep::send_bundle`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_send_bundle(
-    sqe: *mut io_uring_sqe,
-    sockfd: c_int,
-    len: size_t,
-    flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_send_bundle(sqe: *mut io_uring_sqe, sockfd: c_int, len: size_t, flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1013,11 +969,7 @@ pub unsafe extern "C" fn io_uring_prep_provide_buffers(
 
 /// `io_uring_prep_remove_buffers`: see [`prep::remove_buffers`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_remove_buffers(
-    sqe: *mut io_uring_sqe,
-    nr: c_int,
-    bgid: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_remove_buffers(sqe: *mut io_uring_sqe, nr: c_int, bgid: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1037,12 +989,7 @@ pub unsafe extern "C" fn io_uring_prep_shutdown(sqe: *mut io_uring_sqe, fd: c_in
 
 /// `io_uring_prep_unlinkat`: see [`prep::unlinkat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_unlinkat(
-    sqe: *mut io_uring_sqe,
-    dfd: c_int,
-    path: *const c_char,
-    flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_unlinkat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1052,11 +999,7 @@ pub unsafe extern "C" fn io_uring_prep_unlinkat(
 
 /// `io_uring_prep_unlink`: see [`prep::unlink`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_unlink(
-    sqe: *mut io_uring_sqe,
-    path: *const c_char,
-    flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_unlink(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1083,11 +1026,7 @@ pub unsafe extern "C" fn io_uring_prep_renameat(
 
 /// `io_uring_prep_rename`: see [`prep::rename`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_rename(
-    sqe: *mut io_uring_sqe,
-    oldpath: *const c_char,
-    newpath: *const c_char,
-) {
+pub unsafe extern "C" fn io_uring_prep_rename(sqe: *mut io_uring_sqe, oldpath: *const c_char, newpath: *const c_char) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1113,12 +1052,7 @@ pub unsafe extern "C" fn io_uring_prep_sync_file_range(
 
 /// `io_uring_prep_mkdirat`: see [`prep::mkdirat`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_mkdirat(
-    sqe: *mut io_uring_sqe,
-    dfd: c_int,
-    path: *const c_char,
-    mode: mode_t,
-) {
+pub unsafe extern "C" fn io_uring_prep_mkdirat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, mode: mode_t) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1128,11 +1062,7 @@ pub unsafe extern "C" fn io_uring_prep_mkdirat(
 
 /// `io_uring_prep_mkdir`: see [`prep::mkdir`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_mkdir(
-    sqe: *mut io_uring_sqe,
-    path: *const c_char,
-    mode: mode_t,
-) {
+pub unsafe extern "C" fn io_uring_prep_mkdir(sqe: *mut io_uring_sqe, path: *const c_char, mode: mode_t) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1157,11 +1087,7 @@ pub unsafe extern "C" fn io_uring_prep_symlinkat(
 
 /// `io_uring_prep_symlink`: see [`prep::symlink`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_symlink(
-    sqe: *mut io_uring_sqe,
-    target: *const c_char,
-    linkpath: *const c_char,
-) {
+pub unsafe extern "C" fn io_uring_prep_symlink(sqe: *mut io_uring_sqe, target: *const c_char, linkpath: *const c_char) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1384,12 +1310,7 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(
 
 /// `__io_uring_prep_uring_cmd`: see [`prep::uring_cmd_base`].
 #[no_mangle]
-pub unsafe extern "C" fn __io_uring_prep_uring_cmd(
-    sqe: *mut io_uring_sqe,
-    op: c_int,
-    cmd_op: __u32,
-    fd: c_int,
-) {
+pub unsafe extern "C" fn __io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, op: c_int, cmd_op: __u32, fd: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1409,11 +1330,7 @@ pub unsafe extern "C" fn io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, cmd_op:
 
 /// `io_uring_prep_uring_cmd128`: see [`prep::uring_cmd128`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_uring_cmd128(
-    sqe: *mut io_uring_sqe,
-    cmd_op: c_int,
-    fd: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_uring_cmd128(sqe: *mut io_uring_sqe, cmd_op: c_int, fd: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1523,11 +1440,7 @@ pub unsafe extern "C" fn io_uring_prep_futex_waitv(
 
 /// `io_uring_prep_fixed_fd_install`: see [`prep::fixed_fd_install`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    flags: c_uint,
-) {
+pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(sqe: *mut io_uring_sqe, fd: c_int, flags: c_uint) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1547,12 +1460,7 @@ pub unsafe extern "C" fn io_uring_prep_ftruncate(sqe: *mut io_uring_sqe, fd: c_i
 
 /// `io_uring_prep_cmd_discard`: see [`prep::cmd_discard`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cmd_discard(
-    sqe: *mut io_uring_sqe,
-    fd: c_int,
-    offset: u64,
-    nbytes: u64,
-) {
+pub unsafe extern "C" fn io_uring_prep_cmd_discard(sqe: *mut io_uring_sqe, fd: c_int, offset: u64, nbytes: u64) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
@@ -1572,11 +1480,7 @@ pub unsafe extern "C" fn io_uring_prep_cmd_zone_reset_all(sqe: *mut io_uring_sqe
 
 /// `io_uring_prep_pipe`: see [`prep::pipe`].
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_pipe(
-    sqe: *mut io_uring_sqe,
-    fds: *mut c_int,
-    pipe_flags: c_int,
-) {
+pub unsafe extern "C" fn io_uring_prep_pipe(sqe: *mut io_uring_sqe, fds: *mut c_int, pipe_flags: c_int) {
     // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's
     // contract); NULL is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {

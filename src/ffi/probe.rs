@@ -30,11 +30,7 @@ pub unsafe extern "C" fn io_uring_free_probe(probe: *mut io_uring_probe) {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_probe(
-    ring: *mut io_uring,
-    p: *mut io_uring_probe,
-    nr: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_probe(ring: *mut io_uring, p: *mut io_uring_probe, nr: c_uint) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `p` goes to the kernel.
     unsafe { with_ring(ring, |r| probe::register_probe(r, p, nr)) }
 }

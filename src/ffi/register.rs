@@ -10,9 +10,8 @@ use crate::errno::{to_c, Errno};
 use crate::register::{buffers, files, misc};
 use crate::ring::io_uring;
 use crate::sys::{
-    io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi,
-    io_uring_query_hdr, io_uring_reg_wait, io_uring_restriction, io_uring_sqe,
-    io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl,
+    io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi, io_uring_query_hdr,
+    io_uring_reg_wait, io_uring_restriction, io_uring_sqe, io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl,
 };
 
 /// Run `f` on the ring behind `ring` and return its result in the C convention, or
@@ -22,10 +21,7 @@ use crate::sys::{
 /// `ring` must be NULL or point to a `struct io_uring` that is not being mutated
 /// concurrently.
 #[inline(always)]
-pub(super) unsafe fn with_ring(
-    ring: *const io_uring,
-    f: impl FnOnce(&io_uring) -> Result<i32, Errno>,
-) -> c_int {
+pub(super) unsafe fn with_ring(ring: *const io_uring, f: impl FnOnce(&io_uring) -> Result<i32, Errno>) -> c_int {
     // SAFETY: caller contract: NULL or a valid ring.
     match unsafe { ring.as_ref() } {
         Some(r) => to_c(f(r)),
@@ -42,11 +38,7 @@ pub unsafe extern "C" fn io_uring_register_buffers(
     nr_iovecs: c_uint,
 ) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); the iovec array goes to the kernel.
-    unsafe {
-        with_ring(ring, |r| {
-            buffers::register_buffers_raw(r, iovecs, nr_iovecs)
-        })
-    }
+    unsafe { with_ring(ring, |r| buffers::register_buffers_raw(r, iovecs, nr_iovecs)) }
 }
 
 #[no_mangle]
@@ -57,18 +49,11 @@ pub unsafe extern "C" fn io_uring_register_buffers_tags(
     nr: c_uint,
 ) -> c_int {
     // SAFETY: as above; the arrays go to the kernel.
-    unsafe {
-        with_ring(ring, |r| {
-            buffers::register_buffers_tags_raw(r, iovecs, tags, nr)
-        })
-    }
+    unsafe { with_ring(ring, |r| buffers::register_buffers_tags_raw(r, iovecs, tags, nr)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_buffers_sparse(
-    ring: *mut io_uring,
-    nr: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_buffers_sparse(ring: *mut io_uring, nr: c_uint) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract).
     unsafe { with_ring(ring, |r| buffers::register_buffers_sparse(r, nr)) }
 }
@@ -136,17 +121,9 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn __io_uring_clone_buffers(
-    dst: *mut io_uring,
-    src: *mut io_uring,
-    flags: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn __io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring, flags: c_uint) -> c_int {
     // SAFETY: both rings are NULL or valid (C contract).
-    unsafe {
-        with_rings(dst, src, |d, s| {
-            buffers::clone_buffers_with_flags(d, s, flags)
-        })
-    }
+    unsafe { with_rings(dst, src, |d, s| buffers::clone_buffers_with_flags(d, s, flags)) }
 }
 
 #[no_mangle]
@@ -169,11 +146,7 @@ pub unsafe extern "C" fn __io_uring_clone_buffers_offset(
 // ---- files ---------------------------------------------------------------------------
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_files(
-    ring: *mut io_uring,
-    files: *const c_int,
-    nr_files: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_files(ring: *mut io_uring, files: *const c_int, nr_files: c_uint) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); the fd array goes to the kernel.
     unsafe { with_ring(ring, |r| files::register_files_raw(r, files, nr_files)) }
 }
@@ -203,11 +176,7 @@ pub unsafe extern "C" fn io_uring_register_files_update(
     nr_files: c_uint,
 ) -> c_int {
     // SAFETY: as above; the fd array goes to the kernel.
-    unsafe {
-        with_ring(ring, |r| {
-            files::register_files_update_raw(r, off, files, nr_files)
-        })
-    }
+    unsafe { with_ring(ring, |r| files::register_files_update_raw(r, off, files, nr_files)) }
 }
 
 #[no_mangle]
@@ -233,11 +202,7 @@ pub unsafe extern "C" fn io_uring_unregister_files(ring: *mut io_uring) -> c_int
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_file_alloc_range(
-    ring: *mut io_uring,
-    off: c_uint,
-    len: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_file_alloc_range(ring: *mut io_uring, off: c_uint, len: c_uint) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract).
     unsafe { with_ring(ring, |r| files::register_file_alloc_range(r, off, len)) }
 }
@@ -301,10 +266,7 @@ pub unsafe extern "C" fn io_uring_unregister_iowq_aff(ring: *mut io_uring) -> c_
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_iowq_max_workers(
-    ring: *mut io_uring,
-    values: *mut c_uint,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_iowq_max_workers(ring: *mut io_uring, values: *mut c_uint) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); the array goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_iowq_max_workers_raw(r, values)) }
 }
@@ -327,37 +289,25 @@ pub unsafe extern "C" fn io_uring_register_sync_msg(sqe: *mut io_uring_sqe) -> c
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_napi(
-    ring: *mut io_uring,
-    napi: *mut io_uring_napi,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_napi(ring: *mut io_uring, napi: *mut io_uring_napi) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `napi` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_napi_raw(r, napi)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_unregister_napi(
-    ring: *mut io_uring,
-    napi: *mut io_uring_napi,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_unregister_napi(ring: *mut io_uring, napi: *mut io_uring_napi) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `napi` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::unregister_napi_raw(r, napi)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_clock(
-    ring: *mut io_uring,
-    arg: *mut io_uring_clock_register,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_clock(ring: *mut io_uring, arg: *mut io_uring_clock_register) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `arg` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_clock_raw(r, arg)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_region(
-    ring: *mut io_uring,
-    reg: *mut io_uring_mem_region_reg,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_region(ring: *mut io_uring, reg: *mut io_uring_mem_region_reg) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `reg` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_region(r, reg)) }
 }
@@ -373,28 +323,19 @@ pub unsafe extern "C" fn io_uring_register_wait_reg(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_ifq(
-    ring: *mut io_uring,
-    reg: *mut io_uring_zcrx_ifq_reg,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_ifq(ring: *mut io_uring, reg: *mut io_uring_zcrx_ifq_reg) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `reg` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_ifq(r, reg)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_zcrx_ctrl(
-    ring: *mut io_uring,
-    ctrl: *mut zcrx_ctrl,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_zcrx_ctrl(ring: *mut io_uring, ctrl: *mut zcrx_ctrl) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `ctrl` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_zcrx_ctrl_raw(r, ctrl)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_bpf_filter(
-    ring: *mut io_uring,
-    bpf: *mut io_uring_bpf,
-) -> c_int {
+pub unsafe extern "C" fn io_uring_register_bpf_filter(ring: *mut io_uring, bpf: *mut io_uring_bpf) -> c_int {
     // SAFETY: `ring` is NULL or valid (C contract); `bpf` goes to the kernel.
     unsafe { with_ring(ring, |r| misc::register_bpf_filter(r, bpf)) }
 }

@@ -9,14 +9,7 @@ use crate::sys::*;
 /// with buffer ids from `bid` up. The count goes in `fd`, the first id in `off`.
 #[doc(alias = "io_uring_prep_provide_buffers")]
 #[inline]
-pub fn provide_buffers(
-    sqe: &mut io_uring_sqe,
-    addr: *mut c_void,
-    len: i32,
-    nr: i32,
-    bgid: i32,
-    bid: i32,
-) {
+pub fn provide_buffers(sqe: &mut io_uring_sqe, addr: *mut c_void, len: i32, nr: i32, bgid: i32, bid: i32) {
     rw(
         IORING_OP_PROVIDE_BUFFERS,
         sqe,

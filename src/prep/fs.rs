@@ -45,14 +45,7 @@ pub fn openat(sqe: &mut io_uring_sqe, dfd: i32, path: *const c_char, flags: i32,
 /// kernel picks a free slot and returns it).
 #[doc(alias = "io_uring_prep_openat_direct")]
 #[inline]
-pub fn openat_direct(
-    sqe: &mut io_uring_sqe,
-    dfd: i32,
-    path: *const c_char,
-    flags: i32,
-    mode: u32,
-    file_index: u32,
-) {
+pub fn openat_direct(sqe: &mut io_uring_sqe, dfd: i32, path: *const c_char, flags: i32, mode: u32, file_index: u32) {
     openat(sqe, dfd, path, flags, mode);
     set_direct_slot(sqe, file_index);
 }
@@ -67,13 +60,7 @@ pub fn open(sqe: &mut io_uring_sqe, path: *const c_char, flags: i32, mode: u32) 
 /// [`openat_direct`] relative to the current directory (`AT_FDCWD`).
 #[doc(alias = "io_uring_prep_open_direct")]
 #[inline]
-pub fn open_direct(
-    sqe: &mut io_uring_sqe,
-    path: *const c_char,
-    flags: i32,
-    mode: u32,
-    file_index: u32,
-) {
+pub fn open_direct(sqe: &mut io_uring_sqe, path: *const c_char, flags: i32, mode: u32, file_index: u32) {
     openat_direct(sqe, AT_FDCWD, path, flags, mode, file_index);
 }
 
@@ -82,26 +69,13 @@ pub fn open_direct(
 #[inline]
 pub fn openat2(sqe: &mut io_uring_sqe, dfd: i32, path: *const c_char, how: *const open_how) {
     let how_size = core::mem::size_of::<open_how>() as u32;
-    rw(
-        IORING_OP_OPENAT2,
-        sqe,
-        dfd,
-        ptr_to_u64(path),
-        how_size,
-        ptr_to_u64(how),
-    );
+    rw(IORING_OP_OPENAT2, sqe, dfd, ptr_to_u64(path), how_size, ptr_to_u64(how));
 }
 
 /// [`openat2`] into direct-descriptor slot `file_index`.
 #[doc(alias = "io_uring_prep_openat2_direct")]
 #[inline]
-pub fn openat2_direct(
-    sqe: &mut io_uring_sqe,
-    dfd: i32,
-    path: *const c_char,
-    how: *const open_how,
-    file_index: u32,
-) {
+pub fn openat2_direct(sqe: &mut io_uring_sqe, dfd: i32, path: *const c_char, how: *const open_how, file_index: u32) {
     openat2(sqe, dfd, path, how);
     set_direct_slot(sqe, file_index);
 }
@@ -125,22 +99,8 @@ pub fn close_direct(sqe: &mut io_uring_sqe, file_index: u32) {
 /// `statx(2)`: the mask goes in `len`, the result buffer in `off`.
 #[doc(alias = "io_uring_prep_statx")]
 #[inline]
-pub fn statx(
-    sqe: &mut io_uring_sqe,
-    dfd: i32,
-    path: *const c_char,
-    flags: i32,
-    mask: u32,
-    statxbuf: *mut libc::statx,
-) {
-    rw(
-        IORING_OP_STATX,
-        sqe,
-        dfd,
-        ptr_to_u64(path),
-        mask,
-        ptr_to_u64(statxbuf),
-    );
+pub fn statx(sqe: &mut io_uring_sqe, dfd: i32, path: *const c_char, flags: i32, mask: u32, statxbuf: *mut libc::statx) {
+    rw(IORING_OP_STATX, sqe, dfd, ptr_to_u64(path), mask, ptr_to_u64(statxbuf));
     sqe.op_flags.statx_flags = flags as u32;
 }
 
@@ -173,14 +133,7 @@ pub fn madvise(sqe: &mut io_uring_sqe, addr: *mut c_void, length: u32, advice: i
 #[doc(alias = "io_uring_prep_madvise64")]
 #[inline]
 pub fn madvise64(sqe: &mut io_uring_sqe, addr: *mut c_void, length: i64, advice: i32) {
-    rw(
-        IORING_OP_MADVISE,
-        sqe,
-        -1,
-        ptr_to_u64(addr),
-        0,
-        length as u64,
-    );
+    rw(IORING_OP_MADVISE, sqe, -1, ptr_to_u64(addr), 0, length as u64);
     sqe.op_flags.fadvise_advice = advice as u32;
 }
 
@@ -245,12 +198,7 @@ pub fn mkdir(sqe: &mut io_uring_sqe, path: *const c_char, mode: u32) {
 /// `symlinkat(2)`: create `linkpath` (relative to `newdirfd`) pointing at `target`.
 #[doc(alias = "io_uring_prep_symlinkat")]
 #[inline]
-pub fn symlinkat(
-    sqe: &mut io_uring_sqe,
-    target: *const c_char,
-    newdirfd: i32,
-    linkpath: *const c_char,
-) {
+pub fn symlinkat(sqe: &mut io_uring_sqe, target: *const c_char, newdirfd: i32, linkpath: *const c_char) {
     rw(
         IORING_OP_SYMLINKAT,
         sqe,
@@ -309,14 +257,7 @@ pub fn ftruncate(sqe: &mut io_uring_sqe, fd: i32, len: i64) {
 #[doc(alias = "io_uring_prep_files_update")]
 #[inline]
 pub fn files_update(sqe: &mut io_uring_sqe, fds: *mut i32, nr_fds: u32, offset: i32) {
-    rw(
-        IORING_OP_FILES_UPDATE,
-        sqe,
-        -1,
-        ptr_to_u64(fds),
-        nr_fds,
-        offset as u64,
-    );
+    rw(IORING_OP_FILES_UPDATE, sqe, -1, ptr_to_u64(fds), nr_fds, offset as u64);
 }
 
 /// Install direct descriptor `fd` as a regular file descriptor. Sets `sqe.flags` to

@@ -45,13 +45,7 @@ pub fn sendmsg_zc(sqe: &mut io_uring_sqe, fd: i32, msg: *const msghdr, flags: u3
 /// [`sendmsg_zc`] from registered buffer `buf_index`.
 #[doc(alias = "io_uring_prep_sendmsg_zc_fixed")]
 #[inline]
-pub fn sendmsg_zc_fixed(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    msg: *const msghdr,
-    flags: u32,
-    buf_index: u32,
-) {
+pub fn sendmsg_zc_fixed(sqe: &mut io_uring_sqe, fd: i32, msg: *const msghdr, flags: u32, buf_index: u32) {
     sendmsg_zc(sqe, fd, msg, flags);
     sqe.ioprio |= IORING_RECVSEND_FIXED_BUF as u16;
     sqe.buf.buf_index = buf_index as u16;
@@ -103,22 +97,8 @@ pub fn sendto(
 /// `ioprio`, replacing whatever was there.
 #[doc(alias = "io_uring_prep_send_zc")]
 #[inline]
-pub fn send_zc(
-    sqe: &mut io_uring_sqe,
-    sockfd: i32,
-    buf: *const c_void,
-    len: usize,
-    flags: i32,
-    zc_flags: u32,
-) {
-    rw(
-        IORING_OP_SEND_ZC,
-        sqe,
-        sockfd,
-        ptr_to_u64(buf),
-        len as u32,
-        0,
-    );
+pub fn send_zc(sqe: &mut io_uring_sqe, sockfd: i32, buf: *const c_void, len: usize, flags: i32, zc_flags: u32) {
+    rw(IORING_OP_SEND_ZC, sqe, sockfd, ptr_to_u64(buf), len as u32, 0);
     sqe.op_flags.msg_flags = flags as u32;
     sqe.ioprio = zc_flags as u16;
 }
@@ -152,13 +132,7 @@ pub fn recv(sqe: &mut io_uring_sqe, sockfd: i32, buf: *mut c_void, len: usize, f
 /// Multishot [`recv`]: one CQE per chunk, normally into provided buffers.
 #[doc(alias = "io_uring_prep_recv_multishot")]
 #[inline]
-pub fn recv_multishot(
-    sqe: &mut io_uring_sqe,
-    sockfd: i32,
-    buf: *mut c_void,
-    len: usize,
-    flags: i32,
-) {
+pub fn recv_multishot(sqe: &mut io_uring_sqe, sockfd: i32, buf: *mut c_void, len: usize, flags: i32) {
     recv(sqe, sockfd, buf, len, flags);
     sqe.ioprio |= IORING_RECV_MULTISHOT as u16;
 }
@@ -166,21 +140,8 @@ pub fn recv_multishot(
 /// `accept4(2)`: the peer address is written to `addr`/`addrlen` (both may be NULL).
 #[doc(alias = "io_uring_prep_accept")]
 #[inline]
-pub fn accept(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    addr: *mut sockaddr,
-    addrlen: *mut socklen_t,
-    flags: i32,
-) {
-    rw(
-        IORING_OP_ACCEPT,
-        sqe,
-        fd,
-        ptr_to_u64(addr),
-        0,
-        ptr_to_u64(addrlen),
-    );
+pub fn accept(sqe: &mut io_uring_sqe, fd: i32, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: i32) {
+    rw(IORING_OP_ACCEPT, sqe, fd, ptr_to_u64(addr), 0, ptr_to_u64(addrlen));
     sqe.op_flags.accept_flags = flags as u32;
 }
 
@@ -202,13 +163,7 @@ pub fn accept_direct(
 /// Multishot [`accept`]: one CQE per accepted connection.
 #[doc(alias = "io_uring_prep_multishot_accept")]
 #[inline]
-pub fn multishot_accept(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    addr: *mut sockaddr,
-    addrlen: *mut socklen_t,
-    flags: i32,
-) {
+pub fn multishot_accept(sqe: &mut io_uring_sqe, fd: i32, addr: *mut sockaddr, addrlen: *mut socklen_t, flags: i32) {
     accept(sqe, fd, addr, addrlen, flags);
     sqe.ioprio |= IORING_ACCEPT_MULTISHOT as u16;
 }
@@ -231,28 +186,14 @@ pub fn multishot_accept_direct(
 #[doc(alias = "io_uring_prep_connect")]
 #[inline]
 pub fn connect(sqe: &mut io_uring_sqe, fd: i32, addr: *const sockaddr, addrlen: socklen_t) {
-    rw(
-        IORING_OP_CONNECT,
-        sqe,
-        fd,
-        ptr_to_u64(addr),
-        0,
-        u64::from(addrlen),
-    );
+    rw(IORING_OP_CONNECT, sqe, fd, ptr_to_u64(addr), 0, u64::from(addrlen));
 }
 
 /// `bind(2)`: `addrlen` is stored by value in `off`.
 #[doc(alias = "io_uring_prep_bind")]
 #[inline]
 pub fn bind(sqe: &mut io_uring_sqe, fd: i32, addr: *const sockaddr, addrlen: socklen_t) {
-    rw(
-        IORING_OP_BIND,
-        sqe,
-        fd,
-        ptr_to_u64(addr),
-        0,
-        u64::from(addrlen),
-    );
+    rw(IORING_OP_BIND, sqe, fd, ptr_to_u64(addr), 0, u64::from(addrlen));
 }
 
 /// `listen(2)`: the backlog goes in `len`.
@@ -273,28 +214,14 @@ pub fn shutdown(sqe: &mut io_uring_sqe, fd: i32, how: i32) {
 #[doc(alias = "io_uring_prep_socket")]
 #[inline]
 pub fn socket(sqe: &mut io_uring_sqe, domain: i32, r#type: i32, protocol: i32, flags: u32) {
-    rw(
-        IORING_OP_SOCKET,
-        sqe,
-        domain,
-        0,
-        protocol as u32,
-        r#type as u64,
-    );
+    rw(IORING_OP_SOCKET, sqe, domain, 0, protocol as u32, r#type as u64);
     sqe.op_flags.rw_flags = flags as i32;
 }
 
 /// [`socket`] into direct-descriptor slot `file_index`.
 #[doc(alias = "io_uring_prep_socket_direct")]
 #[inline]
-pub fn socket_direct(
-    sqe: &mut io_uring_sqe,
-    domain: i32,
-    r#type: i32,
-    protocol: i32,
-    file_index: u32,
-    flags: u32,
-) {
+pub fn socket_direct(sqe: &mut io_uring_sqe, domain: i32, r#type: i32, protocol: i32, file_index: u32, flags: u32) {
     socket(sqe, domain, r#type, protocol, flags);
     set_direct_slot(sqe, file_index);
 }
@@ -302,13 +229,7 @@ pub fn socket_direct(
 /// [`socket`] into a kernel-allocated direct descriptor (the slot is the result).
 #[doc(alias = "io_uring_prep_socket_direct_alloc")]
 #[inline]
-pub fn socket_direct_alloc(
-    sqe: &mut io_uring_sqe,
-    domain: i32,
-    r#type: i32,
-    protocol: i32,
-    flags: u32,
-) {
+pub fn socket_direct_alloc(sqe: &mut io_uring_sqe, domain: i32, r#type: i32, protocol: i32, flags: u32) {
     socket(sqe, domain, r#type, protocol, flags);
     set_direct_slot(sqe, IORING_FILE_INDEX_ALLOC);
 }

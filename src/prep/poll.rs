@@ -46,13 +46,7 @@ pub fn poll_remove(sqe: &mut io_uring_sqe, user_data: u64) {
 /// and `new_user_data` apply.
 #[doc(alias = "io_uring_prep_poll_update")]
 #[inline]
-pub fn poll_update(
-    sqe: &mut io_uring_sqe,
-    old_user_data: u64,
-    new_user_data: u64,
-    poll_mask: u32,
-    flags: u32,
-) {
+pub fn poll_update(sqe: &mut io_uring_sqe, old_user_data: u64, new_user_data: u64, poll_mask: u32, flags: u32) {
     rw(IORING_OP_POLL_REMOVE, sqe, -1, 0, flags, new_user_data);
     sqe.addr.addr = old_user_data;
     sqe.op_flags.poll32_events = self::poll_mask(poll_mask);
@@ -76,20 +70,7 @@ pub fn epoll_ctl(sqe: &mut io_uring_sqe, epfd: i32, fd: i32, op: i32, ev: *const
 /// `epoll_wait(2)` into `events` (up to `maxevents`).
 #[doc(alias = "io_uring_prep_epoll_wait")]
 #[inline]
-pub fn epoll_wait(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    events: *mut epoll_event,
-    maxevents: i32,
-    flags: u32,
-) {
-    rw(
-        IORING_OP_EPOLL_WAIT,
-        sqe,
-        fd,
-        ptr_to_u64(events),
-        maxevents as u32,
-        0,
-    );
+pub fn epoll_wait(sqe: &mut io_uring_sqe, fd: i32, events: *mut epoll_event, maxevents: i32, flags: u32) {
+    rw(IORING_OP_EPOLL_WAIT, sqe, fd, ptr_to_u64(events), maxevents as u32, 0);
     sqe.op_flags.rw_flags = flags as i32;
 }

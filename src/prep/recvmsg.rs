@@ -52,11 +52,7 @@ fn areas_len(msgh: &msghdr) -> Option<usize> {
 /// (or `buf_len` is negative, or the sizes overflow).
 #[doc(alias = "io_uring_recvmsg_validate")]
 #[inline]
-pub fn recvmsg_validate(
-    buf: *mut c_void,
-    buf_len: i32,
-    msgh: &msghdr,
-) -> *mut io_uring_recvmsg_out {
+pub fn recvmsg_validate(buf: *mut c_void, buf_len: i32, msgh: &msghdr) -> *mut io_uring_recvmsg_out {
     let Ok(len) = usize::try_from(buf_len) else {
         return ptr::null_mut();
     };
@@ -112,11 +108,7 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
 /// control area gives NULL without being read.
 #[doc(alias = "io_uring_recvmsg_cmsg_nexthdr")]
 #[inline]
-pub unsafe fn recvmsg_cmsg_nexthdr(
-    o: *mut io_uring_recvmsg_out,
-    msgh: &msghdr,
-    cmsg: *mut cmsghdr,
-) -> *mut cmsghdr {
+pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, cmsg: *mut cmsghdr) -> *mut cmsghdr {
     // SAFETY: forwarded caller guarantee on `o`.
     let first = unsafe { recvmsg_cmsg_firsthdr(o, msgh) };
     if first.is_null() || cmsg.is_null() {

@@ -41,27 +41,13 @@ pub fn write(sqe: &mut io_uring_sqe, fd: i32, buf: *const c_void, nbytes: u32, o
 #[doc(alias = "io_uring_prep_readv")]
 #[inline]
 pub fn readv(sqe: &mut io_uring_sqe, fd: i32, iovecs: *const iovec, nr_vecs: u32, offset: u64) {
-    rw(
-        IORING_OP_READV,
-        sqe,
-        fd,
-        ptr_to_u64(iovecs),
-        nr_vecs,
-        offset,
-    );
+    rw(IORING_OP_READV, sqe, fd, ptr_to_u64(iovecs), nr_vecs, offset);
 }
 
 /// `preadv2(2)`: [`readv`] plus `RWF_*` flags in `rw_flags`.
 #[doc(alias = "io_uring_prep_readv2")]
 #[inline]
-pub fn readv2(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    iovecs: *const iovec,
-    nr_vecs: u32,
-    offset: u64,
-    flags: i32,
-) {
+pub fn readv2(sqe: &mut io_uring_sqe, fd: i32, iovecs: *const iovec, nr_vecs: u32, offset: u64, flags: i32) {
     readv(sqe, fd, iovecs, nr_vecs, offset);
     sqe.op_flags.rw_flags = flags;
 }
@@ -70,27 +56,13 @@ pub fn readv2(
 #[doc(alias = "io_uring_prep_writev")]
 #[inline]
 pub fn writev(sqe: &mut io_uring_sqe, fd: i32, iovecs: *const iovec, nr_vecs: u32, offset: u64) {
-    rw(
-        IORING_OP_WRITEV,
-        sqe,
-        fd,
-        ptr_to_u64(iovecs),
-        nr_vecs,
-        offset,
-    );
+    rw(IORING_OP_WRITEV, sqe, fd, ptr_to_u64(iovecs), nr_vecs, offset);
 }
 
 /// `pwritev2(2)`: [`writev`] plus `RWF_*` flags in `rw_flags`.
 #[doc(alias = "io_uring_prep_writev2")]
 #[inline]
-pub fn writev2(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    iovecs: *const iovec,
-    nr_vecs: u32,
-    offset: u64,
-    flags: i32,
-) {
+pub fn writev2(sqe: &mut io_uring_sqe, fd: i32, iovecs: *const iovec, nr_vecs: u32, offset: u64, flags: i32) {
     writev(sqe, fd, iovecs, nr_vecs, offset);
     sqe.op_flags.rw_flags = flags;
 }
@@ -98,44 +70,16 @@ pub fn writev2(
 /// Read into a registered buffer: `buf` must lie inside registered buffer `buf_index`.
 #[doc(alias = "io_uring_prep_read_fixed")]
 #[inline]
-pub fn read_fixed(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    buf: *mut c_void,
-    nbytes: u32,
-    offset: u64,
-    buf_index: i32,
-) {
-    rw(
-        IORING_OP_READ_FIXED,
-        sqe,
-        fd,
-        ptr_to_u64(buf),
-        nbytes,
-        offset,
-    );
+pub fn read_fixed(sqe: &mut io_uring_sqe, fd: i32, buf: *mut c_void, nbytes: u32, offset: u64, buf_index: i32) {
+    rw(IORING_OP_READ_FIXED, sqe, fd, ptr_to_u64(buf), nbytes, offset);
     sqe.buf.buf_index = buf_index as u16;
 }
 
 /// Write from a registered buffer: `buf` must lie inside registered buffer `buf_index`.
 #[doc(alias = "io_uring_prep_write_fixed")]
 #[inline]
-pub fn write_fixed(
-    sqe: &mut io_uring_sqe,
-    fd: i32,
-    buf: *const c_void,
-    nbytes: u32,
-    offset: u64,
-    buf_index: i32,
-) {
-    rw(
-        IORING_OP_WRITE_FIXED,
-        sqe,
-        fd,
-        ptr_to_u64(buf),
-        nbytes,
-        offset,
-    );
+pub fn write_fixed(sqe: &mut io_uring_sqe, fd: i32, buf: *const c_void, nbytes: u32, offset: u64, buf_index: i32) {
+    rw(IORING_OP_WRITE_FIXED, sqe, fd, ptr_to_u64(buf), nbytes, offset);
     sqe.buf.buf_index = buf_index as u16;
 }
 
@@ -151,14 +95,7 @@ pub fn readv_fixed(
     flags: i32,
     buf_index: i32,
 ) {
-    rw(
-        IORING_OP_READV_FIXED,
-        sqe,
-        fd,
-        ptr_to_u64(iovecs),
-        nr_vecs,
-        offset,
-    );
+    rw(IORING_OP_READV_FIXED, sqe, fd, ptr_to_u64(iovecs), nr_vecs, offset);
     sqe.op_flags.rw_flags = flags;
     sqe.buf.buf_index = buf_index as u16;
 }
@@ -175,14 +112,7 @@ pub fn writev_fixed(
     flags: i32,
     buf_index: i32,
 ) {
-    rw(
-        IORING_OP_WRITEV_FIXED,
-        sqe,
-        fd,
-        ptr_to_u64(iovecs),
-        nr_vecs,
-        offset,
-    );
+    rw(IORING_OP_WRITEV_FIXED, sqe, fd, ptr_to_u64(iovecs), nr_vecs, offset);
     sqe.op_flags.rw_flags = flags;
     sqe.buf.buf_index = buf_index as u16;
 }

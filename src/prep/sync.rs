@@ -11,14 +11,7 @@ use crate::sys::*;
 /// (`WEXITED`, ...) in `file_index` and `flags` in `waitid_flags`.
 #[doc(alias = "io_uring_prep_waitid")]
 #[inline]
-pub fn waitid(
-    sqe: &mut io_uring_sqe,
-    idtype: u32,
-    id: u32,
-    infop: *mut siginfo_t,
-    options: i32,
-    flags: u32,
-) {
+pub fn waitid(sqe: &mut io_uring_sqe, idtype: u32, id: u32, infop: *mut siginfo_t, options: i32, flags: u32) {
     rw(IORING_OP_WAITID, sqe, id as i32, 0, idtype, 0);
     sqe.op_flags.waitid_flags = flags;
     sqe.file.file_index = options as u32;
@@ -29,22 +22,8 @@ pub fn waitid(
 /// `futex_flags` (`FUTEX2_*`) go in `fd`; `flags` in the SQE's `futex_flags` field.
 #[doc(alias = "io_uring_prep_futex_wait")]
 #[inline]
-pub fn futex_wait(
-    sqe: &mut io_uring_sqe,
-    futex: *const u32,
-    val: u64,
-    mask: u64,
-    futex_flags: u32,
-    flags: u32,
-) {
-    rw(
-        IORING_OP_FUTEX_WAIT,
-        sqe,
-        futex_flags as i32,
-        ptr_to_u64(futex),
-        0,
-        val,
-    );
+pub fn futex_wait(sqe: &mut io_uring_sqe, futex: *const u32, val: u64, mask: u64, futex_flags: u32, flags: u32) {
+    rw(IORING_OP_FUTEX_WAIT, sqe, futex_flags as i32, ptr_to_u64(futex), 0, val);
     sqe.op_flags.futex_flags = flags;
     sqe.tail.addr3.addr3 = mask;
 }
@@ -52,22 +31,8 @@ pub fn futex_wait(
 /// Wake up to `val` waiters on the futex at `futex` whose bitset matches `mask`.
 #[doc(alias = "io_uring_prep_futex_wake")]
 #[inline]
-pub fn futex_wake(
-    sqe: &mut io_uring_sqe,
-    futex: *const u32,
-    val: u64,
-    mask: u64,
-    futex_flags: u32,
-    flags: u32,
-) {
-    rw(
-        IORING_OP_FUTEX_WAKE,
-        sqe,
-        futex_flags as i32,
-        ptr_to_u64(futex),
-        0,
-        val,
-    );
+pub fn futex_wake(sqe: &mut io_uring_sqe, futex: *const u32, val: u64, mask: u64, futex_flags: u32, flags: u32) {
+    rw(IORING_OP_FUTEX_WAKE, sqe, futex_flags as i32, ptr_to_u64(futex), 0, val);
     sqe.op_flags.futex_flags = flags;
     sqe.tail.addr3.addr3 = mask;
 }
@@ -77,13 +42,6 @@ pub fn futex_wake(
 #[doc(alias = "io_uring_prep_futex_waitv")]
 #[inline]
 pub fn futex_waitv(sqe: &mut io_uring_sqe, futex: *const c_void, nr_futex: u32, flags: u32) {
-    rw(
-        IORING_OP_FUTEX_WAITV,
-        sqe,
-        0,
-        ptr_to_u64(futex),
-        nr_futex,
-        0,
-    );
+    rw(IORING_OP_FUTEX_WAITV, sqe, 0, ptr_to_u64(futex), nr_futex, 0);
     sqe.op_flags.futex_flags = flags;
 }

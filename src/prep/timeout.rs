@@ -8,14 +8,7 @@ use crate::sys::*;
 #[doc(alias = "io_uring_prep_timeout")]
 #[inline]
 pub fn timeout(sqe: &mut io_uring_sqe, ts: *const __kernel_timespec, count: u32, flags: u32) {
-    rw(
-        IORING_OP_TIMEOUT,
-        sqe,
-        -1,
-        ptr_to_u64(ts),
-        1,
-        u64::from(count),
-    );
+    rw(IORING_OP_TIMEOUT, sqe, -1, ptr_to_u64(ts), 1, u64::from(count));
     sqe.op_flags.timeout_flags = flags;
 }
 
@@ -32,12 +25,7 @@ pub fn timeout_remove(sqe: &mut io_uring_sqe, user_data: u64, flags: u32) {
 /// (`IORING_TIMEOUT_UPDATE` is added to `flags`).
 #[doc(alias = "io_uring_prep_timeout_update")]
 #[inline]
-pub fn timeout_update(
-    sqe: &mut io_uring_sqe,
-    ts: *const __kernel_timespec,
-    user_data: u64,
-    flags: u32,
-) {
+pub fn timeout_update(sqe: &mut io_uring_sqe, ts: *const __kernel_timespec, user_data: u64, flags: u32) {
     rw(IORING_OP_TIMEOUT_REMOVE, sqe, -1, 0, 0, ptr_to_u64(ts));
     sqe.addr.addr = user_data;
     sqe.op_flags.timeout_flags = flags | IORING_TIMEOUT_UPDATE;
