@@ -31,7 +31,9 @@ fn kernel_and_libc_types(root: &Path) -> Vec<String> {
 /// Names of the `extern "C"` functions in `src/ffi/`.
 fn exported_functions(root: &Path) -> Vec<String> {
     let mut names = Vec::new();
-    let Ok(dir) = fs::read_dir(root.join("src/ffi")) else { return names };
+    let Ok(dir) = fs::read_dir(root.join("src/ffi")) else {
+        return names;
+    };
     for entry in dir.flatten() {
         let text = fs::read_to_string(entry.path()).unwrap_or_default();
         for part in text.split("extern \"C\" fn ").skip(1) {
@@ -64,7 +66,10 @@ fn main() {
     // cbindgen's exclusion list is by name and applies to functions too: a struct named
     // like a function (`struct io_uring_clone_buffers`) must not hide the prototype.
     let functions = exported_functions(root);
-    for name in kernel_and_libc_types(root).into_iter().filter(|n| !functions.contains(n)) {
+    for name in kernel_and_libc_types(root)
+        .into_iter()
+        .filter(|n| !functions.contains(n))
+    {
         config.export.exclude.push(name.clone());
         config.export.rename.insert(name.clone(), format!("struct {name}"));
     }
@@ -119,7 +124,9 @@ fn wrap_gnu_only(text: &str) -> String {
 fn link_soname_next_to_library() {
     let Ok(out_dir) = env::var("OUT_DIR") else { return };
     // OUT_DIR is target/<profile>/build/uring-<hash>/out.
-    let Some(profile_dir) = Path::new(&out_dir).ancestors().nth(3) else { return };
+    let Some(profile_dir) = Path::new(&out_dir).ancestors().nth(3) else {
+        return;
+    };
     let link = profile_dir.join("liburing.so.2");
     if fs::symlink_metadata(&link).is_err() {
         let _ = std::os::unix::fs::symlink("liburing.so", &link);

@@ -4,7 +4,8 @@
  * chain runs in order), IOSQE_IO_HARDLINK (the chain goes on after a
  * failure), IOSQE_IO_DRAIN (waits for everything before it), IOSQE_ASYNC,
  * IOSQE_CQE_SKIP_SUCCESS (no CQE on success, a CQE on failure) and
- * IOSQE_FIXED_FILE with registered files.
+ * IOSQE_FIXED_FILE with registered files.  Also the 128-byte SQE preparers
+ * (nop128, uring_cmd128) on an IORING_SETUP_SQE_MIXED ring.
  */
 #include "op_util.h"
 
@@ -207,6 +208,63 @@ static void test_fixed_files(struct io_uring *ring)
 	CHECK_EQ(io_uring_unregister_files(ring), 0);
 }
 
+static void test_sqe128(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	int ret, res, p[2];
+
+	if (!op_supported(IORING_OP_NOP128)) {
+		T_NOTE("nop128: not supported by this kernel, skipped");
+		op_skipped++;
+		return;
+	}
+	ret = io_uring_queue_init(8, &ring, IORING_SETUP_SQE_MIXED);
+	if (ret) {
+		T_NOTE("IORING_SETUP_SQE_MIXED: %s, nop128 skipped", t_err(ret));
+		op_skipped++;
+		return;
+	}
+	op_ran++;
+	/* a normal NOP, then a 128-byte NOP, then a normal one again */
+	sqe = T_GET_SQE(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, 1);
+	sqe = io_uring_get_sqe128(&ring);
+	CHECK(sqe != NULL);
+	io_uring_prep_nop128(sqe);
+	io_uring_sqe_set_data64(sqe, 2);
+	sqe = T_GET_SQE(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, 3);
+	ret = io_uring_submit(&ring);
+	EXPECT(ret >= 3);
+	for (int i = 0; i < 3; i++) {
+		__u64 ud;
+
+		res = OP_WAIT(&ring, &ud, NULL);
+		EXPECT_EQ(res, 0);
+		EXPECT(ud >= 1 && ud <= 3);
+	}
+
+	/* uring_cmd128: SIOCINQ on a socket through a 128-byte command SQE */
+	if (op_supported(IORING_OP_URING_CMD128)) {
+		CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, p), 0);
+		CHECK_EQ(write(p[0], "1234", 4), 4);
+		sqe = io_uring_get_sqe128(&ring);
+		CHECK(sqe != NULL);
+		io_uring_prep_uring_cmd128(sqe, SOCKET_URING_OP_SIOCINQ, p[1]);
+		res = OP_RUN(&ring, sqe, 4);
+		if (res == 4)
+			op_ran++;
+		else
+			T_NOTE("uring_cmd128 SIOCINQ on a unix socket: %d (%s), not counted", res, t_err(res));
+		close(p[0]);
+		close(p[1]);
+	}
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	struct io_uring ring;
@@ -217,6 +275,7 @@ int main(void)
 	test_link(&ring);
 	test_drain_async_skip(&ring);
 	test_fixed_files(&ring);
+	test_sqe128();
 
 	EXPECT_EQ(io_uring_cq_ready(&ring), 0);
 	io_uring_queue_exit(&ring);

@@ -50,6 +50,10 @@ enum Kind {
     /// `c-tests/debian-abi/*.c`: Debian's headers and link library, run
     /// with our library through LD_LIBRARY_PATH.
     DebianAbi,
+    /// `c-tests/<dir>/` holding `ref.c` (compiled against Debian's headers, so it
+    /// uses their inline code) and `main.c` (compiled against ours), linked into one
+    /// program that compares the two.
+    Differential,
 }
 
 struct TestProgram {
@@ -115,9 +119,7 @@ fn parse_args() -> Options {
                 "--ignored" => o.ignored_only = true,
                 "--nocapture" | "--show-output" => o.show_output = true,
                 "--skip" => o.skips.extend(val),
-                "--test-threads" => {
-                    o.threads = val.and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0)
-                }
+                "--test-threads" => o.threads = val.and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0),
                 _ => {} // --include-ignored, --quiet, --color, --format, --bench ...
             }
         } else if arg == "-Z" {
@@ -188,6 +190,21 @@ fn discover(root: &Path) -> Vec<TestProgram> {
         .unwrap_or_else(|| root.join("c-tests"));
     scan(&dir, "c-tests/", false);
     scan(&dir.join("debian-abi"), "c-tests/debian-abi/", true);
+    let mut diffs: Vec<String> = fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("ref.c").is_file() && e.path().join("main.c").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    diffs.sort();
+    for d in diffs {
+        out.push(TestProgram {
+            name: format!("c-tests/{d}/"),
+            src: dir.join(&d),
+            kind: Kind::Differential,
+        });
+    }
     out
 }
 
@@ -248,8 +265,7 @@ fn make_libdir(root: &Path, so: &Path) -> Result<PathBuf, String> {
     let libdir = root.join("target/c-abi/lib");
     fs::create_dir_all(&libdir).map_err(|e| format!("mkdir {}: {e}", libdir.display()))?;
     for name in ["liburing.so", "liburing.so.2"] {
-        replace_symlink(so, &libdir.join(name))
-            .map_err(|e| format!("symlink {}/{name}: {e}", libdir.display()))?;
+        replace_symlink(so, &libdir.join(name)).map_err(|e| format!("symlink {}/{name}: {e}", libdir.display()))?;
     }
     Ok(libdir)
 }
@@ -269,10 +285,7 @@ fn debian_missing() -> Option<String> {
         ));
     }
     if !lib.exists() {
-        return Some(format!(
-            "Debian liburing2 is not installed ({} missing)",
-            lib.display()
-        ));
+        return Some(format!("Debian liburing2 is not installed ({} missing)", lib.display()));
     }
     None
 }
@@ -295,13 +308,11 @@ struct Env {
 
 /// Compile one program; Ok(binary) or Err(compiler output).
 fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
-    let rel = t
-        .name
-        .strip_prefix("c-tests/")
-        .unwrap_or(&t.name)
-        .rsplit_once('.')
-        .map(|(stem, _)| stem.to_string())
-        .unwrap();
+    let name = t.name.strip_prefix("c-tests/").unwrap_or(&t.name);
+    let rel = match t.kind {
+        Kind::Differential => format!("{}/main", name.trim_end_matches('/')),
+        _ => name.rsplit_once('.').map(|(stem, _)| stem.to_string()).unwrap(),
+    };
     let bin = env.outdir.join(&rel);
     if let Some(parent) = bin.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("mkdir {}: {e}", parent.display()))?;
@@ -313,7 +324,7 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     ));
     let include = env.root.join("include");
     let mut cmd = match t.kind {
-        Kind::C | Kind::DebianAbi => {
+        Kind::C | Kind::DebianAbi | Kind::Differential => {
             let mut c = Command::new(c_compiler());
             c.args([
                 "-std=gnu11",
@@ -353,6 +364,41 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
             // System include path only (Debian's /usr/include/liburing.h).
             cmd.arg("-o").arg(&tmp).arg(&t.src);
             cmd.arg("-L").arg(debian_libdir()).arg("-l:liburing.so.2");
+        }
+        Kind::Differential => {
+            // ref.c sees only the system headers (Debian's inline preparers); main.c
+            // sees ours. Two translation units, one program.
+            let obj = tmp.with_extension("ref.o");
+            let mut refc = Command::new(c_compiler());
+            refc.args([
+                "-std=gnu11",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-D_GNU_SOURCE",
+                "-g",
+                "-O1",
+                "-c",
+            ]);
+            refc.arg("-o").arg(&obj).arg(t.src.join("ref.c")).stdin(Stdio::null());
+            let shown = format!("{refc:?}");
+            let out = refc
+                .output()
+                .map_err(|e| format!("could not run compiler: {shown}: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "compile failed ({}):\n$ {shown}\n{}{}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            cmd.arg("-I").arg(&include);
+            cmd.arg("-o").arg(&tmp).arg(t.src.join("main.c")).arg(&obj);
+            cmd.arg("-L").arg(&env.libdir).arg("-luring");
+            let mut rpath = OsString::from("-Wl,-rpath,");
+            rpath.push(&env.libdir);
+            cmd.arg(rpath);
         }
     }
     cmd.stdin(Stdio::null());
@@ -410,7 +456,7 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         duration: start.elapsed(),
     };
 
-    if t.kind == Kind::DebianAbi {
+    if matches!(t.kind, Kind::DebianAbi | Kind::Differential) {
         if let Some(why) = &env.debian_missing {
             return result(Outcome::Skipped(why.clone()), String::new());
         }
@@ -420,14 +466,8 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         Err(msg) => return result(Outcome::Failed("compile error".into()), msg),
     };
 
-    let out_path = bin.with_file_name(format!(
-        "{}.stdout",
-        bin.file_name().unwrap().to_string_lossy()
-    ));
-    let err_path = bin.with_file_name(format!(
-        "{}.stderr",
-        bin.file_name().unwrap().to_string_lossy()
-    ));
+    let out_path = bin.with_file_name(format!("{}.stdout", bin.file_name().unwrap().to_string_lossy()));
+    let err_path = bin.with_file_name(format!("{}.stderr", bin.file_name().unwrap().to_string_lossy()));
     let (Ok(out_f), Ok(err_f)) = (fs::File::create(&out_path), fs::File::create(&err_path)) else {
         return result(
             Outcome::Failed("cannot create output files".into()),
@@ -523,10 +563,7 @@ fn main() -> ExitCode {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     }
     let root = repo_root();
-    let tests: Vec<TestProgram> = discover(&root)
-        .into_iter()
-        .filter(|t| opts.selects(&t.name))
-        .collect();
+    let tests: Vec<TestProgram> = discover(&root).into_iter().filter(|t| opts.selects(&t.name)).collect();
 
     if opts.list {
         for t in &tests {
@@ -549,10 +586,7 @@ fn main() -> ExitCode {
         Err(msg) => {
             eprintln!("\nerror: could not build our liburing.so:\n{msg}");
             println!();
-            println!(
-                "test result: FAILED. 0 passed; {} failed; 0 skipped",
-                tests.len()
-            );
+            println!("test result: FAILED. 0 passed; {} failed; 0 skipped", tests.len());
             return ExitCode::FAILURE;
         }
     };
@@ -561,10 +595,7 @@ fn main() -> ExitCode {
         Ok(d) => d,
         Err(msg) => {
             eprintln!("\nerror: {msg}");
-            println!(
-                "test result: FAILED. 0 passed; {} failed; 0 skipped",
-                tests.len()
-            );
+            println!("test result: FAILED. 0 passed; {} failed; 0 skipped", tests.len());
             return ExitCode::FAILURE;
         }
     };
@@ -583,14 +614,9 @@ fn main() -> ExitCode {
 
     let started = Instant::now();
     let queue: Mutex<VecDeque<usize>> = Mutex::new((0..tests.len()).collect());
-    let results: Mutex<Vec<Option<TestResult>>> =
-        Mutex::new((0..tests.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<TestResult>>> = Mutex::new((0..tests.len()).map(|_| None).collect());
     let print_lock = Mutex::new(());
-    let workers = opts
-        .threads
-        .unwrap_or(DEFAULT_PARALLEL)
-        .min(tests.len())
-        .max(1);
+    let workers = opts.threads.unwrap_or(DEFAULT_PARALLEL).min(tests.len()).max(1);
 
     std::thread::scope(|s| {
         for _ in 0..workers {
@@ -617,12 +643,7 @@ fn main() -> ExitCode {
         }
     });
 
-    let results: Vec<TestResult> = results
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .flatten()
-        .collect();
+    let results: Vec<TestResult> = results.into_inner().unwrap().into_iter().flatten().collect();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     let mut failures = Vec::new();
     for r in &results {
@@ -641,11 +662,7 @@ fn main() -> ExitCode {
         println!("failures:");
         for (r, why) in &failures {
             println!();
-            println!(
-                "==== {} ({why}, {:.2}s) ====",
-                r.name,
-                r.duration.as_secs_f64()
-            );
+            println!("==== {} ({why}, {:.2}s) ====", r.name, r.duration.as_secs_f64());
             print!("{}", r.details);
         }
         println!();
@@ -659,10 +676,7 @@ fn main() -> ExitCode {
         "test result: {}. {passed} passed; {failed} failed; {skipped} skipped",
         if failed == 0 { "ok" } else { "FAILED" }
     );
-    eprintln!(
-        "(c_programs finished in {:.2}s)",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("(c_programs finished in {:.2}s)", started.elapsed().as_secs_f64());
     println!();
     if failed == 0 {
         ExitCode::SUCCESS

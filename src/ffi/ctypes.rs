@@ -6,8 +6,8 @@
 
 pub use core::ffi::{c_char, c_int, c_uint, c_ushort, c_void};
 pub use libc::{
-    cmsghdr, cpu_set_t, epoll_event, id_t, idtype_t, iovec, loff_t, mode_t, msghdr, off_t, siginfo_t, sigset_t,
-    size_t, sockaddr, socklen_t, ssize_t, statx,
+    cmsghdr, cpu_set_t, epoll_event, id_t, idtype_t, iovec, loff_t, mode_t, msghdr, off_t, siginfo_t, sigset_t, size_t,
+    sockaddr, socklen_t, ssize_t, statx,
 };
 
 pub type __u8 = u8;
