@@ -80,8 +80,7 @@ pub fn buf_ring_head(ring: &io_uring, buf_group: i32) -> Result<u16, Errno> {
         buf_group: buf_group as u32,
         ..Default::default()
     };
-    // SAFETY: the kernel reads and writes one io_uring_buf_status, which lives across
-    // the call.
+    // SAFETY: the kernel reads and writes one io_uring_buf_status, which lives across the call.
     unsafe {
         do_register(
             ring,
@@ -118,8 +117,7 @@ pub fn setup_buf_ring(
         bgid: bgid as u16,
         ..Default::default()
     };
-    // SAFETY: `reg` is writable and describes `len` bytes of memory we own, which stay
-    // mapped until free_buf_ring (or right below, on failure).
+    // SAFETY: `reg` is writable and describes `len` bytes of memory we own, which stay mapped until free_buf_ring (or right below, on failure).
     if let Err(e) = unsafe { register_buf_ring(ring, &mut reg, flags) } {
         // SAFETY: the mapping is ours and the kernel refused it, so nothing uses it.
         unsafe { syscall::munmap(mem, len) };
@@ -147,8 +145,7 @@ pub unsafe fn free_buf_ring(
     bgid: i32,
 ) -> Result<i32, Errno> {
     unregister_buf_ring(ring, bgid)?;
-    // SAFETY: the kernel has let go of the ring and the caller of it (contract). As in
-    // liburing, an munmap failure is not reported.
+    // SAFETY: the kernel has let go of the ring and the caller of it (contract). As in liburing, an munmap failure is not reported.
     unsafe { syscall::munmap(br.cast::<c_void>(), ring_bytes(nentries)) };
     Ok(0)
 }
@@ -199,8 +196,7 @@ pub unsafe fn buf_ring_add(
     let idx = (i32::from(tail).wrapping_add(buf_offset) & mask) as u32 as usize;
     // Plain writes: the kernel reads this entry only after its acquire load of a tail
     // that covers it, and buf_ring_advance's release store orders these writes first.
-    // SAFETY: `idx <= mask`, within the ring (caller contract). Fields are written one
-    // by one through raw pointers so that `resv` (the tail, in entry 0) is untouched.
+    // SAFETY: `idx <= mask`, within the ring (caller contract). Fields are written one by one through raw pointers so that `resv` (the tail, in entry 0) is untouched.
     unsafe {
         let buf = br.cast::<io_uring_buf>().add(idx);
         ptr::addr_of_mut!((*buf).addr).write(addr as u64);

@@ -37,8 +37,7 @@ pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
 /// `ring` must be a set-up ring.
 #[inline]
 pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
-    // SAFETY: ktail/khead point into the live CQ ring. Acquire on the tail pairs with the
-    // kernel's release store after writing the CQEs; the head is only written by us.
+    // SAFETY: ktail/khead point into the live CQ ring. Acquire on the tail pairs with the kernel's release store after writing the CQEs; the head is only written by us.
     unsafe { barrier::load_acquire(ring.cq.ktail).wrapping_sub(barrier::read_once(ring.cq.khead)) }
 }
 
@@ -50,9 +49,7 @@ pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
 pub unsafe fn cq_advance(ring: &mut io_uring, nr: u32) {
     if nr != 0 {
         let khead = ring.cq.khead;
-        // SAFETY: khead points into the live CQ ring. Release pairs with the kernel's
-        // acquire load of the head: our reads of the CQEs happen before it may overwrite
-        // them. Only this side writes the head, so the relaxed read is exact.
+        // SAFETY: khead points into the live CQ ring. Release pairs with the kernel's acquire load of the head: our reads of the CQEs happen before it may overwrite them. Only this side writes the head, so the relaxed read is exact.
         unsafe { barrier::store_release(khead, barrier::read_once(khead).wrapping_add(nr)) };
     }
 }

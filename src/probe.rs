@@ -47,8 +47,7 @@ pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
     if op < 0 || op > i32::from(last) {
         return false;
     }
-    // SAFETY: `op <= last_op`, and the caller guarantees entries up to `last_op`; the
-    // entries start right after the 16-byte header (`ops` is the flexible array member).
+    // SAFETY: `op <= last_op`, and the caller guarantees entries up to `last_op`; the entries start right after the 16-byte header (`ops` is the flexible array member).
     let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
     u32::from(flags) & IO_URING_OP_SUPPORTED != 0
 }
@@ -77,8 +76,7 @@ impl Probe {
     #[doc(alias = "io_uring_get_probe_ring")]
     pub fn for_ring(ring: &io_uring) -> Result<Probe, Errno> {
         let probe = Probe::alloc()?;
-        // SAFETY: the probe has room for PROBE_OPS zeroed entries. On error `probe` is
-        // dropped, which frees it.
+        // SAFETY: the probe has room for PROBE_OPS zeroed entries. On error `probe` is dropped, which frees it.
         unsafe { register_probe(ring, probe.p.as_ptr(), PROBE_OPS) }?;
         Ok(probe)
     }
@@ -119,8 +117,7 @@ impl Probe {
     /// The entries the kernel filled in (`ops_len` of them; index = opcode).
     pub fn ops(&self) -> &[io_uring_probe_op] {
         let len = usize::from(self.header().ops_len).min(PROBE_OPS as usize);
-        // SAFETY: the allocation holds PROBE_OPS initialised (zeroed, then kernel-written)
-        // entries right after the header; `len` does not exceed that.
+        // SAFETY: the allocation holds PROBE_OPS initialised (zeroed, then kernel-written) entries right after the header; `len` does not exceed that.
         unsafe { core::slice::from_raw_parts(ptr::addr_of!((*self.p.as_ptr()).ops).cast(), len) }
     }
 

@@ -159,8 +159,7 @@ unsafe fn init_ring(
 /// ring order, so the array is written once here and never again.
 unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
-        // SAFETY: i < ring_entries, the array's length. The kernel reads the array only
-        // for entries below the tail we publish later with a release store / syscall.
+        // SAFETY: i < ring_entries, the array's length. The kernel reads the array only for entries below the tail we publish later with a release store / syscall.
         unsafe { syscall_free_write(sq.array.add(i as usize), i) };
     }
 }
@@ -303,8 +302,7 @@ unsafe fn setup_ring_pointers(
         ptr::null_mut()
     };
 
-    // SAFETY: mask and entries are written by the kernel at setup and never change; a
-    // relaxed read is enough (the setup syscall or mmap ordered them before us).
+    // SAFETY: mask and entries are written by the kernel at setup and never change; a relaxed read is enough (the setup syscall or mmap ordered them before us).
     unsafe {
         sq.ring_mask = crate::barrier::read_once(sq.kring_mask);
         sq.ring_entries = crate::barrier::read_once(sq.kring_entries);
@@ -572,6 +570,7 @@ pub fn mlock_size(entries: u32, flags: u32) -> Result<usize, Errno> {
 /// `ring` must be a set-up ring; no SQE or CQE pointer into the old rings may be used
 /// afterwards.
 pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
+    // SAFETY: forwarded caller contract.
     let r = unsafe { resize_rings_inner(ring, p) };
     p.flags = 0;
     r

@@ -27,13 +27,10 @@ pub(crate) const NSIG_BYTES: usize = 65 / 8;
 #[inline(always)]
 pub unsafe fn load_sq_head(ring: &io_uring) -> u32 {
     if ring.flags & IORING_SETUP_SQPOLL != 0 {
-        // SAFETY: khead points into the live SQ ring. Acquire pairs with the SQ thread's
-        // release store of the head once it has consumed the SQEs: after we see it, the
-        // slots below it are ours to reuse.
+        // SAFETY: khead points into the live SQ ring. Acquire pairs with the SQ thread's release store of the head once it has consumed the SQEs: after we see it, the slots below it are ours to reuse.
         unsafe { barrier::load_acquire(ring.sq.khead) }
     } else {
-        // SAFETY: as above; without SQPOLL the head only moves inside io_uring_enter,
-        // which this thread called, so a relaxed read is ordered by the syscall.
+        // SAFETY: as above; without SQPOLL the head only moves inside io_uring_enter, which this thread called, so a relaxed read is ordered by the syscall.
         unsafe { barrier::read_once(ring.sq.khead) }
     }
 }
@@ -72,8 +69,7 @@ pub unsafe fn get_sqe(ring: &mut io_uring) -> *mut io_uring_sqe {
         return ptr::null_mut();
     }
     let index = ((tail & ring.sq.ring_mask) << ring.sqe_shift()) as usize;
-    // SAFETY: index < ring_entries << shift, inside the SQE array; the slot is free
-    // because tail - head < entries (the kernel is done with it).
+    // SAFETY: index < ring_entries << shift, inside the SQE array; the slot is free because tail - head < entries (the kernel is done with it).
     let sqe = unsafe { &mut *ring.sq.sqes.add(index) };
     ring.sq.sqe_tail = tail.wrapping_add(1);
     crate::prep::initialize_sqe(sqe);
@@ -137,8 +133,7 @@ pub unsafe fn flush_sq(ring: &mut io_uring) -> u32 {
     if ring.sq.sqe_head != tail {
         ring.sq.sqe_head = tail;
         if ring.flags & IORING_SETUP_SQPOLL != 0 {
-            // SAFETY: ktail points into the live SQ ring. Release pairs with the SQ
-            // thread's acquire load of the tail: the SQE contents are visible first.
+            // SAFETY: ktail points into the live SQ ring. Release pairs with the SQ thread's acquire load of the tail: the SQE contents are visible first.
             unsafe { barrier::store_release(ring.sq.ktail, tail) };
         } else {
             // SAFETY: as above; the io_uring_enter that follows orders the store.

@@ -208,8 +208,7 @@ impl Ring {
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
         // SAFETY: the ring was set up by Builder::build and lives as long as self.
         let sqe = unsafe { submit::get_sqe(&mut self.raw) };
-        // SAFETY: a non-NULL SQE is a free slot of our SQ array, exclusively ours until
-        // submitted; its lifetime is tied to the &mut borrow of the ring.
+        // SAFETY: a non-NULL SQE is a free slot of our SQ array, exclusively ours until submitted; its lifetime is tied to the &mut borrow of the ring.
         unsafe { sqe.as_mut() }
     }
 

@@ -17,8 +17,7 @@ pub unsafe extern "C" fn io_uring_register_buf_ring(
     reg: *mut io_uring_buf_reg,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `reg` is NULL or writable, and the
-    // memory it names is the caller's to keep alive.
+    // SAFETY: `ring` is NULL or valid (C contract); `reg` is NULL or writable, and the memory it names is the caller's to keep alive.
     unsafe { with_ring(ring, |r| buf_ring::register_buf_ring(r, reg, flags)) }
 }
 

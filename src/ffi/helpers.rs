@@ -111,8 +111,7 @@ pub unsafe extern "C" fn io_uring_recvmsg_cmsg_firsthdr(
     let Some(msgh) = (unsafe { msgh.as_ref() }) else {
         return core::ptr::null_mut();
     };
-    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this
-    // `msgh` (caller's contract, as in liburing).
+    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this `msgh` (caller's contract, as in liburing).
     unsafe { prep::recvmsg_cmsg_firsthdr(o, msgh) }
 }
 
@@ -127,9 +126,7 @@ pub unsafe extern "C" fn io_uring_recvmsg_cmsg_nexthdr(
     let Some(msgh) = (unsafe { msgh.as_ref() }) else {
         return core::ptr::null_mut();
     };
-    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this
-    // `msgh`, and `cmsg` came from the first/next helpers for it (caller's contract, as
-    // in liburing); a `cmsg` outside the control area is not read.
+    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this `msgh`, and `cmsg` came from the first/next helpers for it (caller's contract, as in liburing); a `cmsg` outside the control area is not read.
     unsafe { prep::recvmsg_cmsg_nexthdr(o, msgh, cmsg) }
 }
 

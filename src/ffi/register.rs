@@ -89,8 +89,7 @@ unsafe fn with_rings(
     src: *const io_uring,
     f: impl FnOnce(&io_uring, &io_uring) -> Result<i32, Errno>,
 ) -> c_int {
-    // SAFETY: caller contract: NULL or valid rings (shared references, so dst == src is
-    // fine).
+    // SAFETY: caller contract: NULL or valid rings (shared references, so dst == src is fine).
     match unsafe { (dst.as_ref(), src.as_ref()) } {
         (Some(d), Some(s)) => to_c(f(d, s)),
         _ => Errno::EINVAL.to_neg(),

@@ -133,9 +133,9 @@ pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
     // SAFETY: caller contract.
+    let p = unsafe { p.as_ref() };
     size_to_c(
-        unsafe { p.as_ref() }
-            .ok_or(Errno::EFAULT)
+        p.ok_or(Errno::EFAULT)
             .and_then(|p| setup::mlock_size_params(entries, p)),
     )
 }
@@ -153,9 +153,9 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> ssize_
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
     // SAFETY: caller contract.
+    let p = unsafe { p.as_ref() };
     size_to_c(
-        unsafe { p.as_ref() }
-            .ok_or(Errno::EFAULT)
+        p.ok_or(Errno::EFAULT)
             .and_then(|p| setup::memory_size_params(entries, p)),
     )
 }

@@ -85,8 +85,7 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
     if o.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: the caller guarantees `o` points to a readable header; read_unaligned
-    // because a provided buffer need not be 4-byte aligned.
+    // SAFETY: the caller guarantees `o` points to a readable header; read_unaligned because a provided buffer need not be 4-byte aligned.
     let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
     if (controllen as usize) < CMSG_HDR_LEN {
         return ptr::null_mut();
@@ -125,8 +124,7 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
     if pos > ctl_len || ctl_len - pos < CMSG_HDR_LEN {
         return ptr::null_mut();
     }
-    // SAFETY: `cmsg` lies inside the control area with a whole header before its end
-    // (checked above), and the caller guarantees the area is readable.
+    // SAFETY: `cmsg` lies inside the control area with a whole header before its end (checked above), and the caller guarantees the area is readable.
     let len = unsafe { ptr::addr_of!((*cmsg).cmsg_len).read_unaligned() } as usize;
     if len < CMSG_HDR_LEN {
         return ptr::null_mut();

@@ -28,8 +28,7 @@ fn raise_nofile_limit(nr: u32) {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // SAFETY: prlimit64(0 = this process, RLIMIT_NOFILE, no new limit, &lim) writes one
-    // rlimit64 into `lim`, which lives across the call.
+    // SAFETY: prlimit64(0 = this process, RLIMIT_NOFILE, no new limit, &lim) writes one rlimit64 into `lim`, which lives across the call.
     let got = unsafe {
         syscall::raw6(
             libc::SYS_prlimit64,
@@ -45,8 +44,7 @@ fn raise_nofile_limit(nr: u32) {
         return;
     }
     lim.rlim_cur = lim.rlim_cur.saturating_add(u64::from(nr));
-    // SAFETY: prlimit64(0, RLIMIT_NOFILE, &lim, NULL) only reads `lim`. A failure (the new
-    // soft limit above the hard one) is ignored: the retry then fails like the first try.
+    // SAFETY: prlimit64(0, RLIMIT_NOFILE, &lim, NULL) only reads `lim`. A failure (the new soft limit above the hard one) is ignored: the retry then fails like the first try.
     let _ = unsafe {
         syscall::raw6(
             libc::SYS_prlimit64,
