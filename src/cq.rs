@@ -444,27 +444,12 @@ pub unsafe fn submit_and_wait_timeout(
     ts: *const __kernel_timespec,
     sigmask: *const libc::sigset_t,
 ) -> i32 {
-    if !ts.is_null() {
-        if ring.features & IORING_FEAT_EXT_ARG != 0 {
-            // SAFETY: caller contract.
-            let submit = unsafe { flush_sq(ring) };
-            // SAFETY: caller contract.
-            return unsafe { wait_ext_arg(ring, cqe_out, submit, wait_nr, ts, 0, sigmask) };
-        }
-        // SAFETY: caller contract.
-        return match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
-            // SAFETY: caller contract.
-            Ok(n) => unsafe { get_cqe(ring, cqe_out, n, wait_nr, sigmask) },
-            Err(e) => e.to_neg(),
-        };
-    }
     // SAFETY: caller contract.
-    let submit = unsafe { flush_sq(ring) };
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, submit, wait_nr, sigmask) }
+    unsafe { submit_and_wait_inner(ring, cqe_out, wait_nr, ts, 0, sigmask) }
 }
 
-/// `io_uring_submit_and_wait_min_timeout`.
+/// `io_uring_submit_and_wait_min_timeout`: as [`submit_and_wait_timeout`], and the kernel
+/// waits at least `min_wait_usec` for `wait_nr` completions before settling for fewer.
 ///
 /// # Safety
 /// As for [`submit_and_wait_timeout`].
@@ -478,6 +463,26 @@ pub unsafe fn submit_and_wait_min_timeout(
 ) -> i32 {
     if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
         return -libc::EINVAL;
+    }
+    // SAFETY: caller contract.
+    unsafe { submit_and_wait_inner(ring, cqe_out, wait_nr, ts, min_wait_usec, sigmask) }
+}
+
+unsafe fn submit_and_wait_inner(
+    ring: &mut io_uring,
+    cqe_out: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const libc::sigset_t,
+) -> i32 {
+    if !ts.is_null() && ring.features & IORING_FEAT_EXT_ARG == 0 {
+        // SAFETY: caller contract.
+        return match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
+            // SAFETY: caller contract.
+            Ok(n) => unsafe { get_cqe(ring, cqe_out, n, wait_nr, sigmask) },
+            Err(e) => e.to_neg(),
+        };
     }
     // SAFETY: caller contract.
     let submit = unsafe { flush_sq(ring) };
