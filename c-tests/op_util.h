@@ -94,7 +94,9 @@ static inline T_UNUSED int op_run(struct io_uring *ring, struct io_uring_sqe *sq
 
 	io_uring_sqe_set_data64(sqe, ud);
 	ret = io_uring_submit(ring);
-	if (ret != 1) {
+	/* Under SQPOLL the count is everything the SQ thread has not released yet (its
+	 * head can trail the CQEs it already posted), so it may exceed 1. */
+	if (ret != 1 && !((ring->flags & IORING_SETUP_SQPOLL) && ret > 1)) {
 		t_report(file, line, "io_uring_submit = %d (%s), expected 1", ret, t_err(ret));
 		exit(1);
 	}

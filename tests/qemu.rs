@@ -99,9 +99,11 @@ fn lib() -> &'static Lib {
 
 fn find_in_path(prog: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(prog))
-        .find(|p| fs::metadata(p).map(|m| m.is_file() && m.mode() & 0o111 != 0).unwrap_or(false))
+    std::env::split_paths(&path).map(|d| d.join(prog)).find(|p| {
+        fs::metadata(p)
+            .map(|m| m.is_file() && m.mode() & 0o111 != 0)
+            .unwrap_or(false)
+    })
 }
 
 /// `(qemu-img, qemu-io)`, or `None` after printing the skip reason.
@@ -139,7 +141,9 @@ impl Drop for TempDir {
 /// A command running a qemu tool on our library.
 fn qemu(prog: &Path) -> Command {
     let mut c = Command::new(prog);
-    c.env("LD_LIBRARY_PATH", &lib().ld_path).env_remove("LD_PRELOAD").stdin(Stdio::null());
+    c.env("LD_LIBRARY_PATH", &lib().ld_path)
+        .env_remove("LD_PRELOAD")
+        .stdin(Stdio::null());
     c
 }
 
@@ -156,7 +160,13 @@ fn text(b: &[u8]) -> String {
 /// the loader's complaint about a liburing.so.2 without symbol versions.
 fn assert_no_fallback(what: &str, stderr: &str) {
     let lower = stderr.to_lowercase();
-    for bad in ["io_uring", "falling back", "fall back", "fallback", "no version information"] {
+    for bad in [
+        "io_uring",
+        "falling back",
+        "fall back",
+        "fallback",
+        "no version information",
+    ] {
         assert!(!lower.contains(bad), "{what}: stderr mentions {bad:?}:\n{stderr}");
     }
 }
@@ -204,11 +214,27 @@ fn bench_then_qemu_io_verifies_every_byte() {
     let out = run(bench(
         &img,
         "io_uring",
-        &["-w", "--pattern=0x3c", "-c", "256", "-s", "8192", "-d", "8", "-o", "2097152"],
+        &[
+            "-w",
+            "--pattern=0x3c",
+            "-c",
+            "256",
+            "-s",
+            "8192",
+            "-d",
+            "8",
+            "-o",
+            "2097152",
+        ],
         &file,
     ));
     assert_ok("qemu-img bench -w (0x3c)", &out);
-    let out = run(bench(&img, "io_uring", &["-c", "1024", "-s", "4096", "-d", "32"], &file));
+    let out = run(bench(
+        &img,
+        "io_uring",
+        &["-c", "1024", "-s", "4096", "-d", "32"],
+        &file,
+    ));
     assert_ok("qemu-img bench (read)", &out);
     assert!(
         text(&out.stdout).contains("Sending 1024 read requests"),
@@ -225,8 +251,17 @@ fn bench_then_qemu_io_verifies_every_byte() {
 
     // qemu-io reads through the ring and checks every byte.
     let mut c = qemu(&io);
-    c.args(["-i", "io_uring", "-f", "raw", "-c", "read -P 0xa5 0 2M", "-c", "read -P 0x3c 2M 2M"])
-        .arg(&file);
+    c.args([
+        "-i",
+        "io_uring",
+        "-f",
+        "raw",
+        "-c",
+        "read -P 0xa5 0 2M",
+        "-c",
+        "read -P 0x3c 2M 2M",
+    ])
+    .arg(&file);
     let out = run(c);
     assert_ok("qemu-io read -P", &out);
     let stdout = text(&out.stdout);
@@ -238,7 +273,8 @@ fn bench_then_qemu_io_verifies_every_byte() {
 
     // Negative control: the wrong pattern must be reported.
     let mut c = qemu(&io);
-    c.args(["-i", "io_uring", "-f", "raw", "-c", "read -P 0x3c 0 2M"]).arg(&file);
+    c.args(["-i", "io_uring", "-f", "raw", "-c", "read -P 0x3c 0 2M"])
+        .arg(&file);
     let out = run(c);
     let stdout = text(&out.stdout);
     assert!(
@@ -251,14 +287,30 @@ fn bench_then_qemu_io_verifies_every_byte() {
 
     // And a write through qemu-io, read back without qemu.
     let mut c = qemu(&io);
-    c.args(["-i", "io_uring", "-f", "raw", "-c", "write -P 0x5e 1M 12k", "-c", "read -P 0x5e 1M 12k"])
-        .arg(&file);
+    c.args([
+        "-i",
+        "io_uring",
+        "-f",
+        "raw",
+        "-c",
+        "write -P 0x5e 1M 12k",
+        "-c",
+        "read -P 0x5e 1M 12k",
+    ])
+    .arg(&file);
     let out = run(c);
     assert_ok("qemu-io write -P", &out);
-    assert!(!text(&out.stdout).contains("verification failed"), "{}", text(&out.stdout));
+    assert!(
+        !text(&out.stdout).contains("verification failed"),
+        "{}",
+        text(&out.stdout)
+    );
     let data = fs::read(&file).unwrap();
     let (a, b) = (MIB as usize, MIB as usize + 12 * 1024);
-    assert!(data[a..b].iter().all(|&x| x == 0x5e), "qemu-io write did not reach the file");
+    assert!(
+        data[a..b].iter().all(|&x| x == 0x5e),
+        "qemu-io write did not reach the file"
+    );
     assert!(data[..a].iter().all(|&x| x == 0xa5) && data[b..half].iter().all(|&x| x == 0xa5));
 }
 
@@ -295,7 +347,12 @@ fn convert_round_trips_byte_exactly() {
     fs::write(&mid, vec![0xffu8; len]).unwrap();
     fs::write(&back, vec![0xffu8; len]).unwrap();
 
-    let opts = |p: &Path| format!("driver=raw,file.driver=file,file.filename={},file.aio=io_uring", p.display());
+    let opts = |p: &Path| {
+        format!(
+            "driver=raw,file.driver=file,file.filename={},file.aio=io_uring",
+            p.display()
+        )
+    };
     for (from, to) in [(&src, &mid), (&mid, &back)] {
         let mut c = qemu(&img);
         c.args(["convert", "--image-opts"])
@@ -303,7 +360,10 @@ fn convert_round_trips_byte_exactly() {
             .args(["-n", "--target-image-opts"])
             .arg(opts(to));
         let out = run(c);
-        assert_ok(&format!("qemu-img convert {} -> {}", from.display(), to.display()), &out);
+        assert_ok(
+            &format!("qemu-img convert {} -> {}", from.display(), to.display()),
+            &out,
+        );
     }
     for p in [&mid, &back] {
         let got = fs::read(p).unwrap();
@@ -544,12 +604,21 @@ fn our_library_is_mapped_and_the_ring_carries_io() {
         .arg(&file);
     let out = run(c);
     let stderr = text(&out.stderr);
-    assert!(out.status.success(), "qemu-io failed ({}):\n{}", out.status, text(&out.stdout));
+    assert!(
+        out.status.success(),
+        "qemu-io failed ({}):\n{}",
+        out.status,
+        text(&out.stdout)
+    );
     let mut bound = BTreeMap::new();
     for line in stderr.lines() {
         // "binding file qemu-io [0] to /path/liburing.so.2 [0]: normal symbol `x' [LIBURING_2.0]"
-        let Some((_, rest)) = line.split_once(" to ") else { continue };
-        let Some((to, sym)) = rest.split_once(" [") else { continue };
+        let Some((_, rest)) = line.split_once(" to ") else {
+            continue;
+        };
+        let Some((to, sym)) = rest.split_once(" [") else {
+            continue;
+        };
         let Some(name) = sym.split('`').nth(1).and_then(|s| s.split('\'').next()) else {
             continue;
         };
@@ -581,16 +650,22 @@ fn our_library_is_mapped_and_the_ring_carries_io() {
     }
     // Control: with the thread pool, the same check sees no ring completions.
     let n = ring_io_during_commands(&io, "threads", &file, false).expect("fdinfo");
-    assert_eq!(n, 0, "-i threads posted {n} ring completions: the ring check cannot tell");
+    assert_eq!(
+        n, 0,
+        "-i threads posted {n} ring completions: the ring check cannot tell"
+    );
     let data = fs::read(&file).unwrap();
-    assert!(data[3 * MIB as usize..3 * MIB as usize + 4096].iter().all(|&b| b == 0x3c));
+    assert!(data[3 * MIB as usize..3 * MIB as usize + 4096]
+        .iter()
+        .all(|&b| b == 0x3c));
 }
 
 /// `strace -f -c` of `cmd`: syscall name -> calls. `Err` = strace cannot run here.
 fn strace_counts(cmd: &Command, log: &Path) -> Result<(BTreeMap<String, u64>, Output), String> {
     let strace = find_in_path("strace").ok_or("strace not installed (Debian package strace)")?;
     let mut c = Command::new(strace);
-    c.args(["-f", "-c", "-e", "trace=io_uring_setup,io_uring_enter", "-o"]).arg(log);
+    c.args(["-f", "-c", "-e", "trace=io_uring_setup,io_uring_enter", "-o"])
+        .arg(log);
     c.arg(cmd.get_program()).args(cmd.get_args());
     for (k, v) in cmd.get_envs() {
         match v {
@@ -647,13 +722,19 @@ fn strace_counts_ring_syscalls() {
         "{enter} io_uring_enter calls for {count} requests at depth {depth}: {counts:?}"
     );
     let data = fs::read(&file).unwrap();
-    assert!(data.iter().all(|&b| b == 0x6b), "bench did not write its pattern everywhere");
+    assert!(
+        data.iter().all(|&b| b == 0x6b),
+        "bench did not write its pattern everywhere"
+    );
 
     // Control: the thread pool makes no io_uring_enter calls, and the check says so.
     let (counts, out) = strace_counts(&bench(&img, "threads", &args, &file), &dir.path("st.threads")).unwrap();
     assert_ok("strace qemu-img bench -i threads", &out);
     let enter = counts.get("io_uring_enter").copied().unwrap_or(0);
-    assert!(enter < count / depth, "-i threads made {enter} io_uring_enter calls: the check cannot tell");
+    assert!(
+        enter < count / depth,
+        "-i threads made {enter} io_uring_enter calls: the check cannot tell"
+    );
 }
 
 #[test]
@@ -674,7 +755,15 @@ fn ldd_resolves_every_symbol() {
             .lines()
             .find(|l| l.trim_start().starts_with("liburing.so.2 =>"))
             .unwrap_or_else(|| panic!("{} does not load liburing.so.2:\n{all}", prog.display()));
-        let path = line.split("=>").nth(1).unwrap().trim().split(" (").next().unwrap().trim();
+        let path = line
+            .split("=>")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .split(" (")
+            .next()
+            .unwrap()
+            .trim();
         let target = fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
         assert_eq!(target, lib().so, "{}: liburing.so.2 resolves to {path}", prog.display());
     }

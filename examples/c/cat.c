@@ -1,5 +1,5 @@
 /* cat(1) through io_uring: read each file in 64 KiB blocks with io_uring_prep_read and
- * write them to stdout with io_uring_prep_write, linked so each write follows its read.
+ * write them to stdout with io_uring_prep_write.
  *
  *   gcc -I include examples/c/cat.c -L target/release -luring -o cat
  *   LD_LIBRARY_PATH=target/release ./cat README.md
@@ -12,6 +12,29 @@
 #include <liburing.h>
 
 #define BLOCK 65536
+
+/* Write all of buf to stdout; a pipe may take less than asked, so loop. */
+static int write_all(struct io_uring *ring, const char *buf, int len)
+{
+	while (len > 0) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+		struct io_uring_cqe *cqe;
+		int ret;
+
+		io_uring_prep_write(sqe, STDOUT_FILENO, buf, len, -1);
+		io_uring_submit(ring);
+		ret = io_uring_wait_cqe(ring, &cqe);
+		if (ret < 0)
+			return ret;
+		ret = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+		if (ret <= 0)
+			return ret < 0 ? ret : -EIO;
+		buf += ret;
+		len -= ret;
+	}
+	return 0;
+}
 
 static int cat_fd(struct io_uring *ring, int fd)
 {
@@ -33,16 +56,9 @@ static int cat_fd(struct io_uring *ring, int fd)
 		if (n <= 0)
 			return n;
 
-		sqe = io_uring_get_sqe(ring);
-		io_uring_prep_write(sqe, STDOUT_FILENO, buf, n, -1);
-		io_uring_submit(ring);
-		ret = io_uring_wait_cqe(ring, &cqe);
+		ret = write_all(ring, buf, n);
 		if (ret < 0)
 			return ret;
-		ret = cqe->res;
-		io_uring_cqe_seen(ring, cqe);
-		if (ret != n)
-			return ret < 0 ? ret : -EIO;
 		off += n;
 	}
 }
