@@ -130,9 +130,17 @@ fn wait_timeout_expires_with_etime() {
 #[test]
 fn closed_fd_in_sqe_completes_with_ebadf() {
     for_each_setup("ebadf", |name, ring| {
-        let (r, w) = pipe();
-        // SAFETY: closing fds we own.
-        unsafe { libc::close(r) };
+        let (r0, w) = pipe();
+        // Move the read end high up before closing it: other test threads allocate the
+        // lowest free fds and would otherwise reuse the number at once.
+        // SAFETY: duplicating and closing fds we own.
+        let r = unsafe { libc::fcntl(r0, libc::F_DUPFD, 4000) };
+        assert!(r >= 4000);
+        // SAFETY: as above.
+        unsafe {
+            libc::close(r0);
+            libc::close(r);
+        }
         let mut buf = [0u8; 8];
         let sqe = ring.get_sqe().unwrap();
         prep::read(sqe, r, buf.as_mut_ptr().cast(), 8, 0);
