@@ -331,31 +331,37 @@ unsafe fn push_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *const __
     Ok(unsafe { flush_sq(ring) })
 }
 
-/// Timed wait through IORING_ENTER_EXT_ARG.
+/// The wait arguments passed to the kernel with IORING_ENTER_EXT_ARG.
+fn getevents_arg(
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const libc::sigset_t,
+) -> io_uring_getevents_arg {
+    io_uring_getevents_arg {
+        sigmask: sigmask as u64,
+        sigmask_sz: NSIG_BYTES as u32,
+        min_wait_usec,
+        ts: ts as u64,
+    }
+}
+
+/// Wait through IORING_ENTER_EXT_ARG; `arg.ts` (if any) bounds the wait.
 unsafe fn wait_ext_arg(
     ring: &mut io_uring,
     cqe_out: &mut *mut io_uring_cqe,
     submit: u32,
     wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const libc::sigset_t,
+    arg: &io_uring_getevents_arg,
 ) -> i32 {
-    let arg = io_uring_getevents_arg {
-        sigmask: sigmask as u64,
-        sigmask_sz: NSIG_BYTES as u32,
-        min_wait_usec,
-        ts: ts as u64,
-    };
     let mut data = GetData {
         submit,
         wait_nr,
         get_flags: IORING_ENTER_EXT_ARG,
-        arg: &arg as *const _ as *const c_void,
+        arg: arg as *const _ as *const c_void,
         size: core::mem::size_of::<io_uring_getevents_arg>(),
-        has_ts: true,
+        has_ts: arg.ts != 0,
     };
-    // SAFETY: `arg` lives until the loop returns.
+    // SAFETY: `arg` (and what it points to) lives until the loop returns.
     unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
 }
 
@@ -371,7 +377,7 @@ unsafe fn wait_cqes_inner(
     if !ts.is_null() {
         if ring.features & IORING_FEAT_EXT_ARG != 0 {
             // SAFETY: caller contract.
-            return unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, ts, min_wait_usec, sigmask) };
+            return unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) };
         }
         // SAFETY: caller contract.
         match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
@@ -415,8 +421,10 @@ pub unsafe fn wait_cqes_min_timeout(
     if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
         return -libc::EINVAL;
     }
+    // Always the EXT_ARG path, with or without `ts`: the minimum wait only exists there
+    // (and every kernel with MIN_TIMEOUT has EXT_ARG).
     // SAFETY: caller contract.
-    unsafe { wait_cqes_inner(ring, cqe_out, wait_nr, ts, min_wait_usec, sigmask) }
+    unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) }
 }
 
 /// `io_uring_wait_cqe_timeout`: wait for one completion, at most `ts`.
@@ -488,7 +496,15 @@ unsafe fn submit_and_wait_inner(
     let submit = unsafe { flush_sq(ring) };
     if !ts.is_null() {
         // SAFETY: caller contract.
-        return unsafe { wait_ext_arg(ring, cqe_out, submit, wait_nr, ts, min_wait_usec, sigmask) };
+        return unsafe {
+            wait_ext_arg(
+                ring,
+                cqe_out,
+                submit,
+                wait_nr,
+                &getevents_arg(ts, min_wait_usec, sigmask),
+            )
+        };
     }
     // SAFETY: caller contract.
     unsafe { get_cqe(ring, cqe_out, submit, wait_nr, sigmask) }
@@ -530,47 +546,58 @@ pub unsafe fn submit_and_wait_reg(
 /// # Safety
 /// `ring` must be a set-up ring.
 pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]) -> u32 {
-    let mut flushed = false;
-    loop {
+    // SAFETY: the slice provides cqes.len() writable slots.
+    unsafe { peek_batch_cqe_raw(ring, cqes.as_mut_ptr(), cqes.len() as u32) }
+}
+
+/// [`peek_batch_cqe`] over a C array: `out` must be writable for `count` pointers (only
+/// the first `returned` ones are written).
+///
+/// # Safety
+/// `ring` must be a set-up ring; `out` valid for `count` writes.
+pub unsafe fn peek_batch_cqe_raw(ring: &mut io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
+    if ring.flags & IORING_SETUP_CQE_MIXED != 0 {
         // SAFETY: caller contract.
-        let n = unsafe {
-            if ring.flags & IORING_SETUP_CQE_MIXED != 0 {
-                peek_batch_mixed(ring, cqes)
-            } else {
-                peek_batch_uniform(ring, cqes)
-            }
-        };
+        let n = unsafe { peek_batch_mixed(ring, out, count) };
         // SAFETY: caller contract.
-        if n != 0 || flushed || !unsafe { cq_ring_needs_flush(ring) } {
+        if n != 0 || !unsafe { cq_ring_needs_flush(ring) } {
             return n;
         }
         // Completions are held back in the kernel: flush them once and look again.
         // SAFETY: caller contract.
         let _ = unsafe { crate::submit::get_events(ring) };
-        flushed = true;
+        // SAFETY: caller contract.
+        return unsafe { peek_batch_mixed(ring, out, count) };
     }
+    // SAFETY: caller contract.
+    if unsafe { cq_ready(ring) } == 0 && unsafe { cq_ring_needs_flush(ring) } {
+        // Nothing ready but completions are held back in the kernel: flush them once.
+        // SAFETY: caller contract.
+        let _ = unsafe { crate::submit::get_events(ring) };
+    }
+    // SAFETY: caller contract.
+    unsafe { peek_batch_uniform(ring, out, count) }
 }
 
-unsafe fn peek_batch_uniform(ring: &io_uring, cqes: &mut [*mut io_uring_cqe]) -> u32 {
+unsafe fn peek_batch_uniform(ring: &io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
     // SAFETY: caller contract.
-    let ready = unsafe { cq_ready(ring) };
-    let count = (cqes.len() as u32).min(ready);
+    let count = count.min(unsafe { cq_ready(ring) });
     // SAFETY: khead is in the live ring; only we write it.
     let head = unsafe { barrier::read_once(ring.cq.khead) };
-    for (i, slot) in cqes.iter_mut().take(count as usize).enumerate() {
-        // SAFETY: head + i is below the acquired tail.
-        *slot = unsafe { cqe_at(ring, head.wrapping_add(i as u32)) };
+    for i in 0..count {
+        // SAFETY: head + i is below the acquired tail; out has room for count entries.
+        unsafe { *out.add(i as usize) = cqe_at(ring, head.wrapping_add(i)) };
     }
     count
 }
 
-unsafe fn peek_batch_mixed(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]) -> u32 {
+unsafe fn peek_batch_mixed(ring: &mut io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
     // SAFETY: caller contract; acquire on the tail as in cq_ready.
     let tail = unsafe { barrier::load_acquire(ring.cq.ktail) };
     // SAFETY: as above.
     let mut head = unsafe { barrier::read_once(ring.cq.khead) };
-    let mut filled = 0usize;
-    while head != tail && filled < cqes.len() {
+    let mut filled = 0;
+    while head != tail && filled < count {
         // SAFETY: head is below the tail.
         let cqe = unsafe { cqe_at(ring, head) };
         // SAFETY: as above.
@@ -584,11 +611,12 @@ unsafe fn peek_batch_mixed(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]) 
             head = head.wrapping_add(1);
             continue;
         }
-        cqes[filled] = cqe;
+        // SAFETY: filled < count, the room the caller provided.
+        unsafe { *out.add(filled as usize) = cqe };
         filled += 1;
         head = head.wrapping_add(cqe_nr(c));
     }
-    filled as u32
+    filled
 }
 
 /// `io_uring_cqe_iter_init`: snapshot the ready CQEs (the tail is read once).

@@ -52,8 +52,8 @@ pub unsafe fn queue_init_params(entries: u32, ring: &mut io_uring, p: &mut io_ur
     unsafe { init_prefer_no_sqarray(entries, ring, p, None) }.map(|_| ())
 }
 
-/// `io_uring_queue_init_mem`: a NO_MMAP ring whose memory is the caller's `buf`.
-/// Returns the number of bytes of `buf` the ring uses.
+/// `io_uring_queue_init_mem`: a NO_MMAP ring whose memory is the caller's `buf` (or, if
+/// `buf` is NULL, memory the library maps). Returns the number of bytes the ring uses.
 ///
 /// # Safety
 /// `buf` must be valid for reads and writes of `buf_size` bytes, page aligned, and outlive
@@ -66,8 +66,10 @@ pub unsafe fn queue_init_mem(
     buf_size: usize,
 ) -> Result<usize, Errno> {
     p.flags |= IORING_SETUP_NO_MMAP;
+    // A NULL buffer asks the library to map the ring memory itself.
+    let mem = (!buf.is_null()).then_some((buf, buf_size));
     // SAFETY: forwarded caller contract on buf.
-    unsafe { init_prefer_no_sqarray(entries, ring, p, Some((buf, buf_size))) }
+    unsafe { init_prefer_no_sqarray(entries, ring, p, mem) }
 }
 
 /// Set up with IORING_SETUP_NO_SQARRAY unless the kernel refuses it, as liburing does:
@@ -365,7 +367,7 @@ unsafe fn map_anon(len: usize) -> Result<*mut c_void, Errno> {
     }
     // SAFETY: a fresh anonymous mapping; replaces nothing.
     unsafe { syscall::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) }
-        .map_err(|_| Errno::ENOMEM)
+        .map_err(|e| Errno(-e))
 }
 
 /// Lay out (or allocate) the memory of a NO_MMAP ring and tell the kernel where it is
@@ -384,10 +386,8 @@ unsafe fn alloc_no_mmap_memory(
             if mem_used > size {
                 return Err(Errno::ENOMEM);
             }
-            if base.is_null() {
-                return Err(Errno::EFAULT);
-            }
-            sq.sqes_sz = sqes_mem as u32;
+            // liburing records no SQE mapping size for memory it does not own.
+            sq.sqes_sz = 0;
             sq.ring_sz = 0;
             cq.ring_sz = 0;
             // SAFETY: the caller's buffer holds at least mem_used bytes.

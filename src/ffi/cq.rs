@@ -144,12 +144,8 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
 ) -> c_uint {
     // SAFETY: caller contract.
     match unsafe { ring_mut(ring) } {
-        Ok(r) if !cqes.is_null() => {
-            // SAFETY: the caller provides `count` writable slots.
-            let out = unsafe { core::slice::from_raw_parts_mut(cqes, count as usize) };
-            // SAFETY: caller contract.
-            unsafe { cq::peek_batch_cqe(r, out) }
-        }
+        // SAFETY: the caller provides `count` writable slots at `cqes`.
+        Ok(r) if !cqes.is_null() => unsafe { cq::peek_batch_cqe_raw(r, cqes, count) },
         _ => 0,
     }
 }
