@@ -28,8 +28,11 @@ def _resolve(table, value):
     return table.get(ident, "(%s)" % ident)
 
 
-def parse(path):
+def parse(path, calls_out=None):
+    """Self Ir per (object, function). If `calls_out` is a dict, it also receives the
+    number of calls made to each callee function name."""
     costs = defaultdict(int)
+    callee = "?"
     obs, fns, files = {}, {}, {}
     ob, fn = "?", "?"
     events = None
@@ -56,12 +59,16 @@ def parse(path):
                 _resolve(obs, value)
             elif key == "fn":
                 fn = _resolve(fns, value)
-            elif key == "cfn" or key == "cfi" or key == "cfl":
-                (_resolve(fns, value) if key == "cfn" else _resolve(files, value))
+            elif key == "cfn":
+                callee = _resolve(fns, value)
+            elif key == "cfi" or key == "cfl":
+                _resolve(files, value)
             elif key in ("fl", "fi", "fe"):
                 _resolve(files, value)
             elif key == "calls":
                 skip_next = True
+                if calls_out is not None:
+                    calls_out[callee] = calls_out.get(callee, 0) + int(value.split()[0])
             elif line.startswith("events:"):
                 events = line.split()[1:]
     if events and events[0] != "Ir":
