@@ -37,7 +37,9 @@ pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
 /// `ring` must be a set-up ring.
 #[inline]
 pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
-    // SAFETY: ktail/khead point into the live CQ ring. Acquire on the tail pairs with the kernel's release store after writing the CQEs; the head is only written by us.
+    // Acquire on the tail pairs with the kernel's release store after it wrote the
+    // CQEs; the head is only written by us.
+    // SAFETY: ktail/khead point into the live CQ ring.
     unsafe { barrier::load_acquire(ring.cq.ktail).wrapping_sub(barrier::read_once(ring.cq.khead)) }
 }
 
@@ -49,7 +51,10 @@ pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
 pub unsafe fn cq_advance(ring: &mut io_uring, nr: u32) {
     if nr != 0 {
         let khead = ring.cq.khead;
-        // SAFETY: khead points into the live CQ ring. Release pairs with the kernel's acquire load of the head: our reads of the CQEs happen before it may overwrite them. Only this side writes the head, so the relaxed read is exact.
+        // Release pairs with the kernel's acquire load of the head: our reads of the
+        // CQEs happen before it may overwrite them. Only this side writes the head, so
+        // the relaxed read is exact.
+        // SAFETY: khead points into the live CQ ring.
         unsafe { barrier::store_release(khead, barrier::read_once(khead).wrapping_add(nr)) };
     }
 }
@@ -127,6 +132,7 @@ unsafe fn cqe_at(ring: &io_uring, index: u32) -> *mut io_uring_cqe {
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
+#[inline]
 pub unsafe fn peek_cqe_raw(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, nr_available: &mut u32) -> i32 {
     let internal_timeouts = ring.features & IORING_FEAT_EXT_ARG == 0;
     loop {
@@ -247,6 +253,7 @@ unsafe fn get_cqe_loop(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, dat
 ///
 /// # Safety
 /// `ring` must be a set-up ring; `sigmask` NULL or a valid sigset.
+#[inline]
 pub unsafe fn get_cqe(
     ring: &mut io_uring,
     cqe_out: &mut *mut io_uring_cqe,
@@ -271,6 +278,7 @@ pub unsafe fn get_cqe(
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
+#[inline]
 pub unsafe fn peek_cqe(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe) -> i32 {
     let mut nr = 0;
     // SAFETY: caller contract.
@@ -299,6 +307,7 @@ pub unsafe fn wait_cqe_nr(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, 
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
+#[inline]
 pub unsafe fn wait_cqe(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe) -> i32 {
     let mut nr = 0;
     // SAFETY: caller contract.
@@ -545,6 +554,7 @@ pub unsafe fn submit_and_wait_reg(
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
+#[inline]
 pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]) -> u32 {
     // SAFETY: the slice provides cqes.len() writable slots.
     unsafe { peek_batch_cqe_raw(ring, cqes.as_mut_ptr(), cqes.len() as u32) }
@@ -555,6 +565,7 @@ pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]
 ///
 /// # Safety
 /// `ring` must be a set-up ring; `out` valid for `count` writes.
+#[inline]
 pub unsafe fn peek_batch_cqe_raw(ring: &mut io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
     if ring.flags & IORING_SETUP_CQE_MIXED != 0 {
         // SAFETY: caller contract.
@@ -579,6 +590,7 @@ pub unsafe fn peek_batch_cqe_raw(ring: &mut io_uring, out: *mut *mut io_uring_cq
     unsafe { peek_batch_uniform(ring, out, count) }
 }
 
+#[inline]
 unsafe fn peek_batch_uniform(ring: &io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
     // SAFETY: caller contract.
     let count = count.min(unsafe { cq_ready(ring) });
@@ -623,6 +635,7 @@ unsafe fn peek_batch_mixed(ring: &mut io_uring, out: *mut *mut io_uring_cqe, cou
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
+#[inline]
 pub unsafe fn cqe_iter_init(ring: &io_uring) -> io_uring_cqe_iter {
     io_uring_cqe_iter {
         cqes: ring.cq.cqes,
@@ -639,6 +652,7 @@ pub unsafe fn cqe_iter_init(ring: &io_uring) -> io_uring_cqe_iter {
 ///
 /// # Safety
 /// `iter` must come from [`cqe_iter_init`] on a ring that is still set up.
+#[inline]
 pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter) -> Option<*mut io_uring_cqe> {
     if iter.head == iter.tail {
         return None;

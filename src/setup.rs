@@ -161,7 +161,9 @@ unsafe fn init_ring(
 /// ring order, so the array is written once here and never again.
 unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
-        // SAFETY: i < ring_entries, the array's length. The kernel reads the array only for entries below the tail we publish later with a release store / syscall.
+        // The kernel reads the array only below the tail we publish later (with a
+        // release store or a syscall), so a relaxed store is enough.
+        // SAFETY: i < ring_entries, the array's length.
         unsafe { syscall_free_write(sq.array.add(i as usize), i) };
     }
 }
@@ -304,7 +306,9 @@ unsafe fn setup_ring_pointers(
         ptr::null_mut()
     };
 
-    // SAFETY: mask and entries are written by the kernel at setup and never change; a relaxed read is enough (the setup syscall or mmap ordered them before us).
+    // Mask and entries are written by the kernel at setup and never change; the setup
+    // syscall and mmap ordered them before us, so relaxed reads are enough.
+    // SAFETY: the k* pointers were just set inside the live mappings.
     unsafe {
         sq.ring_mask = crate::barrier::read_once(sq.kring_mask);
         sq.ring_entries = crate::barrier::read_once(sq.kring_entries);

@@ -44,6 +44,7 @@ impl Cqe {
     ///
     /// # Safety
     /// `cqe` must point to a published CQE of a ring with these `ring_flags`.
+    #[inline]
     unsafe fn read(cqe: *const io_uring_cqe, ring_flags: u32) -> Cqe {
         // SAFETY: caller contract.
         let c = unsafe { *cqe };
@@ -61,41 +62,49 @@ impl Cqe {
     }
 
     /// The `user_data` of the SQE this completes.
+    #[inline]
     pub fn user_data(&self) -> u64 {
         self.user_data
     }
 
     /// The raw result: `>= 0` on success, `-errno` on failure.
+    #[inline]
     pub fn res(&self) -> i32 {
         self.res
     }
 
     /// The result as a `Result`.
+    #[inline]
     pub fn result(&self) -> Result<u32, Errno> {
         Errno::result(self.res).map(|v| v as u32)
     }
 
     /// `IORING_CQE_F_*` flags (the upper 16 bits carry a buffer id with `F_BUFFER`).
+    #[inline]
     pub fn flags(&self) -> u32 {
         self.flags
     }
 
     /// More completions will follow for the same request (multishot).
+    #[inline]
     pub fn more(&self) -> bool {
         self.flags & IORING_CQE_F_MORE != 0
     }
 
     /// The provided buffer the kernel picked, if any.
+    #[inline]
     pub fn buffer_id(&self) -> Option<u16> {
         (self.flags & IORING_CQE_F_BUFFER != 0).then_some((self.flags >> IORING_CQE_BUFFER_SHIFT) as u16)
     }
 
     /// The extra 16 bytes of a 32-byte CQE (zero otherwise).
+    #[inline]
     pub fn big_cqe(&self) -> [u64; 2] {
         self.big
     }
 
     /// CQ slots this completion occupies (2 for a 32-byte CQE on a CQE_MIXED ring).
+    #[inline]
     fn slots(&self) -> u32 {
         if self.flags & IORING_CQE_F_32 != 0 {
             2
@@ -114,6 +123,7 @@ pub struct Builder {
 
 impl Builder {
     /// Add `IORING_SETUP_*` flags.
+    #[inline]
     pub fn flags(mut self, flags: u32) -> Self {
         self.params.flags |= flags;
         self
@@ -205,15 +215,19 @@ impl Ring {
     /// The next free SQE, cleared of the previous request's flags, or `None` when the SQ
     /// is full. Set `user_data` and prepare it with a [`crate::prep`] function.
     #[doc(alias = "io_uring_get_sqe")]
+    #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
         // SAFETY: the ring was set up by Builder::build and lives as long as self.
         let sqe = unsafe { submit::get_sqe(&mut self.raw) };
-        // SAFETY: a non-NULL SQE is a free slot of our SQ array, exclusively ours until submitted; its lifetime is tied to the &mut borrow of the ring.
+        // A non-NULL SQE is a free slot of our SQ array, exclusively ours until
+        // submitted; its lifetime is tied to the &mut borrow of the ring.
+        // SAFETY: the pointer is NULL or a valid, aligned SQE.
         unsafe { sqe.as_mut() }
     }
 
     /// SQEs prepared but not yet consumed by the kernel.
     #[doc(alias = "io_uring_sq_ready")]
+    #[inline]
     pub fn sq_ready(&self) -> u32 {
         // SAFETY: set-up ring.
         unsafe { submit::sq_ready(&self.raw) }
@@ -221,6 +235,7 @@ impl Ring {
 
     /// Free SQ slots.
     #[doc(alias = "io_uring_sq_space_left")]
+    #[inline]
     pub fn sq_space_left(&self) -> u32 {
         // SAFETY: set-up ring.
         unsafe { submit::sq_space_left(&self.raw) }
@@ -228,6 +243,7 @@ impl Ring {
 
     /// Completions ready to be read.
     #[doc(alias = "io_uring_cq_ready")]
+    #[inline]
     pub fn cq_ready(&self) -> u32 {
         // SAFETY: set-up ring.
         unsafe { cq::cq_ready(&self.raw) }
@@ -239,6 +255,7 @@ impl Ring {
     /// Every memory address held by the submitted SQEs must stay valid for the kernel's
     /// use until the matching completion has been seen.
     #[doc(alias = "io_uring_submit")]
+    #[inline]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
         // SAFETY: set-up ring; the buffer contract is the caller's.
         unsafe { submit::submit(&mut self.raw) }.map(|n| n as u32)
@@ -249,11 +266,13 @@ impl Ring {
     /// # Safety
     /// As for [`Ring::submit`].
     #[doc(alias = "io_uring_submit_and_wait")]
+    #[inline]
     pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
         // SAFETY: as above.
         unsafe { submit::submit_and_wait(&mut self.raw, wait_nr) }.map(|n| n as u32)
     }
 
+    #[inline]
     fn cqe_result(&self, ret: i32, cqe: *mut io_uring_cqe) -> Result<Cqe, Errno> {
         if ret < 0 {
             return Err(Errno(-ret));
@@ -267,6 +286,7 @@ impl Ring {
 
     /// The next completion if one is ready (not consumed: call [`Ring::seen`]).
     #[doc(alias = "io_uring_peek_cqe")]
+    #[inline]
     pub fn peek(&mut self) -> Option<Cqe> {
         let mut cqe = ptr::null_mut();
         // SAFETY: set-up ring.
@@ -276,6 +296,7 @@ impl Ring {
 
     /// Wait for the next completion (not consumed: call [`Ring::seen`]).
     #[doc(alias = "io_uring_wait_cqe")]
+    #[inline]
     pub fn wait(&mut self) -> Result<Cqe, Errno> {
         let mut cqe = ptr::null_mut();
         // SAFETY: set-up ring.
@@ -303,6 +324,7 @@ impl Ring {
 
     /// Mark a completion returned by [`Ring::peek`] / [`Ring::wait`] as consumed.
     #[doc(alias = "io_uring_cqe_seen")]
+    #[inline]
     pub fn seen(&mut self, cqe: &Cqe) {
         // SAFETY: set-up ring; the CQE at the head was copied out already.
         unsafe { cq::cq_advance(&mut self.raw, cqe.slots()) }
@@ -310,6 +332,7 @@ impl Ring {
 
     /// Take every ready completion, consuming them.
     #[doc(alias = "io_uring_for_each_cqe")]
+    #[inline]
     pub fn completions(&mut self) -> Completions<'_> {
         // SAFETY: set-up ring.
         let iter = unsafe { cq::cqe_iter_init(&self.raw) };
@@ -339,6 +362,7 @@ pub struct Completions<'a> {
 impl Iterator for Completions<'_> {
     type Item = Cqe;
 
+    #[inline]
     fn next(&mut self) -> Option<Cqe> {
         // SAFETY: the iterator snapshot belongs to the live ring we borrow.
         let cqe = unsafe { cq::cqe_iter_next(&mut self.iter) }?;
@@ -350,6 +374,7 @@ impl Iterator for Completions<'_> {
 }
 
 impl Drop for Completions<'_> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: the consumed slots were read above.
         unsafe { cq::cq_advance(&mut self.ring.raw, self.consumed) }

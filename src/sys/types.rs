@@ -159,13 +159,14 @@ pub struct io_uring_sqe {
 impl io_uring_sqe {
     /// An all-zero SQE.
     pub const fn zeroed() -> Self {
-        // SAFETY: every field is a plain integer (or a union of them); all-zero bits are a valid value for each.
+        // SAFETY: every field is a plain integer or a union of them: all zero is valid.
         unsafe { core::mem::zeroed() }
     }
 
     /// The SQE as its 64 raw bytes (for whole-entry comparisons in tests and debugging).
     pub fn as_bytes(&self) -> &[u8; 64] {
-        // SAFETY: io_uring_sqe is repr(C), exactly 64 bytes with no padding (proven in tests/layout.rs), so every byte is initialised and the cast is in bounds.
+        // io_uring_sqe is repr(C), exactly 64 bytes, no padding (tests/layout.rs).
+        // SAFETY: every byte is initialised and the cast stays in bounds.
         unsafe { &*(self as *const Self as *const [u8; 64]) }
     }
 }
