@@ -11,12 +11,20 @@
  * Inserted by cbindgen right after the LIB_URING_H include guard, before
  * any generated declaration.
  *
- * Note: sigset_t, siginfo_t, idtype_t and id_t are POSIX types.  glibc only
- * declares them when a feature-test macro is active (the default with
- * -std=gnu*; with a strict -std=c11 define _GNU_SOURCE, _DEFAULT_SOURCE or
- * _XOPEN_SOURCE before the first #include).  cpu_set_t and loff_t need
- * _GNU_SOURCE, so the prototypes that use them are only declared then.
+ * sigset_t, siginfo_t, idtype_t and id_t are POSIX types that glibc only
+ * declares when a feature-test macro is active.  That is the default with
+ * -std=gnu*, but a strict -std=c11 build that includes this header first
+ * would lose them, so in strict mode with no feature macro chosen we ask for
+ * X/Open 500 (as liburing's header has long done).  It has no effect when a
+ * system header came first: then define _XOPEN_SOURCE or _GNU_SOURCE yourself.
+ * cpu_set_t and loff_t need _GNU_SOURCE, so the prototypes that use them are
+ * only declared then.
  */
+#if defined(__STRICT_ANSI__) && !defined(_XOPEN_SOURCE) && \
+	!defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && \
+	!defined(_DEFAULT_SOURCE)
+#define _XOPEN_SOURCE 500
+#endif
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -324,6 +324,12 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     ));
     let include = env.root.join("include");
     let mut cmd = match t.kind {
+        Kind::C if name.starts_with("strict_") => {
+            // The header must also compile in strict ISO C11 with no feature macro.
+            let mut c = Command::new(c_compiler());
+            c.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1"]);
+            c
+        }
         Kind::C | Kind::DebianAbi | Kind::Differential => {
             let mut c = Command::new(c_compiler());
             c.args([
