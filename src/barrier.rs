@@ -18,7 +18,7 @@ unsafe fn word<'a>(p: *const u32) -> &'a AtomicU32 {
 /// Acquire load (`io_uring_smp_load_acquire`).
 ///
 /// # Safety
-/// See [`word`].
+/// `p` must be non-null, 4-byte aligned and point into a live ring mapping.
 #[inline(always)]
 pub unsafe fn load_acquire(p: *const u32) -> u32 {
     // SAFETY: caller contract.
@@ -28,7 +28,7 @@ pub unsafe fn load_acquire(p: *const u32) -> u32 {
 /// Release store (`io_uring_smp_store_release`).
 ///
 /// # Safety
-/// See [`word`].
+/// `p` must be non-null, 4-byte aligned and point into a live ring mapping.
 #[inline(always)]
 pub unsafe fn store_release(p: *mut u32, v: u32) {
     // SAFETY: caller contract.
@@ -38,7 +38,7 @@ pub unsafe fn store_release(p: *mut u32, v: u32) {
 /// Relaxed load (`IO_URING_READ_ONCE`).
 ///
 /// # Safety
-/// See [`word`].
+/// `p` must be non-null, 4-byte aligned and point into a live ring mapping.
 #[inline(always)]
 pub unsafe fn read_once(p: *const u32) -> u32 {
     // SAFETY: caller contract.
@@ -48,7 +48,7 @@ pub unsafe fn read_once(p: *const u32) -> u32 {
 /// Relaxed store (`IO_URING_WRITE_ONCE`).
 ///
 /// # Safety
-/// See [`word`].
+/// `p` must be non-null, 4-byte aligned and point into a live ring mapping.
 #[inline(always)]
 pub unsafe fn write_once(p: *mut u32, v: u32) {
     // SAFETY: caller contract.
