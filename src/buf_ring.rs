@@ -262,8 +262,13 @@ pub unsafe fn buf_ring_cq_advance(ring: &mut io_uring, br: *mut io_uring_buf_rin
 /// `br` must point to the live ring registered as group `bgid` on `ring`.
 #[doc(alias = "io_uring_buf_ring_available")]
 pub unsafe fn buf_ring_available(ring: &io_uring, br: *mut io_uring_buf_ring, bgid: u16) -> Result<u16, Errno> {
+    // The kernel is asked first, as liburing does: an unknown group is -ENOENT whatever
+    // `br` is; only then is a NULL `br` refused instead of read.
     let head = buf_ring_head(ring, i32::from(bgid))?;
-    // SAFETY: `br` is live (caller contract); only we write the tail.
+    if br.is_null() {
+        return Err(Errno::EINVAL);
+    }
+    // SAFETY: `br` is non-NULL and live (caller contract); only we write the tail.
     let tail = unsafe { barrier::read_once_u16(tail_ptr(br)) };
     Ok(tail.wrapping_sub(head))
 }

@@ -64,13 +64,11 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
-    if head.is_null() {
-        return Errno::EFAULT.to_neg();
-    }
-    // SAFETY: `ring` is NULL or valid and `head` is writable (C contract).
+    // SAFETY: `ring` is NULL or valid; `head` is NULL or writable (C contract). As in
+    // liburing the kernel is asked first; a NULL `head` is refused only when written.
     unsafe {
         with_ring(ring, |r| {
-            buf_ring::buf_ring_head(r, buf_group).map(|h| head.write(h)).map(|()| 0)
+            buf_ring::buf_ring_head(r, buf_group).and_then(|h| store(head, h).map(|()| 0))
         })
     }
 }
@@ -81,10 +79,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
     br: *mut io_uring_buf_ring,
     bgid: c_ushort,
 ) -> c_int {
-    if br.is_null() {
-        return Errno::EINVAL.to_neg();
-    }
-    // SAFETY: `ring` is NULL or valid, `br` the live ring of group `bgid` (C contract).
+    // SAFETY: `ring` is NULL or valid, `br` NULL or the live ring of group `bgid` (C contract).
     unsafe { with_ring(ring, |r| buf_ring::buf_ring_available(r, br, bgid).map(i32::from)) }
 }
 
@@ -145,4 +140,15 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
         // SAFETY: a set-up ring and a live buffer ring (C contract).
         unsafe { buf_ring::buf_ring_cq_advance_split(r, br, cq_count, buf_count) }
     }
+}
+
+/// Write an out-parameter, or -EFAULT for a NULL pointer.
+///
+/// # Safety
+/// `p` must be NULL or valid for writes.
+unsafe fn store<T>(p: *mut T, v: T) -> Result<(), Errno> {
+    // SAFETY: caller contract; NULL is checked by as_mut.
+    let slot = unsafe { p.as_mut() }.ok_or(Errno::EFAULT)?;
+    *slot = v;
+    Ok(())
 }

@@ -67,9 +67,6 @@ pub fn recvmsg_validate(buf: *mut c_void, buf_len: i32, msgh: &msghdr) -> *mut i
 #[doc(alias = "io_uring_recvmsg_name")]
 #[inline]
 pub fn recvmsg_name(o: *mut io_uring_recvmsg_out) -> *mut c_void {
-    if o.is_null() {
-        return ptr::null_mut();
-    }
     o.cast::<u8>().wrapping_add(OUT_LEN).cast()
 }
 
@@ -98,7 +95,7 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
 
 /// The control message after `cmsg`, or NULL when `cmsg` is the last one, when its
 /// `cmsg_len` is smaller than a header, or when the next one would not fit in the
-/// control data the kernel wrote (bounded also by the reserved `msg_controllen`).
+/// control data the kernel wrote (`o->controllen`).
 ///
 /// # Safety
 /// `o` must be NULL or point to a readable header followed by the name and control
@@ -115,8 +112,8 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
     }
     // SAFETY: `first` non-NULL means `o` is a readable header (checked above).
     let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
-    // Never trust the kernel-written length beyond the area the application reserved.
-    let ctl_len = (controllen as usize).min(msgh.msg_controllen as usize);
+    // The control data the kernel wrote, as liburing bounds the walk.
+    let ctl_len = controllen as usize;
     // Offset of `cmsg` inside the control area; its header must fit to be read.
     let Some(pos) = (cmsg as usize).checked_sub(first as usize) else {
         return ptr::null_mut();
@@ -149,9 +146,6 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
 #[doc(alias = "io_uring_recvmsg_payload")]
 #[inline]
 pub fn recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> *mut c_void {
-    if o.is_null() {
-        return ptr::null_mut();
-    }
     recvmsg_name(o)
         .cast::<u8>()
         .wrapping_add(msgh.msg_namelen as usize)
@@ -159,19 +153,21 @@ pub fn recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> *mut c_vo
         .cast()
 }
 
-/// How many payload bytes a buffer of `buf_len` bytes holds after the header and the
-/// reserved areas: 0 if none (or `buf_len` is negative, or the sizes overflow).
+/// How many payload bytes a buffer of `buf_len` bytes at `o` holds after the header and
+/// the reserved areas: `(o + buf_len) - payload`, or 0 if that is not positive or
+/// `buf_len` is negative. Pure address arithmetic (wrapping, as in C): nothing is read.
 #[doc(alias = "io_uring_recvmsg_payload_length")]
 #[inline]
 pub fn recvmsg_payload_length(o: *mut io_uring_recvmsg_out, buf_len: i32, msgh: &msghdr) -> u32 {
-    if o.is_null() {
-        return 0;
-    }
-    let (Ok(len), Some(need)) = (usize::try_from(buf_len), areas_len(msgh)) else {
+    let Ok(len) = usize::try_from(buf_len) else {
         return 0;
     };
-    // buf_len is an i32, so the difference fits in u32.
-    len.saturating_sub(need) as u32
+    let start = recvmsg_payload(o, msgh) as usize;
+    let end = (o as usize).wrapping_add(len);
+    if start >= end {
+        return 0;
+    }
+    (end - start) as u32
 }
 
 /// A bounds-checked view of one multishot-`recvmsg` buffer.
@@ -338,7 +334,8 @@ mod tests {
         assert_eq!(recvmsg_payload_length(o, 50, &m), 0);
         assert_eq!(recvmsg_payload_length(o, -5, &m), 0);
         assert_eq!(recvmsg_payload_length(o, 100, &huge), 0);
-        assert!(recvmsg_name(ptr::null_mut()).is_null());
+        // Pure address arithmetic, as in liburing: even a NULL header gives NULL + 16.
+        assert_eq!(recvmsg_name(ptr::null_mut()) as usize, 16);
     }
 
     #[test]
