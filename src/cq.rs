@@ -374,30 +374,6 @@ unsafe fn wait_ext_arg(
     unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
 }
 
-unsafe fn wait_cqes_inner(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const libc::sigset_t,
-) -> i32 {
-    let mut to_submit = 0;
-    if !ts.is_null() {
-        if ring.features & IORING_FEAT_EXT_ARG != 0 {
-            // SAFETY: caller contract.
-            return unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) };
-        }
-        // SAFETY: caller contract.
-        match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
-            Ok(n) => to_submit = n,
-            Err(e) => return e.to_neg(),
-        }
-    }
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, to_submit, wait_nr, sigmask) }
-}
-
 /// `io_uring_wait_cqes`: wait for `wait_nr` completions, at most `ts` (if given).
 /// With EXT_ARG nothing pending is submitted; without it the internal timeout SQE
 /// submits everything pending.
@@ -411,8 +387,20 @@ pub unsafe fn wait_cqes(
     ts: *const __kernel_timespec,
     sigmask: *const libc::sigset_t,
 ) -> i32 {
+    let mut to_submit = 0;
+    if !ts.is_null() {
+        if ring.features & IORING_FEAT_EXT_ARG != 0 {
+            // SAFETY: caller contract.
+            return unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, 0, sigmask)) };
+        }
+        // SAFETY: caller contract.
+        match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
+            Ok(n) => to_submit = n,
+            Err(e) => return e.to_neg(),
+        }
+    }
     // SAFETY: caller contract.
-    unsafe { wait_cqes_inner(ring, cqe_out, wait_nr, ts, 0, sigmask) }
+    unsafe { get_cqe(ring, cqe_out, to_submit, wait_nr, sigmask) }
 }
 
 /// `io_uring_wait_cqes_min_timeout`.

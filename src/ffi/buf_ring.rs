@@ -64,13 +64,13 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
-    // SAFETY: `ring` is NULL or valid; `head` is NULL or writable (C contract). As in
-    // liburing the kernel is asked first; a NULL `head` is refused only when written.
-    unsafe {
-        with_ring(ring, |r| {
-            buf_ring::buf_ring_head(r, buf_group).and_then(|h| store(head, h).map(|()| 0))
-        })
-    }
+    // As in liburing the kernel is asked first; a NULL `head` is refused only when written.
+    let query = |r: &io_uring| {
+        // SAFETY: `head` is NULL or writable (C contract); store checks NULL.
+        buf_ring::buf_ring_head(r, buf_group).and_then(|h| unsafe { store(head, h) }.map(|()| 0))
+    };
+    // SAFETY: `ring` is NULL or valid (C contract).
+    unsafe { with_ring(ring, query) }
 }
 
 #[no_mangle]
