@@ -58,5 +58,11 @@
 	      1);							\
 	     (void) (head))
 
+
+/* A pointer as the integer io_uring structures store (liburing's local helper). */
+static inline __u64 uring_ptr_to_u64(const void *ptr) LIBURING_NOEXCEPT
+{
+	return (__u64)(unsigned long)ptr;
+}
 #endif /* LIBURING_H_EPILOGUE_ */
 /* ---- end of epilogue ---- */

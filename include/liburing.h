@@ -631,6 +631,8 @@ int io_uring_enable_rings(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait) LIBURING_NOEXCEPT;
 
+int __io_uring_queue_init_params(unsigned int entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size) LIBURING_NOEXCEPT;
+
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
@@ -743,5 +745,11 @@ bool io_uring_check_version(int32_t major, int32_t minor) LIBURING_NOEXCEPT;
 	      1);							\
 	     (void) (head))
 
+
+/* A pointer as the integer io_uring structures store (liburing's local helper). */
+static inline __u64 uring_ptr_to_u64(const void *ptr) LIBURING_NOEXCEPT
+{
+	return (__u64)(unsigned long)ptr;
+}
 #endif /* LIBURING_H_EPILOGUE_ */
 /* ---- end of epilogue ---- */

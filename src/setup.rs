@@ -72,6 +72,24 @@ pub unsafe fn queue_init_mem(
     unsafe { init_prefer_no_sqarray(entries, ring, p, mem) }
 }
 
+/// liburing's internal `__io_uring_queue_init_params`: setup exactly as `p` asks (no
+/// NO_SQARRAY retry); a NULL `buf` with NO_MMAP lets the library map the memory.
+/// Returns the bytes of ring memory used (0 without NO_MMAP).
+///
+/// # Safety
+/// As for [`queue_init_mem`] when `buf` is non-NULL.
+pub unsafe fn queue_init_params_exact(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: usize,
+) -> Result<usize, Errno> {
+    let mem = (!buf.is_null()).then_some((buf, buf_size));
+    // SAFETY: forwarded caller contract on buf.
+    unsafe { init_ring(entries, ring, p, mem) }
+}
+
 /// Set up with IORING_SETUP_NO_SQARRAY unless the kernel refuses it, as liburing does:
 /// the SQ index array is pure overhead when the library always submits in order.
 unsafe fn init_prefer_no_sqarray(

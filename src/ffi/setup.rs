@@ -209,3 +209,25 @@ pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait:
     // SAFETY: caller contract.
     to_c(unsafe { ring_mut(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
 }
+
+/// liburing (internal, used by its tests to keep the SQ array): `int __io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.
+/// Not version-exported from the shared object, as in liburing; present in `liburing.a`.
+///
+/// # Safety
+/// `ring` and `p` must be NULL or valid; `buf` NULL or valid for `buf_size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn __io_uring_queue_init_params(
+    entries: c_uint,
+    ring: *mut io_uring,
+    p: *mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: size_t,
+) -> c_int {
+    // SAFETY: caller contract.
+    let r = unsafe {
+        let ring = ring_mut(ring);
+        let p = p.as_mut().ok_or(Errno::EFAULT);
+        ring.and_then(|ring| p.and_then(|p| setup::queue_init_params_exact(entries, ring, p, buf, buf_size)))
+    };
+    to_c(r.map(|n| n as i32))
+}
