@@ -8,6 +8,22 @@ use crate::ring::io_uring;
 use crate::setup;
 use crate::sys::io_uring_params;
 
+/// Unpack a C ring pointer (NULL: -EINVAL) and params pointer (NULL: -EFAULT).
+///
+/// # Safety
+/// Non-NULL pointers must be valid and unaliased for the call.
+unsafe fn with_ring_params<T>(
+    ring: *mut io_uring,
+    p: *mut io_uring_params,
+    f: impl FnOnce(&mut io_uring, &mut io_uring_params) -> Result<T, Errno>,
+) -> Result<T, Errno> {
+    // SAFETY: caller contract.
+    let ring = unsafe { ring_mut(ring) }?;
+    // SAFETY: caller contract.
+    let p = unsafe { p.as_mut() }.ok_or(Errno::EFAULT)?;
+    f(ring, p)
+}
+
 /// A size result in the C convention (`ssize_t`: the size or `-errno`).
 fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
     match r {
@@ -37,11 +53,7 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
     p: *mut io_uring_params,
 ) -> c_int {
     // SAFETY: caller contract.
-    let r = unsafe {
-        let ring = ring_mut(ring);
-        let p = p.as_mut().ok_or(Errno::EFAULT);
-        ring.and_then(|ring| p.and_then(|p| setup::queue_init_params(entries, ring, p)))
-    };
+    let r = unsafe { with_ring_params(ring, p, |ring, p| setup::queue_init_params(entries, ring, p)) };
     to_c(r.map(|_| 0))
 }
 
@@ -60,9 +72,9 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
 ) -> c_int {
     // SAFETY: caller contract.
     let r = unsafe {
-        let ring = ring_mut(ring);
-        let p = p.as_mut().ok_or(Errno::EFAULT);
-        ring.and_then(|ring| p.and_then(|p| setup::queue_init_mem(entries, ring, p, buf, buf_size)))
+        with_ring_params(ring, p, |ring, p| {
+            setup::queue_init_mem(entries, ring, p, buf, buf_size)
+        })
     };
     to_c(r.map(|n| n as i32))
 }
@@ -112,11 +124,7 @@ pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int {
     // SAFETY: caller contract.
-    let r = unsafe {
-        let ring = ring_mut(ring);
-        let p = p.as_mut().ok_or(Errno::EFAULT);
-        ring.and_then(|ring| p.and_then(|p| setup::resize_rings(ring, p)))
-    };
+    let r = unsafe { with_ring_params(ring, p, |ring, p| setup::resize_rings(ring, p)) };
     to_c(r.map(|_| 0))
 }
 
@@ -225,9 +233,9 @@ pub unsafe extern "C" fn __io_uring_queue_init_params(
 ) -> c_int {
     // SAFETY: caller contract.
     let r = unsafe {
-        let ring = ring_mut(ring);
-        let p = p.as_mut().ok_or(Errno::EFAULT);
-        ring.and_then(|ring| p.and_then(|p| setup::queue_init_params_exact(entries, ring, p, buf, buf_size)))
+        with_ring_params(ring, p, |ring, p| {
+            setup::queue_init_params_exact(entries, ring, p, buf, buf_size)
+        })
     };
     to_c(r.map(|n| n as i32))
 }
