@@ -74,14 +74,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Copy `len` bytes: each block is read into its own buffer, then written out when the
 /// read completes. Up to QUEUE_DEPTH / 2 blocks are in flight.
+///
+/// The kernel writes into `buffers` while reads are in flight, so no path out of this
+/// function may drop them early: on an error, new work stops and every request still in
+/// flight is reaped first. If even that fails, the buffers are leaked rather than freed
+/// under the kernel.
 fn copy(ring: &mut Ring, src: i32, dst: i32, len: usize) -> Result<usize, Errno> {
     let slots = (QUEUE_DEPTH / 2) as usize;
     let mut buffers = vec![vec![0u8; BLOCK]; slots];
-    let mut offsets = vec![0u64; slots];
-    let mut free: Vec<usize> = (0..slots).collect();
+    let mut in_flight = 0u32;
+    let result = copy_blocks(ring, &mut buffers, &mut in_flight, src, dst, len);
+    if in_flight != 0 {
+        if let Err(e) = drain(ring, &mut in_flight) {
+            eprintln!("cannot reap {in_flight} requests ({e}); leaking their buffers");
+            std::mem::forget(buffers);
+            return Err(e);
+        }
+    }
+    result
+}
+
+/// The copy loop proper; `in_flight` counts requests the kernel still owns.
+fn copy_blocks(
+    ring: &mut Ring,
+    buffers: &mut [Vec<u8>],
+    in_flight: &mut u32,
+    src: i32,
+    dst: i32,
+    len: usize,
+) -> Result<usize, Errno> {
+    let mut offsets = vec![0u64; buffers.len()];
+    let mut free: Vec<usize> = (0..buffers.len()).collect();
     let mut next_offset = 0usize;
     let mut written = 0usize;
-    let mut in_flight = 0;
 
     // user_data: slot index, with bit 32 set for writes.
     const WRITE: u64 = 1 << 32;
@@ -100,17 +125,24 @@ fn copy(ring: &mut Ring, src: i32, dst: i32, len: usize) -> Result<usize, Errno>
             sqe.user_data = slot as u64;
             offsets[slot] = next_offset as u64;
             next_offset += n;
-            in_flight += 1;
+            *in_flight += 1;
         }
-        // SAFETY: every SQE points into `buffers`, which outlives all completions: we wait
-        // for every request before returning.
+        // SAFETY: every SQE points into `buffers`, which `copy` keeps alive until every
+        // request has completed (or leaks them).
         unsafe { ring.submit_and_wait(1)? };
-        while let Some(cqe) = ring.peek() {
-            ring.seen(&cqe);
-            in_flight -= 1;
-            let done = cqe.result()? as usize;
-            let slot = (cqe.user_data() & 0xffff_ffff) as usize;
-            if cqe.user_data() & WRITE != 0 {
+        // `let else` rather than `while let`: the `?` temporary of a `while let` scrutinee
+        // would keep the ring borrowed (it holds a Completion) for the whole loop body.
+        loop {
+            let Some(cqe) = ring.peek()? else { break };
+            let (res, user_data) = (cqe.result(), cqe.user_data());
+            cqe.seen();
+            *in_flight -= 1;
+            let done = res? as usize;
+            let slot = (user_data & 0xffff_ffff) as usize;
+            if user_data & WRITE != 0 {
+                if done != offsets_len(&offsets, slot, len) {
+                    return Err(Errno::EIO);
+                }
                 written += done;
                 free.push(slot);
                 continue;
@@ -118,11 +150,27 @@ fn copy(ring: &mut Ring, src: i32, dst: i32, len: usize) -> Result<usize, Errno>
             let sqe = ring.get_sqe().expect("a completion freed an SQE");
             prep::write(sqe, dst, buffers[slot].as_ptr().cast(), done as u32, offsets[slot]);
             sqe.user_data = slot as u64 | WRITE;
-            in_flight += 1;
+            *in_flight += 1;
         }
     }
-    debug_assert_eq!(in_flight, 0);
     Ok(written)
+}
+
+/// The length of the block starting at `offsets[slot]`.
+fn offsets_len(offsets: &[u64], slot: usize, len: usize) -> usize {
+    BLOCK.min(len - offsets[slot] as usize)
+}
+
+/// Submit whatever is queued and reap until nothing is in flight.
+fn drain(ring: &mut Ring, in_flight: &mut u32) -> Result<(), Errno> {
+    // SAFETY: the queued SQEs point into buffers our caller keeps alive until this
+    // returns Ok, or leaks.
+    unsafe { ring.submit()? };
+    while *in_flight > 0 {
+        ring.wait()?.seen();
+        *in_flight -= 1;
+    }
+    Ok(())
 }
 
 fn nop_burst(ring: &mut Ring, total: u32) -> Result<(), Errno> {

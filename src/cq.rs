@@ -1,25 +1,66 @@
 //! The completion side: peeking, waiting (with and without timeouts), batches,
 //! iteration and consumption of CQEs.
 //!
+//! What reads CQEs or moves the CQ head is a method of [`CompletionSide`] (invariant
+//! CQ-OWNER); queries that only read kernel words take a [`RingRef`]. The waits that
+//! also submit (`submit_and_wait_*`) take both sides.
+//!
 //! Ordering: the CQ tail is the kernel's and the head is ours. The tail is read with an
 //! acquire load, pairing with the kernel's release store after it has written the CQE
 //! contents; the head is advanced with a release store, pairing with the kernel's acquire
 //! load before it reuses the slots we have finished reading.
 
 use core::ffi::c_void;
-use core::ptr;
+use core::ptr::{self, NonNull};
 
 use crate::barrier;
 use crate::errno::Errno;
-use crate::ring::{io_uring, io_uring_cqe_iter};
-use crate::submit::{
-    cq_ring_needs_enter, cq_ring_needs_flush, enter, flush_sq, get_sqe, sq_ring_needs_enter, NSIG_BYTES,
-};
+use crate::ring::{io_uring_cqe_iter, CompletionSide, RingRef, SubmissionSide};
+use crate::submit::{cq_ring_needs_enter, cq_ring_needs_flush, enter, get_events, sq_ring_needs_enter, NSIG_BYTES};
 use crate::sys::*;
 
 /// `LIBURING_UDATA_TIMEOUT`: the user_data of the library's own timeout SQE on kernels
 /// without IORING_FEAT_EXT_ARG.
 pub const LIBURING_UDATA_TIMEOUT: u64 = u64::MAX;
+
+/// What a look at the CQ head found (liburing's `__io_uring_peek_cqe`).
+#[derive(Clone, Copy, Debug)]
+pub struct Peeked {
+    /// Slots between head and tail when the head was read (after skipping).
+    pub available: u32,
+    /// The CQE at the head (`None`: the CQ is empty), or the error of a fired internal
+    /// timeout.
+    pub result: Result<Option<NonNull<io_uring_cqe>>, Errno>,
+}
+
+/// What a wait reports. liburing hands back a CQE pointer and a status side by side (the
+/// pointer is set even when a later enter failed), so both are kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Waited {
+    /// The CQE at the head, if one was found.
+    pub cqe: Option<NonNull<io_uring_cqe>>,
+    /// `Ok(0)` normally. liburing's wait loop returns the number the kernel took when an
+    /// enter submitted SQEs without a CQE appearing (only on kernels without EXT_ARG, or
+    /// when asked to submit), so that count is kept as the `Ok` value.
+    pub result: Result<u32, Errno>,
+}
+
+impl Waited {
+    #[inline(always)]
+    fn err(e: Errno) -> Waited {
+        Waited {
+            cqe: None,
+            result: Err(e),
+        }
+    }
+
+    /// The CQE, or the error; `EAGAIN` when there was neither.
+    #[inline]
+    pub fn into_result(self) -> Result<NonNull<io_uring_cqe>, Errno> {
+        self.result?;
+        self.cqe.ok_or(Errno::EAGAIN)
+    }
+}
 
 /// `io_uring_cqe_nr`: slots a CQE occupies (2 for a 32-byte CQE on a CQE_MIXED ring).
 #[inline(always)]
@@ -32,140 +73,108 @@ pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
 }
 
 /// `io_uring_cq_ready`: completions ready to be consumed.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
 #[inline]
-pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
+pub fn cq_ready(ring: RingRef<'_>) -> u32 {
     // Acquire on the tail pairs with the kernel's release store after it wrote the
-    // CQEs; the head is only written by us.
-    // SAFETY: ktail/khead point into the live CQ ring.
-    unsafe { barrier::load_acquire(ring.cq.ktail).wrapping_sub(barrier::read_once(ring.cq.khead)) }
-}
-
-/// `io_uring_cq_advance`: mark `nr` CQE slots as consumed.
-///
-/// # Safety
-/// `ring` must be a set-up ring and the `nr` slots must have been read already.
-#[inline]
-pub unsafe fn cq_advance(ring: &mut io_uring, nr: u32) {
-    if nr != 0 {
-        let khead = ring.cq.khead;
-        // Release pairs with the kernel's acquire load of the head: our reads of the
-        // CQEs happen before it may overwrite them. Only this side writes the head, so
-        // the relaxed read is exact.
-        // SAFETY: khead points into the live CQ ring.
-        unsafe { barrier::store_release(khead, barrier::read_once(khead).wrapping_add(nr)) };
-    }
-}
-
-/// `io_uring_cqe_seen`: consume one CQE (two slots for a 32-byte CQE on a mixed ring).
-///
-/// # Safety
-/// `ring` must be a set-up ring and `cqe` the CQE at its head.
-#[inline]
-pub unsafe fn cqe_seen(ring: &mut io_uring, cqe: &io_uring_cqe) {
-    // SAFETY: caller contract.
-    unsafe { cq_advance(ring, cqe_nr(cqe)) }
+    // CQEs. The head is read relaxed: it is only a count here.
+    // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+    let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
+    // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+    let head = unsafe { barrier::read_once(ring.cq_khead()) };
+    tail.wrapping_sub(head)
 }
 
 /// `io_uring_cq_has_overflow`: the kernel holds completions the CQ had no room for.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn cq_has_overflow(ring: &io_uring) -> bool {
-    // SAFETY: kflags is in the live SQ ring; relaxed, a hint.
-    (unsafe { barrier::read_once(ring.sq.kflags) } & IORING_SQ_CQ_OVERFLOW) != 0
+#[inline]
+pub fn cq_has_overflow(ring: RingRef<'_>) -> bool {
+    // Relaxed: a hint.
+    // SAFETY: SET-UP: sq.kflags is a live aligned word; KERNEL-WORDS: atomic read.
+    (unsafe { barrier::read_once(ring.sq_kflags()) } & IORING_SQ_CQ_OVERFLOW) != 0
 }
 
 /// `io_uring_cq_eventfd_enabled`.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn cq_eventfd_enabled(ring: &io_uring) -> bool {
-    if ring.cq.kflags.is_null() {
+pub fn cq_eventfd_enabled(ring: RingRef<'_>) -> bool {
+    let kflags = ring.cq_kflags();
+    if kflags.is_null() {
         return true;
     }
-    // SAFETY: kflags is in the live CQ ring; only the application writes it.
-    (unsafe { barrier::read_once(ring.cq.kflags) } & IORING_CQ_EVENTFD_DISABLED) == 0
+    // SAFETY: SET-UP: a non-NULL cq.kflags is a live aligned word; KERNEL-WORDS: atomic
+    // read.
+    (unsafe { barrier::read_once(kflags) } & IORING_CQ_EVENTFD_DISABLED) == 0
 }
 
 /// `io_uring_cq_eventfd_toggle`.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    if enabled == unsafe { cq_eventfd_enabled(ring) } {
+pub fn cq_eventfd_toggle(ring: RingRef<'_>, enabled: bool) -> Result<u32, Errno> {
+    if enabled == cq_eventfd_enabled(ring) {
         return Ok(0);
     }
-    if ring.cq.kflags.is_null() {
+    let kflags = ring.cq_kflags();
+    if kflags.is_null() {
         return Err(Errno::EOPNOTSUPP);
     }
-    // SAFETY: kflags is in the live CQ ring; the kernel only reads this word.
-    unsafe {
-        let mut flags = barrier::read_once(ring.cq.kflags);
-        if enabled {
-            flags &= !IORING_CQ_EVENTFD_DISABLED;
-        } else {
-            flags |= IORING_CQ_EVENTFD_DISABLED;
-        }
-        barrier::write_once(ring.cq.kflags, flags);
+    // The kernel only reads this word (when it posts a CQE), so read-modify-write with
+    // relaxed atomics loses nothing of the kernel's.
+    // SAFETY: SET-UP: a non-NULL cq.kflags is a live aligned word; KERNEL-WORDS: atomic
+    // read.
+    let mut flags = unsafe { barrier::read_once(kflags) };
+    if enabled {
+        flags &= !IORING_CQ_EVENTFD_DISABLED;
+    } else {
+        flags |= IORING_CQ_EVENTFD_DISABLED;
     }
+    // SAFETY: SET-UP: a non-NULL cq.kflags is a live aligned word; KERNEL-WORDS: atomic
+    // store.
+    unsafe { barrier::write_once(kflags, flags) };
     Ok(0)
 }
 
 /// The CQE in slot `index` (masked and scaled for CQE32 rings).
 #[inline(always)]
-unsafe fn cqe_at(ring: &io_uring, index: u32) -> *mut io_uring_cqe {
-    // SAFETY: the masked index is inside the CQE array (ring_entries << shift slots).
-    unsafe {
-        ring.cq
-            .cqes
-            .add(((index & ring.cq.ring_mask) << ring.cqe_shift()) as usize)
+fn cqe_at(ring: RingRef<'_>, index: u32) -> NonNull<io_uring_cqe> {
+    let offset = ((index & ring.cq_mask()) << ring.cqe_shift()) as usize;
+    // SAFETY: SET-UP: the masked index scaled by the shift is below
+    // `cq_entries << cqe_shift`, the length of the CQE array.
+    let cqe = unsafe { ring.cq_cqes().add(offset) };
+    // SAFETY: SET-UP: cq.cqes is the non-NULL start of a live mapping, so an in-bounds
+    // offset from it is non-NULL too.
+    unsafe { NonNull::new_unchecked(cqe) }
+}
+
+/// `io_uring_cqe_iter_init`: snapshot the ready CQEs (the tail is read once).
+#[inline]
+pub fn cqe_iter_init(ring: RingRef<'_>) -> io_uring_cqe_iter {
+    io_uring_cqe_iter {
+        cqes: ring.cq_cqes(),
+        mask: ring.cq_mask(),
+        shift: ring.cqe_shift(),
+        // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+        head: unsafe { barrier::read_once(ring.cq_khead()) },
+        // Acquire pairs with the kernel's release of the tail, as in cq_ready.
+        // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+        tail: unsafe { barrier::load_acquire(ring.cq_ktail()) },
     }
 }
 
-/// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
-/// consumes) filler CQEs and, on kernels without EXT_ARG, the library's own timeout
-/// CQEs; a fired internal timeout is reported as its error. Returns 0 or -errno.
+/// `io_uring_cqe_iter_next`: the next CQE of the snapshot, or `None` at its end.
 ///
 /// # Safety
-/// `ring` must be a set-up ring.
+/// `iter` must come from [`cqe_iter_init`] on a ring that is still SET-UP, and the
+/// caller must hold its CQ-OWNER role: the head must not have moved past `iter.head`.
 #[inline]
-pub unsafe fn peek_cqe_raw(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, nr_available: &mut u32) -> i32 {
-    let internal_timeouts = ring.features & IORING_FEAT_EXT_ARG == 0;
-    loop {
-        // SAFETY: caller contract (acquire on the tail as in cq_ready).
-        let (tail, head) = unsafe { (barrier::load_acquire(ring.cq.ktail), barrier::read_once(ring.cq.khead)) };
-        let avail = tail.wrapping_sub(head);
-        *nr_available = avail;
-        if avail == 0 {
-            *cqe_out = ptr::null_mut();
-            return 0;
-        }
-        // SAFETY: head is below the tail, so the slot holds a CQE the kernel published.
-        let cqe = unsafe { cqe_at(ring, head) };
-        // SAFETY: as above.
-        let c = unsafe { &*cqe };
-        if c.flags & IORING_CQE_F_SKIP != 0 {
-            // SAFETY: the filler was read.
-            unsafe { cq_advance(ring, cqe_nr(c)) };
-            continue;
-        }
-        if internal_timeouts && c.user_data == LIBURING_UDATA_TIMEOUT {
-            let res = c.res;
-            // SAFETY: the CQE was read.
-            unsafe { cq_advance(ring, 1) };
-            if res < 0 {
-                *cqe_out = ptr::null_mut();
-                return res;
-            }
-            continue;
-        }
-        *cqe_out = cqe;
-        return 0;
+pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter) -> Option<NonNull<io_uring_cqe>> {
+    if iter.head == iter.tail {
+        return None;
     }
+    let offset = ((iter.head & iter.mask) << iter.shift) as usize;
+    // SAFETY: SET-UP (at init time, and still, by this function's contract): the
+    // snapshot's mask and shift bound the offset by the length of the CQE array.
+    let cqe = unsafe { iter.cqes.add(offset) };
+    // SAFETY: CQ-OWNER: head is below the acquired snapshot tail and the caller is the
+    // completion side, so the slot holds a published CQE the kernel does not write until
+    // the head passes it.
+    let slots = cqe_nr(unsafe { &*cqe });
+    iter.head = iter.head.wrapping_add(slots);
+    NonNull::new(cqe)
 }
 
 /// What one call of the wait loop is asked to do.
@@ -176,168 +185,6 @@ struct GetData {
     arg: *const c_void,
     size: usize,
     has_ts: bool,
-}
-
-/// The wait loop behind every waiting function (liburing's `_io_uring_get_cqe`):
-/// peek, enter if there is something to submit or too little to reap, peek again.
-/// Returns 0, -errno, or (quirk kept from liburing) the count submitted by the enter.
-unsafe fn get_cqe_loop(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, data: &mut GetData) -> i32 {
-    let mut cqe = ptr::null_mut();
-    let mut looped = false;
-    let mut err = 0;
-    loop {
-        let mut need_enter = false;
-        let mut flags = 0;
-        let mut nr_available = 0;
-        // SAFETY: caller contract.
-        let ret = unsafe { peek_cqe_raw(ring, &mut cqe, &mut nr_available) };
-        if ret != 0 {
-            if err == 0 {
-                err = ret;
-            }
-            break;
-        }
-        if cqe.is_null() && data.wait_nr == 0 && data.submit == 0 {
-            // SAFETY: caller contract.
-            if looped || !unsafe { cq_ring_needs_enter(ring) } {
-                if err == 0 {
-                    err = -libc::EAGAIN;
-                }
-                break;
-            }
-            need_enter = true;
-        }
-        if data.wait_nr > nr_available || need_enter {
-            flags = IORING_ENTER_GETEVENTS | data.get_flags;
-            need_enter = true;
-        }
-        // SAFETY: caller contract.
-        if unsafe { sq_ring_needs_enter(ring, data.submit, &mut flags) } {
-            need_enter = true;
-        }
-        if !need_enter {
-            break;
-        }
-        if looped && data.has_ts {
-            // A timed wait enters once; coming back empty means the time is up.
-            if cqe.is_null() && err == 0 {
-                err = -libc::ETIME;
-            }
-            break;
-        }
-        // SAFETY: data.arg is valid for data.size as the callers built it.
-        match unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.size) } {
-            Err(e) => {
-                if err == 0 {
-                    err = e.to_neg();
-                }
-                break;
-            }
-            Ok(ret) => {
-                data.submit = data.submit.saturating_sub(ret as u32);
-                if !cqe.is_null() {
-                    break;
-                }
-                if !looped {
-                    looped = true;
-                    err = ret;
-                }
-            }
-        }
-    }
-    *cqe_out = cqe;
-    err
-}
-
-/// `__io_uring_get_cqe`: submit `submit` SQEs and wait for `wait_nr` completions.
-///
-/// # Safety
-/// `ring` must be a set-up ring; `sigmask` NULL or a valid sigset.
-#[inline]
-pub unsafe fn get_cqe(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    submit: u32,
-    wait_nr: u32,
-    sigmask: *const libc::sigset_t,
-) -> i32 {
-    let mut data = GetData {
-        submit,
-        wait_nr,
-        get_flags: 0,
-        arg: sigmask as *const c_void,
-        size: NSIG_BYTES,
-        has_ts: false,
-    };
-    // SAFETY: caller contract.
-    unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
-}
-
-/// `io_uring_peek_cqe`: the next CQE if one is ready, else -EAGAIN. Enters the kernel
-/// only when completions are held back (overflow, task work, IOPOLL).
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn peek_cqe(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe) -> i32 {
-    let mut nr = 0;
-    // SAFETY: caller contract.
-    let err = unsafe { peek_cqe_raw(ring, cqe_out, &mut nr) };
-    if err == 0 && !cqe_out.is_null() {
-        return 0;
-    }
-    // SAFETY: caller contract.
-    if err == 0 && !unsafe { cq_ring_needs_enter(ring) } {
-        return -libc::EAGAIN;
-    }
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, 0, 0, ptr::null()) }
-}
-
-/// `io_uring_wait_cqe_nr`: wait until `wait_nr` completions are ready; returns the first.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn wait_cqe_nr(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe, wait_nr: u32) -> i32 {
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, 0, wait_nr, ptr::null()) }
-}
-
-/// `io_uring_wait_cqe`: wait for one completion.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn wait_cqe(ring: &mut io_uring, cqe_out: &mut *mut io_uring_cqe) -> i32 {
-    let mut nr = 0;
-    // SAFETY: caller contract.
-    if unsafe { peek_cqe_raw(ring, cqe_out, &mut nr) } == 0 && !cqe_out.is_null() {
-        return 0;
-    }
-    // SAFETY: caller contract.
-    unsafe { wait_cqe_nr(ring, cqe_out, 1) }
-}
-
-/// Queue the library's own timeout SQE (kernels without EXT_ARG) and flush the SQ;
-/// returns the number of SQEs to submit.
-unsafe fn push_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *const __kernel_timespec) -> Result<u32, Errno> {
-    // SAFETY: caller contract.
-    let mut sqe = unsafe { get_sqe(ring) };
-    if sqe.is_null() {
-        // SAFETY: caller contract.
-        unsafe { crate::submit::submit(ring) }?;
-        // SAFETY: caller contract.
-        sqe = unsafe { get_sqe(ring) };
-        if sqe.is_null() {
-            return Err(Errno::EAGAIN);
-        }
-    }
-    // SAFETY: get_sqe returned a valid free SQE.
-    let sqe = unsafe { &mut *sqe };
-    crate::prep::timeout(sqe, ts, wait_nr, 0);
-    sqe.user_data = LIBURING_UDATA_TIMEOUT;
-    // SAFETY: caller contract.
-    Ok(unsafe { flush_sq(ring) })
 }
 
 /// The wait arguments passed to the kernel with IORING_ENTER_EXT_ARG.
@@ -354,103 +201,445 @@ fn getevents_arg(
     }
 }
 
-/// Wait through IORING_ENTER_EXT_ARG; `arg.ts` (if any) bounds the wait.
-unsafe fn wait_ext_arg(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    submit: u32,
+impl CompletionSide<'_> {
+    /// The CQE at `index`, read in place.
+    ///
+    /// Only called with an index between the head and an acquired tail: CQ-OWNER makes
+    /// that a published CQE the kernel does not write again before the head passes it.
+    #[inline(always)]
+    fn published(&self, index: u32) -> (NonNull<io_uring_cqe>, &io_uring_cqe) {
+        let cqe = cqe_at(self.ring(), index);
+        // SAFETY: CQ-OWNER: `index` is between the head and an acquired tail, so the slot
+        // is a published CQE the kernel does not write; the reference lives no longer
+        // than `&self`, and the head cannot move while `&self` is borrowed.
+        (cqe, unsafe { cqe.as_ref() })
+    }
+
+    /// `io_uring_cq_advance`: mark `nr` CQE slots as consumed.
+    ///
+    /// The caller must be done reading those slots: the kernel may reuse them at once.
+    #[inline]
+    pub fn cq_advance(&mut self, nr: u32) {
+        if nr != 0 {
+            let khead = self.ring().cq_khead();
+            // Release pairs with the kernel's acquire load of the head: our reads of the
+            // CQEs happen before it may overwrite them. Only this side writes the head
+            // (CQ-OWNER), so the relaxed read is exact.
+            // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+            let head = unsafe { barrier::read_once(khead) };
+            // SAFETY: SET-UP: cq.khead is a live aligned word; CQ-OWNER: only this side
+            // writes it; KERNEL-WORDS: atomic store.
+            unsafe { barrier::store_release(khead, head.wrapping_add(nr)) };
+        }
+    }
+
+    /// `io_uring_cqe_seen`: consume one CQE (two slots for a 32-byte CQE on a mixed
+    /// ring).
+    ///
+    /// # Safety
+    /// `cqe` must point to a CQE this side peeked and has not consumed yet.
+    #[inline]
+    pub unsafe fn cqe_seen(&mut self, cqe: NonNull<io_uring_cqe>) {
+        // SAFETY: CQ-OWNER: by this function's contract `cqe` is a CQE this side peeked
+        // and has not consumed, so it is published and the kernel does not write it.
+        let nr = cqe_nr(unsafe { cqe.as_ref() });
+        self.cq_advance(nr);
+    }
+
+    /// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
+    /// consumes) filler CQEs and, on kernels without EXT_ARG, the library's own timeout
+    /// CQEs; a fired internal timeout is reported as its error.
+    #[inline]
+    pub fn peek_head(&mut self) -> Peeked {
+        let ring = self.ring();
+        let internal_timeouts = ring.features() & IORING_FEAT_EXT_ARG == 0;
+        loop {
+            // Acquire on the tail as in cq_ready; the head is ours (CQ-OWNER).
+            // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+            let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
+            // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+            let head = unsafe { barrier::read_once(ring.cq_khead()) };
+            let available = tail.wrapping_sub(head);
+            if available == 0 {
+                return Peeked {
+                    available,
+                    result: Ok(None),
+                };
+            }
+            let (cqe, c) = self.published(head);
+            let (flags, user_data, res) = (c.flags, c.user_data, c.res);
+            if flags & IORING_CQE_F_SKIP != 0 {
+                self.cq_advance(if flags & IORING_CQE_F_32 != 0 { 2 } else { 1 });
+                continue;
+            }
+            if internal_timeouts && user_data == LIBURING_UDATA_TIMEOUT {
+                self.cq_advance(1);
+                if res < 0 {
+                    return Peeked {
+                        available,
+                        result: Err(Errno(-res)),
+                    };
+                }
+                continue;
+            }
+            return Peeked {
+                available,
+                result: Ok(Some(cqe)),
+            };
+        }
+    }
+
+    /// The wait loop behind every waiting function (liburing's `_io_uring_get_cqe`):
+    /// peek, enter if there is something to submit or too little to reap, peek again.
+    ///
+    /// # Safety
+    /// `data.arg` must be what `data.get_flags` says it is, valid for the call
+    /// (ENTER-ARG), and the `data.submit` published SQEs must satisfy SQE-MEM.
+    unsafe fn get_cqe_loop(&mut self, data: &mut GetData) -> Waited {
+        let ring = self.ring();
+        let mut cqe = None;
+        let mut looped = false;
+        // liburing's single status word: an error, or the count an enter submitted.
+        let mut status: Result<u32, Errno> = Ok(0);
+        loop {
+            let mut need_enter = false;
+            let mut flags = 0;
+            let peeked = self.peek_head();
+            match peeked.result {
+                Err(e) => {
+                    if status == Ok(0) {
+                        status = Err(e);
+                    }
+                    break;
+                }
+                Ok(found) => cqe = found,
+            }
+            if cqe.is_none() && data.wait_nr == 0 && data.submit == 0 {
+                if looped || !cq_ring_needs_enter(ring) {
+                    if status == Ok(0) {
+                        status = Err(Errno::EAGAIN);
+                    }
+                    break;
+                }
+                need_enter = true;
+            }
+            if data.wait_nr > peeked.available || need_enter {
+                flags = IORING_ENTER_GETEVENTS | data.get_flags;
+                need_enter = true;
+            }
+            if sq_ring_needs_enter(ring, data.submit, &mut flags) {
+                need_enter = true;
+            }
+            if !need_enter {
+                break;
+            }
+            if looped && data.has_ts {
+                // A timed wait enters once; coming back empty means the time is up.
+                if cqe.is_none() && status == Ok(0) {
+                    status = Err(Errno::ETIME);
+                }
+                break;
+            }
+            // SAFETY: ENTER-ARG: data.arg matches data.get_flags, and SQE-MEM holds for the
+            // data.submit SQEs, both by this function's contract.
+            match unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.size) } {
+                Err(e) => {
+                    if status == Ok(0) {
+                        status = Err(e);
+                    }
+                    break;
+                }
+                Ok(ret) => {
+                    data.submit = data.submit.saturating_sub(ret);
+                    if cqe.is_some() {
+                        break;
+                    }
+                    if !looped {
+                        looped = true;
+                        status = Ok(ret);
+                    }
+                }
+            }
+        }
+        Waited { cqe, result: status }
+    }
+
+    /// `__io_uring_get_cqe`: enter to submit `submit` already published SQEs and wait
+    /// for `wait_nr` completions.
+    ///
+    /// # Safety
+    /// `sigmask` must be NULL or a valid sigset; when `submit > 0`, the published SQEs
+    /// must satisfy SQE-MEM.
+    #[inline]
+    pub unsafe fn get_cqe(&mut self, submit: u32, wait_nr: u32, sigmask: *const libc::sigset_t) -> Waited {
+        let mut data = GetData {
+            submit,
+            wait_nr,
+            get_flags: 0,
+            arg: sigmask.cast(),
+            size: NSIG_BYTES,
+            has_ts: false,
+        };
+        // SAFETY: ENTER-ARG: without EXT_ARG the argument is the sigset, NULL or valid,
+        // and SQE-MEM holds for the `submit` SQEs, both by this function's contract.
+        unsafe { self.get_cqe_loop(&mut data) }
+    }
+
+    /// `io_uring_peek_cqe`: the next CQE if one is ready, else `EAGAIN`. Enters the
+    /// kernel only when completions are held back (overflow, task work, IOPOLL).
+    #[inline]
+    pub fn peek_cqe(&mut self) -> Waited {
+        let peeked = self.peek_head();
+        match peeked.result {
+            Ok(Some(cqe)) => {
+                return Waited {
+                    cqe: Some(cqe),
+                    result: Ok(0),
+                }
+            }
+            Ok(None) if !cq_ring_needs_enter(self.ring()) => return Waited::err(Errno::EAGAIN),
+            _ => {}
+        }
+        // SAFETY: ENTER-ARG: a NULL sigmask; SQE-MEM holds vacuously (submit is 0).
+        unsafe { self.get_cqe(0, 0, ptr::null()) }
+    }
+
+    /// `io_uring_wait_cqe_nr`: wait until `wait_nr` completions are ready; returns the
+    /// first.
+    pub fn wait_cqe_nr(&mut self, wait_nr: u32) -> Waited {
+        // SAFETY: ENTER-ARG: a NULL sigmask; SQE-MEM holds vacuously (submit is 0).
+        unsafe { self.get_cqe(0, wait_nr, ptr::null()) }
+    }
+
+    /// `io_uring_wait_cqe`: wait for one completion.
+    #[inline]
+    pub fn wait_cqe(&mut self) -> Waited {
+        if let Ok(Some(cqe)) = self.peek_head().result {
+            return Waited {
+                cqe: Some(cqe),
+                result: Ok(0),
+            };
+        }
+        self.wait_cqe_nr(1)
+    }
+
+    /// Wait through IORING_ENTER_EXT_ARG; `arg.ts` (if any) bounds the wait.
+    ///
+    /// # Safety
+    /// The pointers in `arg` must be NULL or valid for the call (ENTER-ARG), and the
+    /// `submit` published SQEs must satisfy SQE-MEM.
+    unsafe fn wait_ext_arg(&mut self, submit: u32, wait_nr: u32, arg: &io_uring_getevents_arg) -> Waited {
+        let mut data = GetData {
+            submit,
+            wait_nr,
+            get_flags: IORING_ENTER_EXT_ARG,
+            arg: (arg as *const io_uring_getevents_arg).cast(),
+            size: core::mem::size_of::<io_uring_getevents_arg>(),
+            has_ts: arg.ts != 0,
+        };
+        // SAFETY: ENTER-ARG: with EXT_ARG the argument is `arg`, a reference that lives
+        // until the loop returns, and what it points to is NULL or valid by this
+        // function's contract, as is SQE-MEM for the `submit` SQEs.
+        unsafe { self.get_cqe_loop(&mut data) }
+    }
+
+    /// `io_uring_wait_cqes`: wait for `wait_nr` completions, at most `ts` (if given).
+    /// With EXT_ARG nothing pending is submitted; without it the library queues its own
+    /// timeout SQE and submits everything pending, as liburing does.
+    ///
+    /// # Safety
+    /// `ts` and `sigmask` must be NULL or valid. On kernels without EXT_ARG with a
+    /// non-NULL `ts`, the caller must also hold the ring's submission side (SQ-OWNER),
+    /// `ts` must stay valid until the timeout's CQE is reaped, and pending SQEs must
+    /// reference live memory.
+    pub unsafe fn wait_cqes(
+        &mut self,
+        wait_nr: u32,
+        ts: *const __kernel_timespec,
+        sigmask: *const libc::sigset_t,
+    ) -> Waited {
+        if ts.is_null() {
+            // SAFETY: ENTER-ARG: sigmask is NULL or valid by this function's contract;
+            // SQE-MEM holds vacuously (submit is 0).
+            return unsafe { self.get_cqe(0, wait_nr, sigmask) };
+        }
+        if self.ring().features() & IORING_FEAT_EXT_ARG != 0 {
+            // SAFETY: ENTER-ARG: ts and sigmask are NULL or valid by this function's
+            // contract; SQE-MEM holds vacuously (submit is 0).
+            return unsafe { self.wait_ext_arg(0, wait_nr, &getevents_arg(ts, 0, sigmask)) };
+        }
+        // SAFETY: SQ-OWNER: on this path (no EXT_ARG, non-NULL `ts`) this function's
+        // contract makes the caller the ring's submitter, so this is the only
+        // SubmissionSide in use.
+        let mut sq = unsafe { SubmissionSide::new(self.ring()) };
+        // SAFETY: SQE-MEM for the pending SQEs and `ts`, by this function's contract.
+        let pushed = unsafe { push_internal_timeout(&mut sq, wait_nr, ts) };
+        match pushed {
+            // SAFETY: ENTER-ARG: sigmask is NULL or valid; SQE-MEM: the pending SQEs and
+            // the timeout SQE's `ts` stay valid as required; both by this function's
+            // contract.
+            Ok(n) => unsafe { self.get_cqe(n, wait_nr, sigmask) },
+            Err(e) => Waited::err(e),
+        }
+    }
+
+    /// `io_uring_wait_cqes_min_timeout`.
+    ///
+    /// # Safety
+    /// `ts` and `sigmask` must be NULL or valid.
+    pub unsafe fn wait_cqes_min_timeout(
+        &mut self,
+        wait_nr: u32,
+        ts: *const __kernel_timespec,
+        min_wait_usec: u32,
+        sigmask: *const libc::sigset_t,
+    ) -> Waited {
+        if self.ring().features() & IORING_FEAT_MIN_TIMEOUT == 0 {
+            return Waited::err(Errno::EINVAL);
+        }
+        // Always the EXT_ARG path, with or without `ts`: the minimum wait only exists
+        // there (and every kernel with MIN_TIMEOUT has EXT_ARG).
+        // SAFETY: ENTER-ARG: ts and sigmask are NULL or valid by this function's
+        // contract; SQE-MEM holds vacuously (submit is 0).
+        unsafe { self.wait_ext_arg(0, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) }
+    }
+
+    /// `io_uring_wait_cqe_timeout`: wait for one completion, at most `ts`.
+    ///
+    /// # Safety
+    /// As for [`CompletionSide::wait_cqes`].
+    pub unsafe fn wait_cqe_timeout(&mut self, ts: *const __kernel_timespec) -> Waited {
+        // SAFETY: wait_cqes's contract (ENTER-ARG for `ts` and a NULL sigmask; SQ-OWNER
+        // and SQE-MEM on kernels without EXT_ARG) is this function's.
+        unsafe { self.wait_cqes(1, ts, ptr::null()) }
+    }
+
+    /// `io_uring_peek_batch_cqe`: fill `out` with up to `count` ready CQEs without
+    /// consuming them; returns how many.
+    ///
+    /// # Safety
+    /// `out` must be valid for `count` pointer writes (only the first `returned` are
+    /// written).
+    #[inline]
+    pub unsafe fn peek_batch_cqe(&mut self, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
+        let ring = self.ring();
+        if ring.flags() & IORING_SETUP_CQE_MIXED != 0 {
+            // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer
+            // writes, by this function's.
+            let n = unsafe { self.peek_batch_mixed(out, count) };
+            if n != 0 || !cq_ring_needs_flush(ring) {
+                return n;
+            }
+            // Completions are held back in the kernel: flush them once and look again.
+            // An enter error here only means nothing more was flushed; liburing ignores
+            // it the same way, and the caller sees the count it gets.
+            let _ = get_events(ring);
+            // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer
+            // writes, by this function's.
+            return unsafe { self.peek_batch_mixed(out, count) };
+        }
+        if cq_ready(ring) == 0 && cq_ring_needs_flush(ring) {
+            // Nothing ready but completions are held back in the kernel: flush them
+            // once (an error only means nothing was flushed, as above).
+            let _ = get_events(ring);
+        }
+        let count = count.min(cq_ready(ring));
+        // Relaxed: only this side writes the head (CQ-OWNER).
+        // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+        let head = unsafe { barrier::read_once(ring.cq_khead()) };
+        for i in 0..count {
+            // SAFETY: `i < count`, and by this function's contract `out` is valid for
+            // `count` pointer writes, so `out + i` stays inside that array.
+            let slot = unsafe { out.add(i as usize) };
+            // SAFETY: `slot` is one of the `count` writable pointers `out` provides (this
+            // function's contract).
+            unsafe { slot.write(cqe_at(ring, head.wrapping_add(i)).as_ptr()) };
+        }
+        count
+    }
+
+    /// [`CompletionSide::peek_batch_cqe`] on a CQE_MIXED ring: 32-byte CQEs take two
+    /// slots and leading filler CQEs are consumed.
+    ///
+    /// # Safety
+    /// `out` must be valid for `count` pointer writes.
+    unsafe fn peek_batch_mixed(&mut self, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
+        let ring = self.ring();
+        // Acquire on the tail as in cq_ready.
+        // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+        let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
+        // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+        let mut head = unsafe { barrier::read_once(ring.cq_khead()) };
+        let mut filled = 0;
+        while head != tail && filled < count {
+            let (cqe, c) = self.published(head);
+            let (flags, slots) = (c.flags, cqe_nr(c));
+            if flags & IORING_CQE_F_SKIP != 0 {
+                if filled != 0 {
+                    break;
+                }
+                // The filler is first in line: consuming it hides nothing.
+                self.cq_advance(1);
+                head = head.wrapping_add(1);
+                continue;
+            }
+            // SAFETY: `filled < count`, and by this function's contract `out` is valid
+            // for `count` pointer writes, so `out + filled` stays inside that array.
+            let slot = unsafe { out.add(filled as usize) };
+            // SAFETY: `slot` is one of the `count` writable pointers `out` provides (this
+            // function's contract).
+            unsafe { slot.write(cqe.as_ptr()) };
+            filled += 1;
+            head = head.wrapping_add(slots);
+        }
+        filled
+    }
+}
+
+/// Queue the library's own timeout SQE (kernels without EXT_ARG) and flush the SQ;
+/// returns the number of SQEs to submit.
+///
+/// # Safety
+/// SQE-MEM: the pending SQEs' memory, and `ts`, stay valid until their completions.
+unsafe fn push_internal_timeout(
+    sq: &mut SubmissionSide<'_>,
     wait_nr: u32,
-    arg: &io_uring_getevents_arg,
-) -> i32 {
-    let mut data = GetData {
-        submit,
-        wait_nr,
-        get_flags: IORING_ENTER_EXT_ARG,
-        arg: arg as *const _ as *const c_void,
-        size: core::mem::size_of::<io_uring_getevents_arg>(),
-        has_ts: arg.ts != 0,
+    ts: *const __kernel_timespec,
+) -> Result<u32, Errno> {
+    let sqe = match sq.get_sqe() {
+        Some(sqe) => sqe,
+        None => {
+            // SAFETY: SQE-MEM: the pending SQEs reference live memory by the contract of
+            // both callers (see above).
+            unsafe { sq.submit() }?;
+            sq.get_sqe().ok_or(Errno::EAGAIN)?
+        }
     };
-    // SAFETY: `arg` (and what it points to) lives until the loop returns.
-    unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
-}
-
-/// `io_uring_wait_cqes`: wait for `wait_nr` completions, at most `ts` (if given).
-/// With EXT_ARG nothing pending is submitted; without it the internal timeout SQE
-/// submits everything pending.
-///
-/// # Safety
-/// `ring` must be a set-up ring; `ts` and `sigmask` NULL or valid.
-pub unsafe fn wait_cqes(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    sigmask: *const libc::sigset_t,
-) -> i32 {
-    let mut to_submit = 0;
-    if !ts.is_null() {
-        if ring.features & IORING_FEAT_EXT_ARG != 0 {
-            // SAFETY: caller contract.
-            return unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, 0, sigmask)) };
-        }
-        // SAFETY: caller contract.
-        match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
-            Ok(n) => to_submit = n,
-            Err(e) => return e.to_neg(),
-        }
-    }
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, to_submit, wait_nr, sigmask) }
-}
-
-/// `io_uring_wait_cqes_min_timeout`.
-///
-/// # Safety
-/// As for [`wait_cqes`].
-pub unsafe fn wait_cqes_min_timeout(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const libc::sigset_t,
-) -> i32 {
-    if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -libc::EINVAL;
-    }
-    // Always the EXT_ARG path, with or without `ts`: the minimum wait only exists there
-    // (and every kernel with MIN_TIMEOUT has EXT_ARG).
-    // SAFETY: caller contract.
-    unsafe { wait_ext_arg(ring, cqe_out, 0, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) }
-}
-
-/// `io_uring_wait_cqe_timeout`: wait for one completion, at most `ts`.
-///
-/// # Safety
-/// As for [`wait_cqes`].
-pub unsafe fn wait_cqe_timeout(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
-    ts: *const __kernel_timespec,
-) -> i32 {
-    // SAFETY: caller contract.
-    unsafe { wait_cqes(ring, cqe_out, 1, ts, ptr::null()) }
+    // SAFETY: SQ-OWNER: a freshly handed-out slot is exclusively ours until published;
+    // the reference is used only to prepare it, below.
+    let sqe = unsafe { &mut *sqe.as_ptr() };
+    crate::prep::timeout(sqe, ts, wait_nr, 0);
+    sqe.user_data = LIBURING_UDATA_TIMEOUT;
+    // SAFETY: SQE-MEM: the pending SQEs and `ts` stay valid, by this function's contract.
+    Ok(unsafe { sq.flush_sq() })
 }
 
 /// `io_uring_submit_and_wait_timeout`: submit everything pending and wait for `wait_nr`
 /// completions, at most `ts`.
 ///
 /// # Safety
-/// As for [`wait_cqes`]; pending SQEs must point at live memory.
+/// `ts` and `sigmask` must be NULL or valid (ENTER-ARG; without EXT_ARG, `ts` until the
+/// timeout's CQE is reaped); pending SQEs must reference live memory (SQE-MEM).
 pub unsafe fn submit_and_wait_timeout(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
+    sq: &mut SubmissionSide<'_>,
+    cq: &mut CompletionSide<'_>,
     wait_nr: u32,
     ts: *const __kernel_timespec,
     sigmask: *const libc::sigset_t,
-) -> i32 {
-    // SAFETY: caller contract.
-    unsafe { submit_and_wait_inner(ring, cqe_out, wait_nr, ts, 0, sigmask) }
+) -> Waited {
+    // SAFETY: ENTER-ARG and SQE-MEM, submit_and_wait_inner's contract, are this
+    // function's.
+    unsafe { submit_and_wait_inner(sq, cq, wait_nr, ts, 0, sigmask) }
 }
 
 /// `io_uring_submit_and_wait_min_timeout`: as [`submit_and_wait_timeout`], and the kernel
@@ -459,70 +648,70 @@ pub unsafe fn submit_and_wait_timeout(
 /// # Safety
 /// As for [`submit_and_wait_timeout`].
 pub unsafe fn submit_and_wait_min_timeout(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
+    sq: &mut SubmissionSide<'_>,
+    cq: &mut CompletionSide<'_>,
     wait_nr: u32,
     ts: *const __kernel_timespec,
     min_wait_usec: u32,
     sigmask: *const libc::sigset_t,
-) -> i32 {
-    if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -libc::EINVAL;
+) -> Waited {
+    if cq.ring().features() & IORING_FEAT_MIN_TIMEOUT == 0 {
+        return Waited::err(Errno::EINVAL);
     }
-    // SAFETY: caller contract.
-    unsafe { submit_and_wait_inner(ring, cqe_out, wait_nr, ts, min_wait_usec, sigmask) }
+    // SAFETY: ENTER-ARG and SQE-MEM, submit_and_wait_inner's contract, are this
+    // function's.
+    unsafe { submit_and_wait_inner(sq, cq, wait_nr, ts, min_wait_usec, sigmask) }
 }
 
+/// # Safety
+/// As for [`submit_and_wait_timeout`].
 unsafe fn submit_and_wait_inner(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
+    sq: &mut SubmissionSide<'_>,
+    cq: &mut CompletionSide<'_>,
     wait_nr: u32,
     ts: *const __kernel_timespec,
     min_wait_usec: u32,
     sigmask: *const libc::sigset_t,
-) -> i32 {
-    if !ts.is_null() && ring.features & IORING_FEAT_EXT_ARG == 0 {
-        // SAFETY: caller contract.
-        return match unsafe { push_internal_timeout(ring, wait_nr, ts) } {
-            // SAFETY: caller contract.
-            Ok(n) => unsafe { get_cqe(ring, cqe_out, n, wait_nr, sigmask) },
-            Err(e) => e.to_neg(),
+) -> Waited {
+    if !ts.is_null() && cq.ring().features() & IORING_FEAT_EXT_ARG == 0 {
+        // SAFETY: SQE-MEM for the pending SQEs and `ts`, by this function's contract.
+        let pushed = unsafe { push_internal_timeout(sq, wait_nr, ts) };
+        return match pushed {
+            // SAFETY: ENTER-ARG: sigmask is NULL or valid; SQE-MEM: the pending SQEs and
+            // the timeout SQE's `ts` stay valid as required; both by this function's
+            // contract.
+            Ok(n) => unsafe { cq.get_cqe(n, wait_nr, sigmask) },
+            Err(e) => Waited::err(e),
         };
     }
-    // SAFETY: caller contract.
-    let submit = unsafe { flush_sq(ring) };
+    // SAFETY: SQE-MEM for the pending SQEs, by this function's contract.
+    let submit = unsafe { sq.flush_sq() };
     if !ts.is_null() {
-        // SAFETY: caller contract.
-        return unsafe {
-            wait_ext_arg(
-                ring,
-                cqe_out,
-                submit,
-                wait_nr,
-                &getevents_arg(ts, min_wait_usec, sigmask),
-            )
-        };
+        // SAFETY: ENTER-ARG: ts and sigmask are NULL or valid; SQE-MEM for the flushed
+        // SQEs; both by this function's contract.
+        return unsafe { cq.wait_ext_arg(submit, wait_nr, &getevents_arg(ts, min_wait_usec, sigmask)) };
     }
-    // SAFETY: caller contract.
-    unsafe { get_cqe(ring, cqe_out, submit, wait_nr, sigmask) }
+    // SAFETY: ENTER-ARG: sigmask is NULL or valid; SQE-MEM for the flushed SQEs; both by
+    // this function's contract.
+    unsafe { cq.get_cqe(submit, wait_nr, sigmask) }
 }
 
 /// `io_uring_submit_and_wait_reg`: submit and wait using the registered wait region
 /// slot `reg_index` (set up with `io_uring_register_region`).
 ///
 /// # Safety
-/// As for [`submit_and_wait_timeout`].
+/// Pending SQEs must reference live memory (SQE-MEM).
 pub unsafe fn submit_and_wait_reg(
-    ring: &mut io_uring,
-    cqe_out: &mut *mut io_uring_cqe,
+    sq: &mut SubmissionSide<'_>,
+    cq: &mut CompletionSide<'_>,
     wait_nr: u32,
     reg_index: i32,
-) -> i32 {
-    if ring.features & IORING_FEAT_EXT_ARG == 0 {
-        return -libc::EINVAL;
+) -> Waited {
+    if cq.ring().features() & IORING_FEAT_EXT_ARG == 0 {
+        return Waited::err(Errno::EINVAL);
     }
-    // SAFETY: caller contract.
-    let submit = unsafe { flush_sq(ring) };
+    // SAFETY: SQE-MEM for the pending SQEs, by this function's contract.
+    let submit = unsafe { sq.flush_sq() };
     // With EXT_ARG_REG the "pointer" is the byte offset of the slot in the region.
     let offset = (reg_index as isize as usize).wrapping_mul(core::mem::size_of::<io_uring_reg_wait>());
     let mut data = GetData {
@@ -533,121 +722,8 @@ pub unsafe fn submit_and_wait_reg(
         size: core::mem::size_of::<io_uring_reg_wait>(),
         has_ts: true,
     };
-    // SAFETY: the kernel validates the offset against the registered region.
-    unsafe { get_cqe_loop(ring, cqe_out, &mut data) }
-}
-
-/// `io_uring_peek_batch_cqe`: fill `cqes` with up to `cqes.len()` ready CQEs without
-/// consuming them; returns how many.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: &mut [*mut io_uring_cqe]) -> u32 {
-    // SAFETY: the slice provides cqes.len() writable slots.
-    unsafe { peek_batch_cqe_raw(ring, cqes.as_mut_ptr(), cqes.len() as u32) }
-}
-
-/// [`peek_batch_cqe`] over a C array: `out` must be writable for `count` pointers (only
-/// the first `returned` ones are written).
-///
-/// # Safety
-/// `ring` must be a set-up ring; `out` valid for `count` writes.
-#[inline]
-pub unsafe fn peek_batch_cqe_raw(ring: &mut io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    if ring.flags & IORING_SETUP_CQE_MIXED != 0 {
-        // SAFETY: caller contract.
-        let n = unsafe { peek_batch_mixed(ring, out, count) };
-        // SAFETY: caller contract.
-        if n != 0 || !unsafe { cq_ring_needs_flush(ring) } {
-            return n;
-        }
-        // Completions are held back in the kernel: flush them once and look again.
-        // SAFETY: caller contract.
-        let _ = unsafe { crate::submit::get_events(ring) };
-        // SAFETY: caller contract.
-        return unsafe { peek_batch_mixed(ring, out, count) };
-    }
-    // SAFETY: caller contract.
-    if unsafe { cq_ready(ring) } == 0 && unsafe { cq_ring_needs_flush(ring) } {
-        // Nothing ready but completions are held back in the kernel: flush them once.
-        // SAFETY: caller contract.
-        let _ = unsafe { crate::submit::get_events(ring) };
-    }
-    // SAFETY: caller contract.
-    unsafe { peek_batch_uniform(ring, out, count) }
-}
-
-#[inline]
-unsafe fn peek_batch_uniform(ring: &io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    // SAFETY: caller contract.
-    let count = count.min(unsafe { cq_ready(ring) });
-    // SAFETY: khead is in the live ring; only we write it.
-    let head = unsafe { barrier::read_once(ring.cq.khead) };
-    for i in 0..count {
-        // SAFETY: head + i is below the acquired tail; out has room for count entries.
-        unsafe { *out.add(i as usize) = cqe_at(ring, head.wrapping_add(i)) };
-    }
-    count
-}
-
-unsafe fn peek_batch_mixed(ring: &mut io_uring, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    // SAFETY: caller contract; acquire on the tail as in cq_ready.
-    let tail = unsafe { barrier::load_acquire(ring.cq.ktail) };
-    // SAFETY: as above.
-    let mut head = unsafe { barrier::read_once(ring.cq.khead) };
-    let mut filled = 0;
-    while head != tail && filled < count {
-        // SAFETY: head is below the tail.
-        let cqe = unsafe { cqe_at(ring, head) };
-        // SAFETY: as above.
-        let c = unsafe { &*cqe };
-        if c.flags & IORING_CQE_F_SKIP != 0 {
-            if filled != 0 {
-                break;
-            }
-            // SAFETY: the filler is first in line; consuming it is safe.
-            unsafe { cq_advance(ring, 1) };
-            head = head.wrapping_add(1);
-            continue;
-        }
-        // SAFETY: filled < count, the room the caller provided.
-        unsafe { *out.add(filled as usize) = cqe };
-        filled += 1;
-        head = head.wrapping_add(cqe_nr(c));
-    }
-    filled
-}
-
-/// `io_uring_cqe_iter_init`: snapshot the ready CQEs (the tail is read once).
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn cqe_iter_init(ring: &io_uring) -> io_uring_cqe_iter {
-    io_uring_cqe_iter {
-        cqes: ring.cq.cqes,
-        mask: ring.cq.ring_mask,
-        shift: ring.cqe_shift(),
-        // SAFETY: khead/ktail are in the live ring; acquire on the tail as in cq_ready.
-        head: unsafe { barrier::read_once(ring.cq.khead) },
-        // SAFETY: as above.
-        tail: unsafe { barrier::load_acquire(ring.cq.ktail) },
-    }
-}
-
-/// `io_uring_cqe_iter_next`: the next CQE of the snapshot, or None at its end.
-///
-/// # Safety
-/// `iter` must come from [`cqe_iter_init`] on a ring that is still set up.
-#[inline]
-pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter) -> Option<*mut io_uring_cqe> {
-    if iter.head == iter.tail {
-        return None;
-    }
-    // SAFETY: head is below the snapshot tail, so the slot holds a published CQE.
-    let cqe = unsafe { iter.cqes.add(((iter.head & iter.mask) << iter.shift) as usize) };
-    // SAFETY: as above.
-    iter.head = iter.head.wrapping_add(cqe_nr(unsafe { &*cqe }));
-    Some(cqe)
+    // SAFETY: ENTER-ARG: with EXT_ARG_REG the argument is an offset the kernel validates
+    // against the registered region, and nothing of ours is read through it; SQE-MEM
+    // for the flushed SQEs is this function's contract.
+    unsafe { cq.get_cqe_loop(&mut data) }
 }

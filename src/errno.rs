@@ -8,6 +8,7 @@ pub struct Errno(pub i32);
 
 impl Errno {
     pub const EPERM: Errno = Errno(libc::EPERM);
+    pub const EIO: Errno = Errno(libc::EIO);
     pub const EBADF: Errno = Errno(libc::EBADF);
     pub const EAGAIN: Errno = Errno(libc::EAGAIN);
     pub const ENOMEM: Errno = Errno(libc::ENOMEM);
@@ -58,14 +59,5 @@ impl std::error::Error for Errno {}
 impl From<Errno> for std::io::Error {
     fn from(e: Errno) -> Self {
         std::io::Error::from_raw_os_error(e.0)
-    }
-}
-
-/// Collapse a core result into the C convention: the value, or `-errno`.
-#[inline]
-pub fn to_c(r: Result<i32, Errno>) -> i32 {
-    match r {
-        Ok(v) => v,
-        Err(e) => e.to_neg(),
     }
 }

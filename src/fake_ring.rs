@@ -2,9 +2,10 @@
 //! control, so wrap-around at `u32::MAX`, full queues and mixed-size entries can be
 //! exercised without a kernel.
 
+use core::ptr::NonNull;
+
 use crate::cq;
-use crate::ring::io_uring;
-use crate::submit;
+use crate::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use crate::sys::*;
 
 /// A ring laid out in heap memory; the test plays the kernel.
@@ -63,6 +64,22 @@ impl FakeRing {
         }
     }
 
+    fn ring(&mut self) -> RingRef<'_> {
+        // SAFETY: SET-UP: `new` pointed every field at storage owned by `self`, which the
+        // borrow keeps alive and unchanged.
+        unsafe { RingRef::from_ptr(NonNull::from(&mut self.ring)) }
+    }
+
+    fn sq(&mut self) -> SubmissionSide<'_> {
+        // SAFETY: SQ-OWNER: the side borrows `self` mutably, so it is the only one.
+        unsafe { SubmissionSide::new(self.ring()) }
+    }
+
+    fn cq(&mut self) -> CompletionSide<'_> {
+        // SAFETY: CQ-OWNER: the side borrows `self` mutably, so it is the only one.
+        unsafe { CompletionSide::new(self.ring()) }
+    }
+
     fn word(&self, i: usize) -> u32 {
         self._words[i]
     }
@@ -87,39 +104,35 @@ impl FakeRing {
     }
 }
 
+fn user_data(cqe: *mut io_uring_cqe) -> u64 {
+    // SAFETY: the tests only pass CQEs the fake kernel published and nothing rewrites.
+    unsafe { (*cqe).user_data }
+}
+
 #[test]
 fn get_sqe_fills_the_ring_then_returns_null_across_u32_wrap() {
     let mut f = FakeRing::new(4, 0, u32::MAX - 1);
     let mut seen = Vec::new();
+    let mut sq = f.sq();
     for _ in 0..4 {
-        // SAFETY: the fake ring's pointers are valid.
-        let sqe = unsafe { submit::get_sqe(&mut f.ring) };
-        assert!(!sqe.is_null());
-        seen.push(sqe);
+        seen.push(sq.get_sqe().expect("free slot").as_ptr());
     }
-    // SAFETY: as above.
-    let full = unsafe { submit::get_sqe(&mut f.ring) };
-    assert!(full.is_null(), "SQ full must give NULL");
+    assert!(sq.get_sqe().is_none(), "SQ full must give None");
+    assert_eq!(sq.sq_ready(), 4);
+    assert_eq!(sq.sq_space_left(), 0);
+    // Publishing moves the kernel tail.
+    // SAFETY: SQE-MEM: the fake kernel never reads the SQEs.
+    assert_eq!(unsafe { sq.flush_sq() }, 4);
     // Slots are handed out in ring order, wrapping with the index.
     let base = f.ring.sq.sqes;
-    // SAFETY: pointer arithmetic inside the SQE array.
-    let expect: Vec<_> = [2usize, 3, 0, 1].iter().map(|&i| unsafe { base.add(i) }).collect();
+    let expect: Vec<_> = [2usize, 3, 0, 1].iter().map(|&i| base.wrapping_add(i)).collect();
     assert_eq!(seen, expect);
-    // SAFETY: as above.
-    assert_eq!(unsafe { submit::sq_ready(&f.ring) }, 4);
-    // SAFETY: as above.
-    assert_eq!(unsafe { submit::sq_space_left(&f.ring) }, 0);
-
-    // Publishing moves the kernel tail; the kernel consuming two frees two slots.
-    // SAFETY: as above.
-    let pending = unsafe { submit::flush_sq(&mut f.ring) };
-    assert_eq!(pending, 4);
     assert_eq!(f.word(SQ_TAIL), 2, "tail wrapped past u32::MAX");
+    // The kernel consuming two frees two slots.
     f.set_word(SQ_HEAD, f.word(SQ_HEAD).wrapping_add(2));
-    // SAFETY: as above.
-    assert_eq!(unsafe { submit::sq_space_left(&f.ring) }, 2);
-    // SAFETY: as above.
-    assert!(!unsafe { submit::get_sqe(&mut f.ring) }.is_null());
+    let mut sq = f.sq();
+    assert_eq!(sq.sq_space_left(), 2);
+    assert!(sq.get_sqe().is_some());
 }
 
 #[test]
@@ -129,9 +142,9 @@ fn get_sqe_clears_what_preparers_do_not_own_and_keeps_user_data() {
         // SAFETY: plain integers; any bit pattern is valid.
         *s = unsafe { core::mem::transmute::<[u8; 64], io_uring_sqe>([0xEE; 64]) };
     }
-    // SAFETY: the fake ring's pointers are valid.
-    let sqe = unsafe { &*submit::get_sqe(&mut f.ring) };
-    let b = sqe.as_bytes();
+    let sqe = f.sq().get_sqe().expect("free slot");
+    // SAFETY: a handed-out slot of the fake ring's SQE array, which lives in `f`.
+    let b = unsafe { sqe.as_ref() }.as_bytes();
     for (range, what) in [
         (1..2, "flags"),
         (2..4, "ioprio"),
@@ -156,36 +169,29 @@ fn cq_ready_advance_and_batch_across_wrap() {
     for ud in 0..6 {
         f.post(ud, 0);
     }
-    // SAFETY: the fake ring's pointers are valid.
-    assert_eq!(unsafe { cq::cq_ready(&f.ring) }, 6);
+    assert_eq!(cq::cq_ready(f.ring()), 6);
     let mut out = [core::ptr::null_mut(); 4];
-    // SAFETY: as above.
-    let n = unsafe { cq::peek_batch_cqe(&mut f.ring, &mut out) };
+    let mut cq = f.cq();
+    // SAFETY: `out` has room for 4 pointers.
+    let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 4) };
     assert_eq!(n, 4);
-    // SAFETY: returned pointers are published CQEs.
-    let uds: Vec<u64> = out.iter().map(|&c| unsafe { (*c).user_data }).collect();
+    let uds: Vec<u64> = out.iter().map(|&c| user_data(c)).collect();
     assert_eq!(uds, [0, 1, 2, 3]);
-    // SAFETY: as above.
-    assert_eq!(unsafe { cq::cq_ready(&f.ring) }, 6, "peek_batch must not consume");
-    // SAFETY: as above.
-    unsafe { cq::cq_advance(&mut f.ring, 4) };
+    assert_eq!(cq::cq_ready(cq.ring()), 6, "peek_batch must not consume");
+    cq.cq_advance(4);
+    let next = cq.peek_cqe().into_result().expect("a CQE is ready");
     assert_eq!(f.word(CQ_HEAD), 1, "head wrapped past u32::MAX");
-    let mut cqe = core::ptr::null_mut();
-    // SAFETY: as above.
-    assert_eq!(unsafe { cq::peek_cqe(&mut f.ring, &mut cqe) }, 0);
-    // SAFETY: as above.
-    assert_eq!(unsafe { (*cqe).user_data }, 4);
+    assert_eq!(user_data(next.as_ptr()), 4);
 }
 
 #[test]
 fn peek_on_empty_ring_is_eagain_without_entering() {
     let mut f = FakeRing::new(4, 0, 7);
-    let mut cqe = core::ptr::null_mut();
     // ring_fd is 0 in the fake: entering would fail with EBADF/EOPNOTSUPP, not EAGAIN.
     f.ring.enter_ring_fd = -1;
-    // SAFETY: the fake ring's pointers are valid.
-    assert_eq!(unsafe { cq::peek_cqe(&mut f.ring, &mut cqe) }, -libc::EAGAIN);
-    assert!(cqe.is_null());
+    let waited = f.cq().peek_cqe();
+    assert_eq!(waited.result, Err(crate::Errno::EAGAIN));
+    assert!(waited.cqe.is_none());
 }
 
 #[test]
@@ -194,19 +200,23 @@ fn internal_timeout_cqes_are_swallowed_without_ext_arg() {
     f.ring.features = 0;
     f.post(cq::LIBURING_UDATA_TIMEOUT, 0);
     f.post(9, 0);
-    let mut cqe = core::ptr::null_mut();
-    let mut avail = 0;
-    // SAFETY: the fake ring's pointers are valid.
-    assert_eq!(unsafe { cq::peek_cqe_raw(&mut f.ring, &mut cqe, &mut avail) }, 0);
-    // SAFETY: a published CQE.
-    assert_eq!(unsafe { (*cqe).user_data }, 9);
+    let peeked = f.cq().peek_head();
+    assert_eq!(user_data(peeked.result.unwrap().unwrap().as_ptr()), 9);
+    // A fired internal timeout is reported as its error, and consumed.
+    let mut e = FakeRing::new(4, 0, 0);
+    e.ring.features = 0;
+    e.post(cq::LIBURING_UDATA_TIMEOUT, 0);
+    e._cqes[0].res = -libc::ETIME;
+    assert_eq!(e.cq().peek_head().result, Err(crate::Errno::ETIME));
+    assert_eq!(e.word(CQ_HEAD), 1);
     // With EXT_ARG the same user_data is an ordinary completion.
     let mut g = FakeRing::new(4, 0, 0);
     g.post(cq::LIBURING_UDATA_TIMEOUT, 0);
-    // SAFETY: as above.
-    assert_eq!(unsafe { cq::peek_cqe_raw(&mut g.ring, &mut cqe, &mut avail) }, 0);
-    // SAFETY: as above.
-    assert_eq!(unsafe { (*cqe).user_data }, cq::LIBURING_UDATA_TIMEOUT);
+    let peeked = g.cq().peek_head();
+    assert_eq!(
+        user_data(peeked.result.unwrap().unwrap().as_ptr()),
+        cq::LIBURING_UDATA_TIMEOUT
+    );
 }
 
 #[test]
@@ -216,63 +226,53 @@ fn mixed_cq_iteration_skips_fillers_and_steps_over_big_cqes() {
     f.post(2, IORING_CQE_F_32);
     f.post(0, IORING_CQE_F_SKIP);
     f.post(3, 0);
-    // SAFETY: the fake ring's pointers are valid.
-    let mut it = unsafe { cq::cqe_iter_init(&f.ring) };
+    let mut it = cq::cqe_iter_init(f.ring());
     let mut uds = Vec::new();
-    // SAFETY: as above.
+    // SAFETY: the iterator belongs to the fake ring, whose head nothing moves meanwhile.
     while let Some(c) = unsafe { cq::cqe_iter_next(&mut it) } {
-        // SAFETY: published CQE.
-        uds.push(unsafe { (*c).user_data });
+        uds.push(user_data(c.as_ptr()));
     }
     assert_eq!(uds, [1, 2, 0, 3], "the iterator yields fillers; callers check F_SKIP");
     let mut out = [core::ptr::null_mut(); 8];
-    // SAFETY: as above.
-    let n = unsafe { cq::peek_batch_cqe(&mut f.ring, &mut out) };
+    let mut cq = f.cq();
+    // SAFETY: `out` has room for 8 pointers.
+    let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
     assert_eq!(n, 2, "a filler after returned CQEs ends the batch");
+    cq.cq_advance(3);
     // SAFETY: as above.
-    unsafe { cq::cq_advance(&mut f.ring, 3) };
-    // SAFETY: as above.
-    let n = unsafe { cq::peek_batch_cqe(&mut f.ring, &mut out) };
-    // SAFETY: published CQE.
-    let first = unsafe { (*out[0]).user_data };
-    assert_eq!((n, first), (1, 3), "a leading filler is consumed");
+    let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
+    assert_eq!((n, user_data(out[0])), (1, 3), "a leading filler is consumed");
 }
 
 #[test]
 fn sqe128_on_mixed_ring_pads_the_ring_end_with_a_skipped_nop() {
     let mut f = FakeRing::new(4, IORING_SETUP_SQE_MIXED, 0);
-    // SAFETY: the fake ring's pointers are valid.
-    unsafe {
-        for _ in 0..3 {
-            assert!(!submit::get_sqe(&mut f.ring).is_null());
-        }
+    let mut sq = f.sq();
+    for _ in 0..3 {
+        assert!(sq.get_sqe().is_some());
     }
     // Tail is at the last slot: a 128-byte SQE needs the pad and then slots 0 and 1,
-    // which are still in use (head is 0): NULL.
-    // SAFETY: as above.
-    assert!(unsafe { submit::get_sqe128(&mut f.ring) }.is_null());
+    // which are still in use (head is 0): None.
+    assert!(sq.get_sqe128().is_none());
     f.set_word(SQ_HEAD, 3);
-    // SAFETY: as above.
-    let big = unsafe { submit::get_sqe128(&mut f.ring) };
-    assert_eq!(big, f.ring.sq.sqes, "the pair wraps to slot 0");
+    let big = f.sq().get_sqe128().expect("room after the kernel consumed three");
+    assert_eq!(big.as_ptr(), f.ring.sq.sqes, "the pair wraps to slot 0");
     assert_eq!(f.ring.sq.sqe_tail, 6);
     let pad = &f._sqes[3];
     assert_eq!((pad.opcode, pad.flags), (IORING_OP_NOP, IOSQE_CQE_SKIP_SUCCESS));
     // Plain rings have no 128-byte SQEs.
     let mut g = FakeRing::new(4, 0, 0);
-    // SAFETY: as above.
-    assert!(unsafe { submit::get_sqe128(&mut g.ring) }.is_null());
+    assert!(g.sq().get_sqe128().is_none());
 }
 
 #[test]
 fn sq_rewind_reports_the_count_and_restarts_at_zero() {
     let mut f = FakeRing::new(4, IORING_SETUP_SQ_REWIND, 0);
-    // SAFETY: the fake ring's pointers are valid.
-    unsafe {
-        submit::get_sqe(&mut f.ring);
-        submit::get_sqe(&mut f.ring);
-        assert_eq!(submit::flush_sq(&mut f.ring), 2);
-    }
+    let mut sq = f.sq();
+    assert!(sq.get_sqe().is_some());
+    assert!(sq.get_sqe().is_some());
+    // SAFETY: SQE-MEM: the fake kernel never reads the SQEs.
+    assert_eq!(unsafe { sq.flush_sq() }, 2);
     assert_eq!(f.ring.sq.sqe_tail, 0);
     assert_eq!(f.word(SQ_TAIL), 0, "the library never writes ktail on SQ_REWIND rings");
 }

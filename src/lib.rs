@@ -11,6 +11,16 @@
 //! Layout: `sys` is the kernel ABI, `ring` liburing's ring structs, `setup` / `submit` /
 //! `cq` / `register` the ring core, `prep` the SQE preparers, `ffi` the C shim and `api`
 //! the safe Rust API.
+//!
+//! SAFETY comments argue from invariants named in capitals, each stated once: SET-UP,
+//! SQ-OWNER, CQ-OWNER and KERNEL-WORDS on [`ring::io_uring`]; OWNED on [`Ring`];
+//! SQE-MEM and ENTER-ARG in [`submit`]; SHARED-WORD in [`barrier`]; REG-ARG in
+//! [`register`]; LIVE-BR in [`buf_ring`]; PROBE-SHAPE and PROBE-ALLOC in [`probe`];
+//! RECVMSG-BUF with [`prep::recvmsg_validate`]; SYSCALL-ARGS in [`sys::syscall`]; and
+//! C-CONTRACT in the (private) `ffi` module.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
 pub mod api;
 pub mod barrier;
@@ -31,5 +41,5 @@ mod ffi;
 #[cfg(test)]
 mod fake_ring;
 
-pub use api::{Builder, Completions, Cqe, Ring};
+pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, Submitter};
 pub use errno::Errno;

@@ -4,13 +4,26 @@
 //! entries (8 bytes each), 2064 bytes in all, allocated with the C allocator (`calloc`)
 //! so that C programs may release it with `io_uring_free_probe` or plain `free()`.
 //! Rust code uses [`Probe`], which owns the allocation and frees it on drop.
+//!
+//! # Invariants
+//!
+//! * **PROBE-SHAPE**: a probe pointer points to a readable `io_uring_probe` header
+//!   followed by at least `last_op + 1` readable `io_uring_probe_op` entries. Every probe
+//!   the kernel filled has that shape: it never reports an op beyond the entries it was
+//!   given.
+//! * **PROBE-ALLOC**: a [`Probe`] owns `p`, a `calloc` block of [`PROBE_SIZE`] bytes
+//!   (header + [`PROBE_OPS`] entries), fully initialised (zeroed, then written only by the
+//!   kernel inside `register_probe`) and never written after construction; it is freed
+//!   exactly once, by `Drop` or by whoever [`Probe::into_raw`] hands it to. Since
+//!   `last_op` is a `u8` and there are 256 entries, a PROBE-ALLOC block is always
+//!   PROBE-SHAPE, whatever the kernel wrote.
 
 use core::mem::size_of;
 use core::ptr::{self, NonNull};
 
 use crate::errno::Errno;
 use crate::register::do_register;
-use crate::ring::io_uring;
+use crate::ring::RingRef;
 use crate::sys::{
     io_uring_params, io_uring_probe, io_uring_probe_op, syscall, IORING_REGISTER_PROBE, IO_URING_OP_SUPPORTED,
 };
@@ -28,8 +41,9 @@ pub const PROBE_SIZE: usize = size_of::<io_uring_probe>() + PROBE_OPS as usize *
 /// # Safety
 /// `p` must be NULL or point to `16 + 8 * nr` writable bytes.
 #[doc(alias = "io_uring_register_probe")]
-pub unsafe fn register_probe(ring: &io_uring, p: *mut io_uring_probe, nr: u32) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes `16 + 8 * nr` bytes at `p` (caller contract).
+pub unsafe fn register_probe(ring: RingRef<'_>, p: *mut io_uring_probe, nr: u32) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes `16 + 8 * nr` bytes at `p`, which by
+    // this function's contract are NULL or writable.
     unsafe { do_register(ring, IORING_REGISTER_PROBE, p.cast_const().cast(), nr) }
 }
 
@@ -38,17 +52,26 @@ pub unsafe fn register_probe(ring: &io_uring, p: *mut io_uring_probe, nr: u32) -
 /// `ops[op]`.
 ///
 /// # Safety
-/// `p` must point to a probe header followed by at least `last_op + 1` entries (any
-/// probe the kernel filled: it never reports an op beyond the entries it was given).
+/// `p` must satisfy PROBE-SHAPE: a probe header followed by at least `last_op + 1`
+/// entries (any probe the kernel filled: it never reports an op beyond the entries it was
+/// given).
 #[doc(alias = "io_uring_opcode_supported")]
 pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
-    // SAFETY: `p` points to a readable header (caller contract).
+    // SAFETY: PROBE-SHAPE (this function's contract): `p` points to a readable header.
     let last = unsafe { (*p).last_op };
     if op < 0 || op > i32::from(last) {
         return false;
     }
-    // SAFETY: `op <= last_op`, and the caller guarantees entries up to `last_op`; the entries start right after the 16-byte header (`ops` is the flexible array member).
-    let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
+    // The entries start right after the 16-byte header (`ops` is the flexible array
+    // member).
+    // SAFETY: PROBE-SHAPE: `p` points to a readable header; the projection forms no
+    // reference.
+    let ops = unsafe { ptr::addr_of!((*p).ops) }.cast::<io_uring_probe_op>();
+    // SAFETY: PROBE-SHAPE: `0 <= op <= last_op` and `last_op + 1` entries follow the
+    // header, so entry `op` is in bounds.
+    let entry = unsafe { ops.add(op as usize) };
+    // SAFETY: PROBE-SHAPE: `entry` is a readable, aligned, in-bounds entry (above).
+    let flags = unsafe { (*entry).flags };
     u32::from(flags) & IO_URING_OP_SUPPORTED != 0
 }
 
@@ -58,25 +81,28 @@ pub struct Probe {
     p: NonNull<io_uring_probe>,
 }
 
-// SAFETY: a Probe is a plain heap buffer nothing else references; moving it to another
-// thread (and freeing it there) is fine.
+// SAFETY: PROBE-ALLOC: a Probe is a plain C heap buffer nothing else references; moving
+// it to another thread (and freeing it there with `free`) is fine.
 unsafe impl Send for Probe {}
-// SAFETY: shared access is read-only.
+// SAFETY: PROBE-ALLOC: the block is never written after construction, and `&Probe`
+// methods only read it.
 unsafe impl Sync for Probe {}
 
 impl Probe {
     /// A zeroed, unfilled probe with room for [`PROBE_OPS`] entries.
     fn alloc() -> Result<Probe, Errno> {
-        // SAFETY: calloc has no preconditions; it returns zeroed memory or NULL.
+        // SAFETY: calloc has no preconditions; it returns NULL or a zeroed block of
+        // PROBE_SIZE bytes, suitably aligned for any type: PROBE-ALLOC once wrapped.
         let raw = unsafe { libc::calloc(1, PROBE_SIZE) };
         NonNull::new(raw.cast()).map(|p| Probe { p }).ok_or(Errno::ENOMEM)
     }
 
     /// `io_uring_get_probe_ring`: probe the kernel through `ring`.
     #[doc(alias = "io_uring_get_probe_ring")]
-    pub fn for_ring(ring: &io_uring) -> Result<Probe, Errno> {
+    pub fn for_ring(ring: RingRef<'_>) -> Result<Probe, Errno> {
         let probe = Probe::alloc()?;
-        // SAFETY: the probe has room for PROBE_OPS zeroed entries. On error `probe` is dropped, which frees it.
+        // SAFETY: REG-ARG: PROBE-ALLOC gives `16 + 8 * PROBE_OPS` zeroed, writable bytes
+        // that only this call writes. On error `probe` is dropped, which frees it.
         unsafe { register_probe(ring, probe.p.as_ptr(), PROBE_OPS) }?;
         Ok(probe)
     }
@@ -88,11 +114,12 @@ impl Probe {
     #[doc(alias = "io_uring_get_probe")]
     pub fn new() -> Result<Probe, Errno> {
         let mut params = io_uring_params::default();
-        // SAFETY: `params` is a zeroed, writable io_uring_params.
+        // SAFETY: SYSCALL-ARGS: `params` is a zeroed, writable local io_uring_params.
         let fd = Errno::result(unsafe { syscall::io_uring_setup(2, &mut params) })?;
         let probe = Probe::alloc();
         let ret = match &probe {
-            // SAFETY: the probe has room for PROBE_OPS zeroed entries; `fd` is our ring.
+            // SAFETY: SYSCALL-ARGS: PROBE-ALLOC gives `16 + 8 * PROBE_OPS` zeroed,
+            // writable bytes for IORING_REGISTER_PROBE; `fd` is our own ring.
             Ok(pr) => Errno::result(unsafe {
                 syscall::io_uring_register(
                     fd as u32,
@@ -117,14 +144,18 @@ impl Probe {
     /// The entries the kernel filled in (`ops_len` of them; index = opcode).
     pub fn ops(&self) -> &[io_uring_probe_op] {
         let len = usize::from(self.header().ops_len).min(PROBE_OPS as usize);
-        // SAFETY: the allocation holds PROBE_OPS initialised (zeroed, then kernel-written) entries right after the header; `len` does not exceed that.
-        unsafe { core::slice::from_raw_parts(ptr::addr_of!((*self.p.as_ptr()).ops).cast(), len) }
+        // SAFETY: PROBE-ALLOC: `p` is a live header; the projection forms no reference.
+        let ops = unsafe { ptr::addr_of!((*self.p.as_ptr()).ops) }.cast::<io_uring_probe_op>();
+        // SAFETY: PROBE-ALLOC: PROBE_OPS initialised, aligned entries follow the header,
+        // never written while `&self` is borrowed; `len` does not exceed PROBE_OPS.
+        unsafe { core::slice::from_raw_parts(ops, len) }
     }
 
     /// Whether opcode `op` (an `IORING_OP_*` value) is supported.
     #[doc(alias = "io_uring_opcode_supported")]
     pub fn is_supported(&self, op: u8) -> bool {
-        // SAFETY: the allocation holds PROBE_OPS >= last_op + 1 entries.
+        // SAFETY: PROBE-SHAPE holds for every PROBE-ALLOC block (PROBE_OPS entries
+        // exceed any u8 last_op).
         unsafe { opcode_supported(self.p.as_ptr(), i32::from(op)) }
     }
 
@@ -141,7 +172,8 @@ impl Probe {
     }
 
     fn header(&self) -> &io_uring_probe {
-        // SAFETY: `p` is a live, initialised allocation owned by `self`.
+        // SAFETY: PROBE-ALLOC: `p` is a live, initialised, aligned header owned by `self`
+        // and not written while `&self` is borrowed.
         unsafe { self.p.as_ref() }
     }
 }
@@ -163,7 +195,8 @@ impl core::fmt::Debug for Probe {
 
 impl Drop for Probe {
     fn drop(&mut self) {
-        // SAFETY: `p` came from calloc and is freed exactly once (into_raw forgets self).
+        // SAFETY: PROBE-ALLOC: `p` came from calloc and is freed exactly once, here
+        // (into_raw forgets `self` instead).
         unsafe { free_probe(self.p.as_ptr()) }
     }
 }
@@ -174,6 +207,7 @@ impl Drop for Probe {
 /// `p` must be NULL or a probe allocated by this library and not yet freed.
 #[doc(alias = "io_uring_free_probe")]
 pub unsafe fn free_probe(p: *mut io_uring_probe) {
-    // SAFETY: caller contract; free(NULL) is a no-op.
+    // SAFETY: by this function's contract `p` is NULL (a no-op for free) or a
+    // PROBE-ALLOC block from calloc that nothing uses any more.
     unsafe { libc::free(p.cast()) }
 }

@@ -4,9 +4,29 @@
 //! binaries built against older liburing headers inline code that does), so the layout
 //! is ABI: it is liburing 2.15's, field for field, pads included. All ring logic in this
 //! crate works on this struct; there is no second copy of the state.
+//!
+//! # Threading: who may touch what
+//!
+//! liburing lets one thread submit while another reaps, and C code reads the struct while
+//! our functions run. The core therefore never forms a `&` or `&mut` reference to a whole
+//! `io_uring` in a function that may run concurrently with the other side. It reaches the
+//! struct through three handles, each of which states the part it may touch:
+//!
+//! * [`RingRef`]: shared, read-only access to the fields set up once (pointers, masks,
+//!   flags, fds), plus atomic access to the kernel-shared words. Register calls, probes
+//!   and queries use it.
+//! * [`SubmissionSide`]: a `RingRef` plus ownership of the submission-local state
+//!   (`sq.sqe_head`, `sq.sqe_tail`) and of the SQE slots it hands out.
+//! * [`CompletionSide`]: a `RingRef` plus the right to read published CQEs and to
+//!   advance the CQ head.
+//!
+//! Operations that rewrite the set-up fields (setup, exit, resize, ring-fd registration,
+//! `set_iowait`) take `&mut io_uring`: like liburing, they must not run concurrently with
+//! anything else on the ring.
 #![allow(non_camel_case_types)]
 
-use core::ptr;
+use core::marker::PhantomData;
+use core::ptr::{self, NonNull};
 
 use crate::sys::{io_uring_cqe, io_uring_sqe, io_uring_zcrx_rqe, IORING_SETUP_CQE32, IORING_SETUP_SQE128};
 
@@ -64,8 +84,30 @@ pub struct io_uring_cq {
 }
 
 /// `struct io_uring`: one ring.
+///
+/// # Invariants
+///
+/// The core's SAFETY comments cite these by name.
+///
+/// * **SET-UP**: the struct was filled by a successful setup (`queue_init*`,
+///   `queue_mmap`) and not yet torn down by `queue_exit`. Then `sq.khead`, `sq.ktail`,
+///   `sq.kflags`, `sq.kdropped`, `cq.khead`, `cq.ktail`, `cq.koverflow` point to 4-byte
+///   aligned words of the live ring mapping (`cq.kflags` and `sq.array` may be NULL);
+///   `sq.sqes` holds `sq.ring_entries << sqe_shift` 64-byte slots and `cq.cqes` holds
+///   `cq.ring_entries << cqe_shift` 16-byte slots; both entry counts are powers of two
+///   and the masks are `entries - 1`. None of these fields, nor `flags`, `features`,
+///   `ring_fd`, `enter_ring_fd` and `int_flags`, changes while a [`RingRef`] is in use.
+/// * **SQ-OWNER**: at most one [`SubmissionSide`] exists at a time. It alone reads and
+///   writes `sq.sqe_head`/`sq.sqe_tail`, writes the kernel's SQ tail and writes the SQE
+///   slots from `sqe_head` up to `sqe_tail`, which the kernel does not read before they
+///   are published (tail - head < entries keeps them apart from the slots it reads).
+/// * **CQ-OWNER**: at most one [`CompletionSide`] exists at a time. It alone writes the
+///   CQ head. The CQEs between the head and an acquired tail are published: the kernel
+///   does not write them again until the head moves past them.
+/// * **KERNEL-WORDS**: the words behind `k*` pointers are shared with the kernel (and with
+///   the other side) and are only accessed through [`crate::barrier`] atomics.
 #[repr(C)]
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct io_uring {
     pub sq: io_uring_sq,
     pub cq: io_uring_cq,
@@ -177,6 +219,18 @@ impl io_uring {
         }
     }
 
+    /// A shared handle on this ring for as long as it stays exclusively borrowed: how
+    /// the exclusive operations reach the shared-handle functions (register calls).
+    ///
+    /// # Safety
+    /// The ring must be SET-UP.
+    #[inline(always)]
+    pub unsafe fn as_ring_ref(&mut self) -> RingRef<'_> {
+        // SAFETY: SET-UP by this function's contract, and the `&mut` borrow keeps every
+        // other access (including exclusive operations) away for the handle's lifetime.
+        unsafe { RingRef::from_ptr(NonNull::from(self)) }
+    }
+
     /// 1 on SQE128 rings (128-byte SQE slots), else 0.
     #[inline(always)]
     pub fn sqe_shift(&self) -> u32 {
@@ -190,9 +244,173 @@ impl io_uring {
     }
 }
 
-impl Default for io_uring {
-    fn default() -> Self {
-        Self::zeroed()
+/// Shared access to a set-up ring: the set-up fields by value, the kernel-shared words
+/// atomically. It never forms a reference to the `io_uring`, so a submitter and a reaper
+/// may each hold one while the other changes its own state.
+///
+/// Invariant: the pointee is SET-UP for `'a` (see [`io_uring`]).
+#[derive(Clone, Copy)]
+pub struct RingRef<'a> {
+    ptr: NonNull<io_uring>,
+    _ring: PhantomData<&'a io_uring>,
+}
+
+/// Read one set-up field through the handle's pointer without referencing the struct.
+macro_rules! setup_field {
+    ($name:ident, $($path:ident).+, $ty:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[inline(always)]
+        pub fn $name(self) -> $ty {
+            // SAFETY: SET-UP: the pointee is live for 'a and this field is not written
+            // while the handle exists, so a plain read of just this field cannot race.
+            unsafe { (*self.ptr.as_ptr()).$($path).+ }
+        }
+    };
+}
+
+impl<'a> RingRef<'a> {
+    /// A handle on `ring`.
+    ///
+    /// # Safety
+    /// `ring` must point to a `struct io_uring` that is SET-UP for all of `'a`, and no
+    /// exclusive operation (setup, exit, resize, ring-fd (un)registration, `set_iowait`)
+    /// may run on it during `'a`.
+    #[inline(always)]
+    pub unsafe fn from_ptr(ring: NonNull<io_uring>) -> RingRef<'a> {
+        RingRef {
+            ptr: ring,
+            _ring: PhantomData,
+        }
+    }
+
+    /// The raw pointer, for C-facing code.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut io_uring {
+        self.ptr.as_ptr()
+    }
+
+    setup_field!(flags, flags, u32, "The setup flags in effect (`io_uring.flags`).");
+    setup_field!(features, features, u32, "`IORING_FEAT_*` reported by the kernel.");
+    setup_field!(ring_fd, ring_fd, i32, "The ring fd, or -1.");
+    setup_field!(
+        enter_fd,
+        enter_ring_fd,
+        i32,
+        "The fd (or registered index) used to enter."
+    );
+    setup_field!(int_flags, int_flags, u8, "The library's private `INT_FLAG_*` bits.");
+    setup_field!(sq_khead, sq.khead, *mut u32, "The kernel's SQ head word.");
+    setup_field!(sq_ktail, sq.ktail, *mut u32, "The kernel's SQ tail word.");
+    setup_field!(sq_kflags, sq.kflags, *mut u32, "The `IORING_SQ_*` flags word.");
+    setup_field!(sq_sqes, sq.sqes, *mut io_uring_sqe, "The SQE array.");
+    setup_field!(sq_mask, sq.ring_mask, u32, "SQ entries - 1.");
+    setup_field!(sq_entries, sq.ring_entries, u32, "SQ entries.");
+    setup_field!(cq_khead, cq.khead, *mut u32, "The CQ head word (ours to write).");
+    setup_field!(cq_ktail, cq.ktail, *mut u32, "The kernel's CQ tail word.");
+    setup_field!(cq_kflags, cq.kflags, *mut u32, "The `IORING_CQ_*` flags word, or NULL.");
+    setup_field!(
+        cq_koverflow,
+        cq.koverflow,
+        *mut u32,
+        "The kernel's CQ overflow counter."
+    );
+    setup_field!(cq_cqes, cq.cqes, *mut io_uring_cqe, "The CQE array.");
+    setup_field!(cq_mask, cq.ring_mask, u32, "CQ entries - 1.");
+    setup_field!(cq_entries, cq.ring_entries, u32, "CQ entries.");
+
+    /// 1 on SQE128 rings, else 0.
+    #[inline(always)]
+    pub fn sqe_shift(self) -> u32 {
+        sqe_shift_from_flags(self.flags())
+    }
+
+    /// 1 on CQE32 rings, else 0.
+    #[inline(always)]
+    pub fn cqe_shift(self) -> u32 {
+        cqe_shift_from_flags(self.flags())
+    }
+}
+
+/// The submission side of a ring: the only code that touches `sq.sqe_head`,
+/// `sq.sqe_tail`, the kernel's SQ tail and the SQE slots not yet published.
+///
+/// Invariant: SQ-OWNER for `'a` (and SET-UP, through the inner [`RingRef`]).
+pub struct SubmissionSide<'a> {
+    ring: RingRef<'a>,
+}
+
+impl<'a> SubmissionSide<'a> {
+    /// Claim the submission side of `ring`.
+    ///
+    /// # Safety
+    /// No other `SubmissionSide` of this ring may be used during `'a` (SQ-OWNER): C
+    /// callers serialise submitters, as liburing requires.
+    #[inline(always)]
+    pub unsafe fn new(ring: RingRef<'a>) -> SubmissionSide<'a> {
+        SubmissionSide { ring }
+    }
+
+    /// Shared access to the rest of the ring.
+    #[inline(always)]
+    pub fn ring(&self) -> RingRef<'a> {
+        self.ring
+    }
+
+    /// `sq.sqe_tail`: the next SQE to hand out.
+    #[inline(always)]
+    pub(crate) fn sqe_tail(&self) -> u32 {
+        // SAFETY: SQ-OWNER: only this side accesses sqe_tail, and the pointee is live
+        // (SET-UP); a raw field read forms no reference to the struct.
+        unsafe { (*self.ring.as_ptr()).sq.sqe_tail }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_sqe_tail(&mut self, tail: u32) {
+        // SAFETY: SQ-OWNER: only this side accesses sqe_tail, and `&mut self` makes this
+        // the only access; SET-UP: the pointee is live. No reference to the struct is
+        // formed.
+        unsafe { (*self.ring.as_ptr()).sq.sqe_tail = tail }
+    }
+
+    /// `sq.sqe_head`: the tail value last published to the kernel.
+    #[inline(always)]
+    pub(crate) fn sqe_head(&self) -> u32 {
+        // SAFETY: SQ-OWNER: only this side accesses sqe_head; SET-UP: the pointee is live.
+        // A raw field read forms no reference to the struct.
+        unsafe { (*self.ring.as_ptr()).sq.sqe_head }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_sqe_head(&mut self, head: u32) {
+        // SAFETY: SQ-OWNER: only this side accesses sqe_head, and `&mut self` makes this
+        // the only access; SET-UP: the pointee is live. No reference to the struct is
+        // formed.
+        unsafe { (*self.ring.as_ptr()).sq.sqe_head = head }
+    }
+}
+
+/// The completion side of a ring: the only code that reads CQEs and moves the CQ head.
+///
+/// Invariant: CQ-OWNER for `'a` (and SET-UP, through the inner [`RingRef`]).
+pub struct CompletionSide<'a> {
+    ring: RingRef<'a>,
+}
+
+impl<'a> CompletionSide<'a> {
+    /// Claim the completion side of `ring`.
+    ///
+    /// # Safety
+    /// No other `CompletionSide` of this ring may be used during `'a` (CQ-OWNER): C
+    /// callers reap from one thread at a time, as liburing requires.
+    #[inline(always)]
+    pub unsafe fn new(ring: RingRef<'a>) -> CompletionSide<'a> {
+        CompletionSide { ring }
+    }
+
+    /// Shared access to the rest of the ring.
+    #[inline(always)]
+    pub fn ring(&self) -> RingRef<'a> {
+        self.ring
     }
 }
 

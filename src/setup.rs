@@ -605,7 +605,14 @@ unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Re
     p.sq_off = io_sqring_offsets::default();
     p.cq_off = io_cqring_offsets::default();
     // SAFETY: p is a valid params struct the kernel reads and fills.
-    unsafe { do_register(ring, IORING_REGISTER_RESIZE_RINGS, p as *mut _ as *const c_void, 1) }?;
+    unsafe {
+        do_register(
+            ring.as_ring_ref(),
+            IORING_REGISTER_RESIZE_RINGS,
+            p as *mut _ as *const c_void,
+            1,
+        )
+    }?;
     let mut sq = io_uring_sq::zeroed();
     let mut cq = io_uring_cq::zeroed();
     // SAFETY: ring_fd is the ring's real fd; p now holds the new offsets.

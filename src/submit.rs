@@ -1,19 +1,39 @@
 //! The submission side: handing out SQEs, publishing them to the kernel, and deciding
 //! when `io_uring_enter(2)` is needed at all.
 //!
+//! Everything that touches submission-local state is a method of
+//! [`SubmissionSide`] (invariant SQ-OWNER); what only reads set-up fields and kernel
+//! words takes a [`RingRef`].
+//!
 //! Ordering: the SQ tail is ours and the head is the kernel's. Without SQPOLL the kernel
 //! only reads the tail inside `io_uring_enter`, which orders everything before it, so a
 //! relaxed store suffices; with SQPOLL a kernel thread reads the tail concurrently, so
 //! the tail is published with a release store (pairing with the SQ thread's acquire load
 //! of the tail) and the head is read with an acquire load (pairing with the kernel's
 //! release of the head after it has copied the SQEs out).
+//!
+//! # Invariants
+//!
+//! Besides the ring's own (SET-UP, SQ-OWNER, KERNEL-WORDS: see
+//! [`crate::ring::io_uring`]), entering the kernel relies on two more, cited by name here
+//! and in [`crate::cq`]:
+//!
+//! * **SQE-MEM**: every address a submitted SQE holds (buffers, iovecs, paths,
+//!   timespecs, msghdrs, ...) stays valid for the kernel's use, and is not otherwise
+//!   accessed in a way that races with it, until the matching completion arrives. It is
+//!   the contract of every function that makes the kernel consume SQEs (the `submit*`
+//!   functions, and the waits that submit).
+//! * **ENTER-ARG**: the `arg` passed to `io_uring_enter` is what its flags say it is, for
+//!   the whole call: NULL, a sigset of `size` bytes (no EXT_ARG), an
+//!   `io_uring_getevents_arg` whose own `sigmask`/`ts` are NULL or valid (EXT_ARG), or a
+//!   byte offset into the registered wait region (EXT_ARG_REG, nothing of ours read).
 
 use core::ffi::c_void;
-use core::ptr;
+use core::ptr::{self, NonNull};
 
 use crate::barrier;
 use crate::errno::Errno;
-use crate::ring::{io_uring, INT_FLAGS_ENTER_MASK, INT_FLAG_CQ_ENTER};
+use crate::ring::{RingRef, SubmissionSide, INT_FLAGS_ENTER_MASK, INT_FLAG_CQ_ENTER};
 use crate::sys::syscall;
 use crate::sys::*;
 
@@ -21,149 +41,34 @@ use crate::sys::*;
 pub(crate) const NSIG_BYTES: usize = 65 / 8;
 
 /// `io_uring_load_sq_head`: the kernel's SQ head.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
 #[inline(always)]
-pub unsafe fn load_sq_head(ring: &io_uring) -> u32 {
+pub fn load_sq_head(ring: RingRef<'_>) -> u32 {
     // With SQPOLL, acquire pairs with the SQ thread's release store of the head once it
     // has consumed the SQEs: after we see it, the slots below it are ours to reuse.
     // Without SQPOLL the head only moves inside io_uring_enter, which this thread called,
     // so relaxed would do; acquire is a plain load on x86-64 and keeps get_sqe free of a
     // branch on the ring flags.
-    // SAFETY: khead points into the live SQ ring.
-    unsafe { barrier::load_acquire(ring.sq.khead) }
-}
-
-/// `io_uring_sq_ready`: SQEs handed out by `get_sqe` but not yet consumed by the kernel.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn sq_ready(ring: &io_uring) -> u32 {
-    // SAFETY: caller contract.
-    ring.sq.sqe_tail.wrapping_sub(unsafe { load_sq_head(ring) })
-}
-
-/// `io_uring_sq_space_left`: free SQ slots.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn sq_space_left(ring: &io_uring) -> u32 {
-    // SAFETY: caller contract.
-    ring.sq.ring_entries.wrapping_sub(unsafe { sq_ready(ring) })
-}
-
-/// `io_uring_get_sqe`: the next free SQE, with the fields preparers do not own cleared,
-/// or NULL when the SQ is full (it never submits on its own).
-///
-/// # Safety
-/// `ring` must be a set-up ring. The SQE stays valid until it is submitted.
-#[inline]
-pub unsafe fn get_sqe(ring: &mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: caller contract.
-    let head = unsafe { load_sq_head(ring) };
-    let tail = ring.sq.sqe_tail;
-    if tail.wrapping_sub(head) >= ring.sq.ring_entries {
-        return ptr::null_mut();
-    }
-    let index = ((tail & ring.sq.ring_mask) << ring.sqe_shift()) as usize;
-    // The slot is free because tail - head < entries: the kernel is done with it.
-    // SAFETY: index < ring_entries << shift, inside the SQE array.
-    let sqe = unsafe { &mut *ring.sq.sqes.add(index) };
-    ring.sq.sqe_tail = tail.wrapping_add(1);
-    crate::prep::initialize_sqe(sqe);
-    sqe
-}
-
-/// `io_uring_get_sqe128`: a 128-byte SQE. On SQE128 rings this is `get_sqe`; on
-/// SQE_MIXED rings it takes two consecutive 64-byte slots (padding the ring end with a
-/// skipped NOP when the pair would wrap); other rings get NULL.
-///
-/// # Safety
-/// As for [`get_sqe`].
-pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
-    if ring.flags & IORING_SETUP_SQE128 != 0 {
-        // SAFETY: caller contract.
-        return unsafe { get_sqe(ring) };
-    }
-    if ring.flags & IORING_SETUP_SQE_MIXED == 0 {
-        return ptr::null_mut();
-    }
-    // SAFETY: caller contract.
-    let head = unsafe { load_sq_head(ring) };
-    let mut tail = ring.sq.sqe_tail;
-    let mask = ring.sq.ring_mask;
-    let entries = ring.sq.ring_entries;
-    if tail.wrapping_add(1) & mask == 0 {
-        // The pair would straddle the ring end: fill the last slot with a NOP whose
-        // completion is skipped and start the pair at index 0.
-        if tail.wrapping_add(2).wrapping_sub(head) >= entries {
-            return ptr::null_mut();
-        }
-        // SAFETY: tail & mask is a free slot inside the SQE array.
-        let pad = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
-        crate::prep::initialize_sqe(pad);
-        crate::prep::nop(pad);
-        pad.flags = IOSQE_CQE_SKIP_SUCCESS;
-        tail = tail.wrapping_add(1);
-    } else if tail.wrapping_add(1).wrapping_sub(head) >= entries {
-        return ptr::null_mut();
-    }
-    // SAFETY: slots tail and tail+1 are free and consecutive (checked above).
-    let sqe = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
-    ring.sq.sqe_tail = tail.wrapping_add(2);
-    crate::prep::initialize_sqe(sqe);
-    sqe
-}
-
-/// Publish the SQEs handed out so far by moving the kernel's SQ tail, and return how
-/// many SQEs the kernel has not consumed yet (liburing's `__io_uring_flush_sq`).
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-#[inline]
-pub unsafe fn flush_sq(ring: &mut io_uring) -> u32 {
-    let tail = ring.sq.sqe_tail;
-    if ring.flags & IORING_SETUP_SQ_REWIND != 0 {
-        // The kernel reads from slot 0 every time; the count is all there is to say.
-        ring.sq.sqe_tail = 0;
-        ring.sq.sqe_head = 0;
-        return tail;
-    }
-    if ring.sq.sqe_head != tail {
-        ring.sq.sqe_head = tail;
-        if ring.flags & IORING_SETUP_SQPOLL != 0 {
-            // Release pairs with the SQ thread's acquire load of the tail: the SQE
-            // contents become visible before the new tail does.
-            // SAFETY: ktail points into the live SQ ring.
-            unsafe { barrier::store_release(ring.sq.ktail, tail) };
-        } else {
-            // SAFETY: as above; the io_uring_enter that follows orders the store.
-            unsafe { barrier::write_once(ring.sq.ktail, tail) };
-        }
-    }
-    // SAFETY: khead is in the live ring. Relaxed: this is only a count for enter.
-    tail.wrapping_sub(unsafe { barrier::read_once(ring.sq.khead) })
+    // SAFETY: SET-UP: sq.khead is an aligned word of the live mapping; KERNEL-WORDS: it
+    // is read atomically.
+    unsafe { barrier::load_acquire(ring.sq_khead()) }
 }
 
 /// Whether submitting `submit` SQEs needs `io_uring_enter`; adds SQ_WAKEUP to `flags`
 /// when an idle SQPOLL thread must be woken.
 #[inline]
-pub(crate) unsafe fn sq_ring_needs_enter(ring: &io_uring, submit: u32, flags: &mut u32) -> bool {
+pub(crate) fn sq_ring_needs_enter(ring: RingRef<'_>, submit: u32, flags: &mut u32) -> bool {
     if submit == 0 {
         return false;
     }
-    if ring.flags & IORING_SETUP_SQPOLL == 0 {
+    if ring.flags() & IORING_SETUP_SQPOLL == 0 {
         return true;
     }
     // The full fence orders our tail store before the flag load. It pairs with the
     // kernel's barrier between setting IORING_SQ_NEED_WAKEUP and re-checking the tail
     // before the SQ thread sleeps: one of the two sides always sees the other.
     barrier::smp_mb();
-    // SAFETY: kflags points into the live SQ ring.
-    if unsafe { barrier::read_once(ring.sq.kflags) } & IORING_SQ_NEED_WAKEUP != 0 {
+    // SAFETY: SET-UP: sq.kflags is a live aligned word; KERNEL-WORDS: atomic read.
+    if unsafe { barrier::read_once(ring.sq_kflags()) } & IORING_SQ_NEED_WAKEUP != 0 {
         *flags |= IORING_ENTER_SQ_WAKEUP;
         return true;
     }
@@ -173,121 +78,240 @@ pub(crate) unsafe fn sq_ring_needs_enter(ring: &io_uring, submit: u32, flags: &m
 /// Whether the kernel holds completions it can only post when we enter (overflowed CQEs
 /// or pending task work).
 #[inline]
-pub(crate) unsafe fn cq_ring_needs_flush(ring: &io_uring) -> bool {
-    // SAFETY: kflags points into the live SQ ring; relaxed, a hint re-checked by enter.
-    (unsafe { barrier::read_once(ring.sq.kflags) } & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0
+pub(crate) fn cq_ring_needs_flush(ring: RingRef<'_>) -> bool {
+    // Relaxed: a hint that the enter re-checks under the kernel's own locking.
+    // SAFETY: SET-UP: sq.kflags is a live aligned word; KERNEL-WORDS: atomic read.
+    (unsafe { barrier::read_once(ring.sq_kflags()) } & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0
 }
 
 /// Whether reaping completions needs `io_uring_enter`.
 #[inline]
-pub(crate) unsafe fn cq_ring_needs_enter(ring: &io_uring) -> bool {
-    // SAFETY: caller contract.
-    ring.int_flags & INT_FLAG_CQ_ENTER != 0 || unsafe { cq_ring_needs_flush(ring) }
+pub(crate) fn cq_ring_needs_enter(ring: RingRef<'_>) -> bool {
+    ring.int_flags() & INT_FLAG_CQ_ENTER != 0 || cq_ring_needs_flush(ring)
 }
 
 /// `io_uring_enter` on this ring's enter fd, with the ring's standing enter flags.
 ///
 /// # Safety
-/// `arg` must be valid for `flags` and `size`.
+/// `arg` must be what `flags` says it is (NULL, a sigset of `size` bytes, an
+/// `io_uring_getevents_arg`, or a registered-wait offset), valid for the call
+/// (ENTER-ARG); the published SQEs this enter submits (`to_submit > 0`) must satisfy
+/// SQE-MEM.
 #[inline]
 pub(crate) unsafe fn enter(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     to_submit: u32,
     min_complete: u32,
     flags: u32,
     arg: *const c_void,
     size: usize,
-) -> Result<i32, Errno> {
-    let flags = flags | (ring.int_flags & INT_FLAGS_ENTER_MASK) as u32;
-    // SAFETY: forwarded caller contract.
-    Errno::result(unsafe {
-        syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, size)
-    })
-}
-
-#[inline]
-unsafe fn submit_flushed(ring: &io_uring, submitted: u32, wait_nr: u32, getevents: bool) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    let cq_needs_enter = getevents || wait_nr > 0 || unsafe { cq_ring_needs_enter(ring) };
-    let mut flags = 0;
-    // SAFETY: caller contract.
-    if unsafe { sq_ring_needs_enter(ring, submitted, &mut flags) } || cq_needs_enter {
-        if cq_needs_enter {
-            flags |= IORING_ENTER_GETEVENTS;
-        }
-        // SAFETY: no argument pointer.
-        unsafe { enter(ring, submitted, wait_nr, flags, ptr::null(), NSIG_BYTES) }
-    } else {
-        Ok(submitted as i32)
-    }
-}
-
-/// `io_uring_submit`: returns the number of SQEs submitted.
-///
-/// # Safety
-/// `ring` must be a set-up ring whose pending SQEs point at live memory.
-#[inline]
-pub unsafe fn submit(ring: &mut io_uring) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    unsafe {
-        let n = flush_sq(ring);
-        submit_flushed(ring, n, 0, false)
-    }
-}
-
-/// `io_uring_submit_and_wait`: submit and wait for `wait_nr` completions.
-///
-/// # Safety
-/// As for [`submit`].
-#[inline]
-pub unsafe fn submit_and_wait(ring: &mut io_uring, wait_nr: u32) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    unsafe {
-        let n = flush_sq(ring);
-        submit_flushed(ring, n, wait_nr, false)
-    }
-}
-
-/// `io_uring_submit_and_get_events`: submit, and always enter to flush completions.
-///
-/// # Safety
-/// As for [`submit`].
-pub unsafe fn submit_and_get_events(ring: &mut io_uring) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    unsafe {
-        let n = flush_sq(ring);
-        submit_flushed(ring, n, 0, true)
-    }
+) -> Result<u32, Errno> {
+    let flags = flags | u32::from(ring.int_flags() & INT_FLAGS_ENTER_MASK);
+    // SAFETY: SYSCALL-ARGS for io_uring_enter: ENTER-ARG for `arg` and SQE-MEM for the
+    // SQEs it submits, both by this function's contract; the fd is the ring's (SET-UP).
+    let ret = unsafe { syscall::io_uring_enter(ring.enter_fd() as u32, to_submit, min_complete, flags, arg, size) };
+    Errno::result(ret).map(|n| n as u32)
 }
 
 /// `io_uring_get_events`: enter only to flush overflowed completions and task work.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn get_events(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument pointer.
+pub fn get_events(ring: RingRef<'_>) -> Result<u32, Errno> {
+    // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM holds vacuously,
+    // as nothing is submitted.
     unsafe { enter(ring, 0, 0, IORING_ENTER_GETEVENTS, ptr::null(), NSIG_BYTES) }
 }
 
 /// `__io_uring_sqring_wait`: sleep until the SQPOLL thread frees SQ space.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn sqring_wait_enter(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument pointer.
+pub fn sqring_wait_enter(ring: RingRef<'_>) -> Result<u32, Errno> {
+    // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM holds vacuously,
+    // as nothing is submitted.
     unsafe { enter(ring, 0, 0, IORING_ENTER_SQ_WAIT, ptr::null(), NSIG_BYTES) }
 }
 
-/// `io_uring_sqring_wait`: like [`sqring_wait_enter`], but returns 0 at once when there
-/// is nothing to wait for (not SQPOLL, or space left).
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn sqring_wait(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: caller contract.
-    if ring.flags & IORING_SETUP_SQPOLL == 0 || unsafe { sq_space_left(ring) } != 0 {
-        return Ok(0);
+impl SubmissionSide<'_> {
+    /// `io_uring_sq_ready`: SQEs handed out by `get_sqe` but not yet consumed by the
+    /// kernel.
+    #[inline]
+    pub fn sq_ready(&self) -> u32 {
+        self.sqe_tail().wrapping_sub(load_sq_head(self.ring()))
     }
-    // SAFETY: caller contract.
-    unsafe { sqring_wait_enter(ring) }
+
+    /// `io_uring_sq_space_left`: free SQ slots.
+    #[inline]
+    pub fn sq_space_left(&self) -> u32 {
+        self.ring().sq_entries().wrapping_sub(self.sq_ready())
+    }
+
+    /// The SQE slot at ring index `index` (masked, scaled for SQE128).
+    #[inline(always)]
+    fn slot(&self, index: u32) -> NonNull<io_uring_sqe> {
+        let ring = self.ring();
+        let offset = ((index & ring.sq_mask()) << ring.sqe_shift()) as usize;
+        // SAFETY: SET-UP: the masked index scaled by the shift is below
+        // `sq_entries << sqe_shift`, the length of the SQE array.
+        let sqe = unsafe { ring.sq_sqes().add(offset) };
+        // SAFETY: SET-UP: sq.sqes is the non-NULL start of a live mapping, so an
+        // in-bounds offset from it is non-NULL too.
+        unsafe { NonNull::new_unchecked(sqe) }
+    }
+
+    /// Clear the fields preparers do not own (liburing's `io_uring_initialize_sqe`).
+    #[inline(always)]
+    fn hand_out(sqe: NonNull<io_uring_sqe>) -> NonNull<io_uring_sqe> {
+        // SAFETY: SQ-OWNER: the slot lies between the published tail and the kernel's
+        // head plus entries, so the kernel does not read it and no one else holds it;
+        // the exclusive reference lives only for this call.
+        crate::prep::initialize_sqe(unsafe { &mut *sqe.as_ptr() });
+        sqe
+    }
+
+    /// `io_uring_get_sqe`: the next free SQE, with the fields preparers do not own
+    /// cleared, or `None` when the SQ is full (it never submits on its own). The slot is
+    /// this side's to write until it is submitted.
+    #[inline]
+    pub fn get_sqe(&mut self) -> Option<NonNull<io_uring_sqe>> {
+        let ring = self.ring();
+        let head = load_sq_head(ring);
+        let tail = self.sqe_tail();
+        if tail.wrapping_sub(head) >= ring.sq_entries() {
+            return None;
+        }
+        let sqe = self.slot(tail);
+        self.set_sqe_tail(tail.wrapping_add(1));
+        Some(Self::hand_out(sqe))
+    }
+
+    /// `io_uring_get_sqe128`: a 128-byte SQE. On SQE128 rings this is `get_sqe`; on
+    /// SQE_MIXED rings it takes two consecutive 64-byte slots (padding the ring end with
+    /// a skipped NOP when the pair would wrap); other rings get `None`.
+    pub fn get_sqe128(&mut self) -> Option<NonNull<io_uring_sqe>> {
+        let ring = self.ring();
+        if ring.flags() & IORING_SETUP_SQE128 != 0 {
+            return self.get_sqe();
+        }
+        if ring.flags() & IORING_SETUP_SQE_MIXED == 0 {
+            return None;
+        }
+        let head = load_sq_head(ring);
+        let mut tail = self.sqe_tail();
+        let entries = ring.sq_entries();
+        if tail.wrapping_add(1) & ring.sq_mask() == 0 {
+            // The pair would straddle the ring end: fill the last slot with a NOP whose
+            // completion is skipped and start the pair at index 0.
+            if tail.wrapping_add(2).wrapping_sub(head) >= entries {
+                return None;
+            }
+            let pad = Self::hand_out(self.slot(tail));
+            // SAFETY: SQ-OWNER: the slot was free (checked above) and was just handed
+            // out, so the kernel does not read it and no one else holds it; the
+            // reference is used only for the two writes below.
+            let pad = unsafe { &mut *pad.as_ptr() };
+            crate::prep::nop(pad);
+            pad.flags = IOSQE_CQE_SKIP_SUCCESS;
+            tail = tail.wrapping_add(1);
+        } else if tail.wrapping_add(1).wrapping_sub(head) >= entries {
+            return None;
+        }
+        let sqe = self.slot(tail);
+        self.set_sqe_tail(tail.wrapping_add(2));
+        Some(Self::hand_out(sqe))
+    }
+
+    /// Publish the SQEs handed out so far by moving the kernel's SQ tail, and return how
+    /// many SQEs the kernel has not consumed yet (liburing's `__io_uring_flush_sq`).
+    ///
+    /// # Safety
+    /// SQE-MEM: an SQPOLL kernel thread may start on published SQEs without any enter,
+    /// so publishing is submitting: the memory the SQEs reference must stay valid until
+    /// their completions.
+    #[inline]
+    pub unsafe fn flush_sq(&mut self) -> u32 {
+        let ring = self.ring();
+        let tail = self.sqe_tail();
+        if ring.flags() & IORING_SETUP_SQ_REWIND != 0 {
+            // The kernel reads from slot 0 every time; the count is all there is to say.
+            self.set_sqe_tail(0);
+            self.set_sqe_head(0);
+            return tail;
+        }
+        if self.sqe_head() != tail {
+            self.set_sqe_head(tail);
+            if ring.flags() & IORING_SETUP_SQPOLL != 0 {
+                // Release pairs with the SQ thread's acquire load of the tail: the SQE
+                // contents become visible before the new tail does.
+                // SAFETY: SET-UP: sq.ktail is a live aligned word; SQ-OWNER: only this
+                // side writes it; KERNEL-WORDS: atomic store.
+                unsafe { barrier::store_release(ring.sq_ktail(), tail) };
+            } else {
+                // Relaxed: the io_uring_enter that follows orders the store.
+                // SAFETY: SET-UP: sq.ktail is a live aligned word; SQ-OWNER: only this
+                // side writes it; KERNEL-WORDS: atomic store.
+                unsafe { barrier::write_once(ring.sq_ktail(), tail) };
+            }
+        }
+        // Relaxed: only a count for enter, which the kernel bounds by what it sees.
+        // SAFETY: SET-UP: sq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+        tail.wrapping_sub(unsafe { barrier::read_once(ring.sq_khead()) })
+    }
+
+    /// Enter to submit the `submitted` SQEs just flushed. Only the `unsafe` submit
+    /// functions call it, and their contract is SQE-MEM for those SQEs.
+    #[inline]
+    fn submit_flushed(&self, submitted: u32, wait_nr: u32, getevents: bool) -> Result<u32, Errno> {
+        let ring = self.ring();
+        let cq_needs_enter = getevents || wait_nr > 0 || cq_ring_needs_enter(ring);
+        let mut flags = 0;
+        if sq_ring_needs_enter(ring, submitted, &mut flags) || cq_needs_enter {
+            if cq_needs_enter {
+                flags |= IORING_ENTER_GETEVENTS;
+            }
+            // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM: the
+            // callers of submit_flushed (the unsafe submit functions) guarantee it for
+            // the SQEs they flushed.
+            unsafe { enter(ring, submitted, wait_nr, flags, ptr::null(), NSIG_BYTES) }
+        } else {
+            Ok(submitted)
+        }
+    }
+
+    /// `io_uring_submit`: returns the number of SQEs submitted.
+    ///
+    /// # Safety
+    /// Every address the pending SQEs hold (buffers, iovecs, paths, timespecs, ...) must
+    /// stay valid for the kernel's use until the matching completion arrives (SQE-MEM).
+    #[inline]
+    pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
+        // SAFETY: SQE-MEM, by this function's contract.
+        let n = unsafe { self.flush_sq() };
+        self.submit_flushed(n, 0, false)
+    }
+
+    /// `io_uring_submit_and_wait`: submit and wait for `wait_nr` completions.
+    ///
+    /// # Safety
+    /// As for [`SubmissionSide::submit`].
+    #[inline]
+    pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
+        // SAFETY: SQE-MEM, by this function's contract.
+        let n = unsafe { self.flush_sq() };
+        self.submit_flushed(n, wait_nr, false)
+    }
+
+    /// `io_uring_submit_and_get_events`: submit, and always enter to flush completions.
+    ///
+    /// # Safety
+    /// As for [`SubmissionSide::submit`].
+    pub unsafe fn submit_and_get_events(&mut self) -> Result<u32, Errno> {
+        // SAFETY: SQE-MEM, by this function's contract.
+        let n = unsafe { self.flush_sq() };
+        self.submit_flushed(n, 0, true)
+    }
+
+    /// `io_uring_sqring_wait`: sleep until the SQPOLL thread frees SQ space; 0 at once
+    /// when there is nothing to wait for (not SQPOLL, or space left).
+    pub fn sqring_wait(&self) -> Result<u32, Errno> {
+        if self.ring().flags() & IORING_SETUP_SQPOLL == 0 || self.sq_space_left() != 0 {
+            return Ok(0);
+        }
+        sqring_wait_enter(self.ring())
+    }
 }

@@ -2,62 +2,121 @@
 //! ring, incremental consumption, the status/available helpers, the memory-only helpers
 //! (no kernel), and the error paths (bad counts, duplicate groups, double free).
 
+#![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
+
 use std::os::fd::RawFd;
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 use uring::buf_ring::*;
-use uring::ring::io_uring;
+use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
+extern "C" {
+    fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: i32);
+}
+
 // ---- a small test ring -------------------------------------------------------------------
 
+/// A ring set up by [`ring`].
+///
+/// Invariant **TEST-RING**: `self.0` is SET-UP (see [`io_uring`]) from `ring()` until
+/// `Drop`; no exclusive operation runs on it in between.
 struct Ring(io_uring);
 
 impl Ring {
-    fn sqe(&mut self) -> &mut io_uring_sqe {
-        // SAFETY: a set-up ring; the SQE is used before the next get_sqe/submit.
-        let p = unsafe { uring::submit::get_sqe(&mut self.0) };
-        assert!(!p.is_null(), "SQ full");
-        // SAFETY: non-NULL SQE inside the ring.
-        unsafe { &mut *p }
+    /// A shared handle, for register calls and queries.
+    fn r(&self) -> RingRef<'_> {
+        // SAFETY: TEST-RING: `self.0` is SET-UP while `self` is borrowed, and the shared
+        // borrow keeps the exclusive operations (which need `&mut self`) away; the handle
+        // only reads the struct.
+        unsafe { RingRef::from_ptr(NonNull::from(&self.0)) }
     }
 
+    /// Both sides of the ring; they borrow it exclusively.
+    fn sides(&mut self) -> (SubmissionSide<'_>, CompletionSide<'_>) {
+        // SAFETY: TEST-RING: `self.0` is SET-UP for the borrow, which is exclusive.
+        let ring = unsafe { self.0.as_ring_ref() };
+        // SAFETY: SQ-OWNER: the sides hold `&mut self`, and this is the only submission
+        // side made from it.
+        let sq = unsafe { SubmissionSide::new(ring) };
+        // SAFETY: CQ-OWNER: as above, the only completion side.
+        let cq = unsafe { CompletionSide::new(ring) };
+        (sq, cq)
+    }
+
+    fn sq(&mut self) -> SubmissionSide<'_> {
+        self.sides().0
+    }
+
+    fn cq(&mut self) -> CompletionSide<'_> {
+        self.sides().1
+    }
+
+    fn sqe(&mut self) -> &mut io_uring_sqe {
+        let sqe = self.sq().get_sqe().expect("SQ full");
+        // SAFETY: SQ-OWNER: a slot just handed out is this ring's alone until it is
+        // submitted, and the reference borrows `self` mutably, as submitting does.
+        unsafe { &mut *sqe.as_ptr() }
+    }
+
+    /// Submit what is queued. The tests keep every buffer an SQE names (or a buffer
+    /// group hands out) alive until the request's last completion has been reaped.
     fn submit(&mut self) {
-        // SAFETY: a set-up ring.
-        let n = unsafe { uring::submit::submit(&mut self.0) }.expect("submit");
+        // SAFETY: the queued SQEs name only memory that outlives their completions, as
+        // stated above.
+        let n = unsafe { self.sq().submit() }.expect("submit");
         assert!(n >= 1);
     }
 
     /// Wait up to 5 s for a CQE and copy it, without consuming it.
     fn peek_wait(&mut self) -> io_uring_cqe {
         let ts = __kernel_timespec { tv_sec: 5, tv_nsec: 0 };
-        let mut cqe = ptr::null_mut();
-        // SAFETY: a set-up ring; `ts` lives across the call.
-        let ret = unsafe { uring::cq::wait_cqe_timeout(&mut self.0, &mut cqe, &ts) };
-        assert_eq!(ret, 0, "no completion within 5 s");
-        // SAFETY: the CQE at the head, copied before it is released.
-        unsafe { *cqe }
+        // Without EXT_ARG the core queues a timeout SQE naming `ts` that may still be
+        // pending when the wait returns: there, `ts` is leaked so that it outlives it.
+        let ts: &__kernel_timespec = if self.r().features() & IORING_FEAT_EXT_ARG != 0 {
+            &ts
+        } else {
+            Box::leak(Box::new(ts))
+        };
+        let mut cq = self.cq();
+        // SAFETY: `ts` is valid for the call (and for good without EXT_ARG); `cq` borrows
+        // the whole ring, so no submission side exists meanwhile (SQ-OWNER) and nothing
+        // is left queued (callers submit first).
+        let waited = unsafe { cq.wait_cqe_timeout(ts) };
+        assert_eq!(waited.result, Ok(0), "no completion within 5 s");
+        let cqe = waited.cqe.expect("wait_cqe_timeout: Ok without a CQE");
+        // SAFETY: CQ-OWNER: `cqe` is a published CQE at the head, which the kernel does
+        // not write again until the head moves past it; copied before that.
+        unsafe { cqe.read() }
+    }
+
+    /// Consume the CQE at the head (the one `peek_wait` copied).
+    fn seen(&mut self) {
+        let mut cq = self.cq();
+        let cqe = cq.peek_head().result.expect("peek").expect("no CQE to consume");
+        // SAFETY: CQ-OWNER: `cqe` was just peeked by `cq` and is not consumed yet.
+        unsafe { cq.cqe_seen(cqe) };
     }
 
     fn wait(&mut self) -> io_uring_cqe {
         let c = self.peek_wait();
-        // SAFETY: the CQE just read is the head one.
-        unsafe { uring::cq::cqe_seen(&mut self.0, &c) };
+        self.seen();
         c
     }
 }
 
 impl Drop for Ring {
     fn drop(&mut self) {
-        // SAFETY: set up once, torn down once.
+        // SAFETY: TEST-RING: set up once, torn down once, and `&mut self` means no handle
+        // or side of it is alive.
         unsafe { uring::setup::queue_exit(&mut self.0) }
     }
 }
 
 fn ring(entries: u32, flags: u32) -> Option<Ring> {
     let mut r = io_uring::zeroed();
-    // SAFETY: a fresh ring struct.
+    // SAFETY: a fresh ring struct nothing else refers to; on success it is SET-UP.
     match unsafe { uring::setup::queue_init(entries, &mut r, flags) } {
         Ok(()) => Some(Ring(r)),
         Err(e) if e == Errno(libc::ENOSYS) || e == Errno::EPERM => {
@@ -141,7 +200,7 @@ const BUF: usize = 32;
 fn multishot_recv_recycles(flags: u32) {
     let mut ring = ring_or_skip!(8, flags);
     let bgid = 7;
-    let br = match setup_buf_ring(&ring.0, NENT, bgid, 0) {
+    let br = match setup_buf_ring(ring.r(), NENT, bgid, 0) {
         Ok(br) => br.as_ptr(),
         Err(e) => {
             println!("SKIP: provided-buffer rings not supported ({e})");
@@ -152,15 +211,27 @@ fn multishot_recv_recycles(flags: u32) {
     let mut mem = vec![0u8; NENT as usize * BUF];
     let base = mem.as_mut_ptr();
     for i in 0..NENT as usize {
-        // SAFETY: `br` is live with NENT entries; each buffer lies in `mem`, which outlives
-        // the buffer ring.
-        unsafe { buf_ring_add(br, base.add(i * BUF).cast(), BUF as u32, i as u16, mask, i as i32) };
+        // SAFETY: `br` is live with NENT entries, none published yet; each buffer lies in
+        // `mem`, which outlives the buffer ring.
+        unsafe {
+            buf_ring_add(
+                br,
+                base.wrapping_add(i * BUF).cast(),
+                BUF as u32,
+                i as u16,
+                mask,
+                i as i32,
+            )
+        };
     }
     // SAFETY: `br` is live.
     unsafe { buf_ring_advance(br, NENT as i32) };
-    // SAFETY: `br` is the ring of group `bgid`.
-    assert_eq!(unsafe { buf_ring_available(&ring.0, br, bgid as u16) }, Ok(NENT as u16));
-    assert_eq!(buf_ring_head(&ring.0, bgid), Ok(0));
+    assert_eq!(
+        // SAFETY: `br` is the ring of group `bgid`.
+        unsafe { buf_ring_available(ring.r(), br, bgid as u16) },
+        Ok(NENT as u16)
+    );
+    assert_eq!(buf_ring_head(ring.r(), bgid), Ok(0));
 
     let (rx, tx) = socketpair();
     prep_recv_select(&mut ring, rx, true, bgid as u16, 1);
@@ -179,8 +250,7 @@ fn multishot_recv_recycles(flags: u32) {
             assert_eq!(c.user_data, 1);
             if c.res == -libc::ENOBUFS && c.flags & IORING_CQE_F_MORE == 0 {
                 // Ran dry before we recycled: re-arm (allowed, but counted).
-                // SAFETY: the head CQE was read.
-                unsafe { uring::cq::cqe_seen(&mut ring.0, &c) };
+                ring.seen();
                 prep_recv_select(&mut ring, rx, true, bgid as u16, 1);
                 ring.submit();
                 rearmed += 1;
@@ -195,11 +265,11 @@ fn multishot_recv_recycles(flags: u32) {
             let more = c.flags & IORING_CQE_F_MORE != 0;
             // Give the buffer back and consume the CQE in one step.
             // SAFETY: the buffer was handed to us by this CQE, so the kernel is done with
-            // its entry; `br` is live; the head CQE was read.
-            unsafe {
-                buf_ring_add(br, base.add(bid * BUF).cast(), BUF as u32, bid as u16, mask, 0);
-                buf_ring_cq_advance(&mut ring.0, br, 1);
-            }
+            // its entry; `br` is live with NENT entries; the buffer lies in `mem`.
+            unsafe { buf_ring_add(br, base.wrapping_add(bid * BUF).cast(), BUF as u32, bid as u16, mask, 0) };
+            // SAFETY: `br` is live; CQ-OWNER: the side borrows the ring exclusively, and
+            // the one CQE it consumes (the head) was copied out by peek_wait.
+            unsafe { buf_ring_cq_advance(&mut ring.cq(), br, 1) };
             cqes += 1;
             if !more {
                 prep_recv_select(&mut ring, rx, true, bgid as u16, 1);
@@ -216,12 +286,14 @@ fn multishot_recv_recycles(flags: u32) {
         "multishot recv terminated {rearmed} times although buffers were recycled"
     );
     // Every buffer is back: tail - head == NENT.
-    // SAFETY: `br` is the ring of group `bgid`.
-    assert_eq!(unsafe { buf_ring_available(&ring.0, br, bgid as u16) }, Ok(NENT as u16));
+    assert_eq!(
+        // SAFETY: `br` is the ring of group `bgid`.
+        unsafe { buf_ring_available(ring.r(), br, bgid as u16) },
+        Ok(NENT as u16)
+    );
     // SAFETY: `br` is live.
     let tail = unsafe { (*br).tail };
-    assert_eq!(buf_ring_head(&ring.0, bgid), Ok(tail.wrapping_sub(NENT as u16)));
-    // SAFETY: as above (reads of our own tail).
+    assert_eq!(buf_ring_head(ring.r(), bgid), Ok(tail.wrapping_sub(NENT as u16)));
     assert_eq!(tail, (NENT + cqes) as u16);
 
     // EOF ends the multishot request: res 0, no F_MORE.
@@ -231,7 +303,7 @@ fn multishot_recv_recycles(flags: u32) {
     assert_eq!((c.user_data, c.res, c.flags & IORING_CQE_F_MORE), (1, 0, 0));
 
     // SAFETY: nothing uses the ring any more; `mem` goes away after it.
-    assert_eq!(unsafe { free_buf_ring(&ring.0, br, NENT, bgid) }, Ok(0));
+    assert_eq!(unsafe { free_buf_ring(ring.r(), br, NENT, bgid) }, Ok(0));
     drop(mem);
     close(rx);
     close(tx);
@@ -253,7 +325,7 @@ fn multishot_recv_on_defer_taskrun_ring() {
 fn incremental_buffers_split_over_several_cqes() {
     let mut ring = ring_or_skip!(4, 0);
     let bgid = 3;
-    let br = match setup_buf_ring(&ring.0, 2, bgid, IOU_PBUF_RING_INC) {
+    let br = match setup_buf_ring(ring.r(), 2, bgid, IOU_PBUF_RING_INC) {
         Ok(br) => br.as_ptr(),
         Err(e) => {
             println!("SKIP: IOU_PBUF_RING_INC rejected by the kernel ({e})");
@@ -261,11 +333,10 @@ fn incremental_buffers_split_over_several_cqes() {
         }
     };
     let mut mem = vec![0u8; 1024];
-    // SAFETY: `br` is live with 2 entries; `mem` outlives the ring.
-    unsafe {
-        buf_ring_add(br, mem.as_mut_ptr().cast(), 1024, 5, buf_ring_mask(2), 0);
-        buf_ring_advance(br, 1);
-    }
+    // SAFETY: `br` is live with 2 entries, none published; `mem` outlives the ring.
+    unsafe { buf_ring_add(br, mem.as_mut_ptr().cast(), 1024, 5, buf_ring_mask(2), 0) };
+    // SAFETY: `br` is live.
+    unsafe { buf_ring_advance(br, 1) };
     let (rx, tx) = socketpair();
     let mut expect = Vec::new();
     // Two partial fills, then one that uses up the rest of the buffer.
@@ -287,7 +358,7 @@ fn incremental_buffers_split_over_several_cqes() {
     // The pieces landed one after another in the one buffer.
     assert_eq!(&mem[..], &expect[..]);
     // SAFETY: nothing uses the ring any more.
-    assert_eq!(unsafe { free_buf_ring(&ring.0, br, 2, bgid) }, Ok(0));
+    assert_eq!(unsafe { free_buf_ring(ring.r(), br, 2, bgid) }, Ok(0));
     drop(mem);
     close(rx);
     close(tx);
@@ -306,7 +377,7 @@ fn register_buf_ring_ors_flags_into_reg() {
         ..Default::default()
     };
     // SAFETY: `reg` names no user memory (the kernel allocates it).
-    match unsafe { register_buf_ring(&ring.0, &mut reg, IOU_PBUF_RING_MMAP) } {
+    match unsafe { register_buf_ring(ring.r(), &mut reg, IOU_PBUF_RING_MMAP) } {
         Ok(0) => {}
         Err(e) => {
             println!("SKIP: IOU_PBUF_RING_MMAP not supported ({e})");
@@ -327,7 +398,7 @@ fn register_buf_ring_ors_flags_into_reg() {
             4 * 16,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_SHARED | libc::MAP_POPULATE,
-            ring.0.ring_fd,
+            ring.r().ring_fd(),
             off as libc::off_t,
         )
     };
@@ -336,25 +407,25 @@ fn register_buf_ring_ors_flags_into_reg() {
     // SAFETY: a live ring of 4 entries.
     unsafe { buf_ring_advance(br, 0) };
     // SAFETY: as above.
-    assert_eq!(unsafe { buf_ring_available(&ring.0, br, bgid) }, Ok(0));
+    assert_eq!(unsafe { buf_ring_available(ring.r(), br, bgid) }, Ok(0));
     // SAFETY: ours.
     unsafe { libc::munmap(p, 4 * 16) };
-    assert_eq!(unregister_buf_ring(&ring.0, i32::from(bgid)), Ok(0));
+    assert_eq!(unregister_buf_ring(ring.r(), i32::from(bgid)), Ok(0));
 }
 
 #[test]
 fn buf_ring_bad_input() {
     let ring = ring_or_skip!(4, 0);
     // Zero entries: the mapping itself fails (EINVAL from mmap of length 0).
-    assert_eq!(setup_buf_ring(&ring.0, 0, 1, 0).unwrap_err(), Errno::EINVAL);
+    assert_eq!(setup_buf_ring(ring.r(), 0, 1, 0).unwrap_err(), Errno::EINVAL);
     // Not a power of two, or too many: the kernel refuses, nothing stays registered.
-    assert_eq!(setup_buf_ring(&ring.0, 3, 1, 0).unwrap_err(), Errno::EINVAL);
-    assert_eq!(setup_buf_ring(&ring.0, 65536, 1, 0).unwrap_err(), Errno::EINVAL);
-    assert_eq!(unregister_buf_ring(&ring.0, 1), Err(Errno(libc::ENOENT)));
+    assert_eq!(setup_buf_ring(ring.r(), 3, 1, 0).unwrap_err(), Errno::EINVAL);
+    assert_eq!(setup_buf_ring(ring.r(), 65536, 1, 0).unwrap_err(), Errno::EINVAL);
+    assert_eq!(unregister_buf_ring(ring.r(), 1), Err(Errno(libc::ENOENT)));
     // Unknown flags.
-    assert_eq!(setup_buf_ring(&ring.0, 4, 1, 0x8000).unwrap_err(), Errno::EINVAL);
+    assert_eq!(setup_buf_ring(ring.r(), 4, 1, 0x8000).unwrap_err(), Errno::EINVAL);
 
-    let br = match setup_buf_ring(&ring.0, 4, 1, 0) {
+    let br = match setup_buf_ring(ring.r(), 4, 1, 0) {
         Ok(br) => br,
         Err(e) => {
             println!("SKIP: provided-buffer rings not supported ({e})");
@@ -362,27 +433,27 @@ fn buf_ring_bad_input() {
         }
     };
     // The group id is taken.
-    assert_eq!(setup_buf_ring(&ring.0, 4, 1, 0).unwrap_err(), Errno::EEXIST);
+    assert_eq!(setup_buf_ring(ring.r(), 4, 1, 0).unwrap_err(), Errno::EEXIST);
     // SAFETY: `br` is live; reading our own tail.
     assert_eq!(unsafe { (*br.as_ptr()).tail }, 0);
     // Double free: the second one gets the kernel's ENOENT and touches no memory.
     // SAFETY: `br` came from setup_buf_ring(4 entries, group 1).
-    assert_eq!(unsafe { free_buf_ring(&ring.0, br.as_ptr(), 4, 1) }, Ok(0));
-    // SAFETY: the unregister fails first, so the stale pointer is never unmapped.
+    assert_eq!(unsafe { free_buf_ring(ring.r(), br.as_ptr(), 4, 1) }, Ok(0));
     assert_eq!(
-        unsafe { free_buf_ring(&ring.0, br.as_ptr(), 4, 1) },
+        // SAFETY: the unregister fails first, so the stale pointer is never unmapped.
+        unsafe { free_buf_ring(ring.r(), br.as_ptr(), 4, 1) },
         Err(Errno(libc::ENOENT))
     );
-    assert_eq!(unregister_buf_ring(&ring.0, 1), Err(Errno(libc::ENOENT)));
-    assert_eq!(buf_ring_head(&ring.0, 1), Err(Errno(libc::ENOENT)));
-    // SAFETY: the status call fails before the (stale) ring is read.
+    assert_eq!(unregister_buf_ring(ring.r(), 1), Err(Errno(libc::ENOENT)));
+    assert_eq!(buf_ring_head(ring.r(), 1), Err(Errno(libc::ENOENT)));
     assert_eq!(
-        unsafe { buf_ring_available(&ring.0, br.as_ptr(), 1) },
+        // SAFETY: the status call fails before the (stale) ring is read.
+        unsafe { buf_ring_available(ring.r(), br.as_ptr(), 1) },
         Err(Errno(libc::ENOENT))
     );
     // A NULL registration.
     // SAFETY: NULL is never written; the kernel refuses it.
-    let r = unsafe { register_buf_ring(&ring.0, ptr::null_mut(), 0) };
+    let r = unsafe { register_buf_ring(ring.r(), ptr::null_mut(), 0) };
     assert!(r == Err(Errno::EFAULT) || r == Err(Errno::EINVAL), "{r:?}");
 }
 
@@ -399,7 +470,7 @@ fn legacy_provide_buffers_group_is_not_a_ring() {
         println!("SKIP: IORING_OP_PROVIDE_BUFFERS unavailable ({})", c.res);
         return;
     }
-    let r = buf_ring_head(&ring.0, 11);
+    let r = buf_ring_head(ring.r(), 11);
     assert!(r.is_err(), "{r:?}");
     drop(mem);
 }
@@ -424,15 +495,16 @@ fn add_leaves_the_tail_alone_and_advance_publishes() {
     let mut bufs = fake_ring();
     let br = bufs.as_mut_ptr().cast::<io_uring_buf_ring>();
     let mask = buf_ring_mask(4);
-    // SAFETY: `br` is 4 entries of ordinary memory.
-    unsafe {
-        buf_ring_init(br);
-        buf_ring_advance(br, 5);
-        // (5 + 3) & 3 == 0: entry 0, whose resv is the tail.
-        buf_ring_add(br, 0x1000 as *mut _, 77, 42, mask, 3);
-        // (5 + 0) & 3 == 1.
-        buf_ring_add(br, 0x2000 as *mut _, 88, 43, mask, 0);
-    }
+    // SAFETY: `br` is 4 entries of ordinary memory, which no kernel reads.
+    unsafe { buf_ring_init(br) };
+    // SAFETY: as above.
+    unsafe { buf_ring_advance(br, 5) };
+    // (5 + 3) & 3 == 0: entry 0, whose resv is the tail.
+    // SAFETY: as above; the address is only stored, never dereferenced.
+    unsafe { buf_ring_add(br, 0x1000 as *mut _, 77, 42, mask, 3) };
+    // (5 + 0) & 3 == 1.
+    // SAFETY: as above.
+    unsafe { buf_ring_add(br, 0x2000 as *mut _, 88, 43, mask, 0) };
     assert_eq!((bufs[0].addr, bufs[0].len, bufs[0].bid), (0x1000, 77, 42));
     assert_eq!(bufs[0].resv, 5, "add overwrote the tail");
     assert_eq!(
@@ -440,16 +512,14 @@ fn add_leaves_the_tail_alone_and_advance_publishes() {
         (0x2000, 88, 43, 0)
     );
     // Negative and wrapping counts behave like C's 16-bit arithmetic.
-    // SAFETY: as above.
-    unsafe {
-        buf_ring_advance(br, 65535);
-        assert_eq!((*br).tail, 4);
-        buf_ring_advance(br, -4);
-        assert_eq!((*br).tail, 0);
-        buf_ring_advance(br, -1);
-        assert_eq!((*br).tail, 0xffff);
-        buf_ring_init(br);
+    for (count, tail) in [(65535, 4), (-4, 0), (-1, 0xffff)] {
+        // SAFETY: as above.
+        unsafe { buf_ring_advance(br, count) };
+        // SAFETY: as above; a plain read of memory only this thread writes.
+        assert_eq!(unsafe { (*br).tail }, tail, "after advancing by {count}");
     }
+    // SAFETY: as above.
+    unsafe { buf_ring_init(br) };
     assert_eq!(bufs[0].resv, 0);
     assert_eq!(bufs[0].addr, 0x1000, "init touches only the tail");
 }
@@ -466,26 +536,29 @@ fn cq_advance_split_moves_both_counters() {
     }
     ring.submit();
     let _ = ring.peek_wait();
-    // SAFETY: a set-up ring.
-    while unsafe { uring::cq::cq_ready(&ring.0) } < 3 {
+    while uring::cq::cq_ready(ring.r()) < 3 {
         std::thread::yield_now();
     }
-    // SAFETY: three CQEs are ready (and unread, which the test does not need); `br` is
-    // ordinary memory.
-    unsafe {
-        buf_ring_cq_advance_split(&mut ring.0, br, 2, 5);
-        assert_eq!(uring::cq::cq_ready(&ring.0), 1);
-        assert_eq!((*br).tail, 5);
-        buf_ring_cq_advance(&mut ring.0, br, 1);
-        assert_eq!(uring::cq::cq_ready(&ring.0), 0);
-        assert_eq!((*br).tail, 6);
-        // Zero is a no-op for the CQ.
-        buf_ring_cq_advance(&mut ring.0, br, 0);
-        assert_eq!((*br).tail, 6);
-    }
-    // A never-set-up ring: the CQ part is skipped instead of crashing.
+    // SAFETY: `br` is ordinary memory; CQ-OWNER: the side borrows the ring exclusively,
+    // and three CQEs are ready (unread, which the test does not need).
+    unsafe { buf_ring_cq_advance_split(&mut ring.cq(), br, 2, 5) };
+    assert_eq!(uring::cq::cq_ready(ring.r()), 1);
+    // SAFETY: `br` is live ordinary memory only this thread writes.
+    assert_eq!(unsafe { (*br).tail }, 5);
+    // SAFETY: as above, one CQE is left.
+    unsafe { buf_ring_cq_advance(&mut ring.cq(), br, 1) };
+    assert_eq!(uring::cq::cq_ready(ring.r()), 0);
+    // SAFETY: as above.
+    assert_eq!(unsafe { (*br).tail }, 6);
+    // Zero is a no-op for the CQ.
+    // SAFETY: as above; no CQE is consumed.
+    unsafe { buf_ring_cq_advance(&mut ring.cq(), br, 0) };
+    // SAFETY: as above.
+    assert_eq!(unsafe { (*br).tail }, 6);
+    // A never-set-up ring cannot make a completion side (no SET-UP), so this path is
+    // only reachable from C: the CQ part is skipped instead of crashing.
     let mut blank = io_uring::zeroed();
-    // SAFETY: `br` is ordinary memory; the blank ring has no CQ to advance.
-    unsafe { buf_ring_cq_advance(&mut blank, br, 1) };
+    // SAFETY: `br` is ordinary memory; the C export checks for the missing CQ mapping.
+    unsafe { io_uring_buf_ring_cq_advance(&mut blank, br, 1) };
     assert_eq!(bufs[0].resv, 7);
 }

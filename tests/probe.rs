@@ -2,10 +2,12 @@
 //! temporary ring), with the kernel (an op it calls unsupported is refused), and the C
 //! exports allocate with the C allocator (plain `free()` releases them).
 
-use std::ptr;
+#![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
+
+use std::ptr::{self, NonNull};
 
 use uring::probe::{self, Probe, PROBE_OPS, PROBE_SIZE};
-use uring::ring::io_uring;
+use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
@@ -17,18 +19,45 @@ extern "C" {
     fn io_uring_register_probe(ring: *mut io_uring, p: *mut io_uring_probe, nr: u32) -> i32;
 }
 
+/// A ring set up by [`ring`].
+///
+/// Invariant **TEST-RING**: `self.0` is SET-UP (see [`io_uring`]) from `ring()` until
+/// `Drop`; no exclusive operation runs on it in between.
 struct Ring(io_uring);
+
+impl Ring {
+    /// A shared handle, for register calls and probes.
+    fn r(&self) -> RingRef<'_> {
+        // SAFETY: TEST-RING: `self.0` is SET-UP while `self` is borrowed, and the shared
+        // borrow keeps the exclusive operations (which need `&mut self`) away; the handle
+        // only reads the struct.
+        unsafe { RingRef::from_ptr(NonNull::from(&self.0)) }
+    }
+
+    /// Both sides of the ring; they borrow it exclusively.
+    fn sides(&mut self) -> (SubmissionSide<'_>, CompletionSide<'_>) {
+        // SAFETY: TEST-RING: `self.0` is SET-UP for the borrow, which is exclusive.
+        let ring = unsafe { self.0.as_ring_ref() };
+        // SAFETY: SQ-OWNER: the sides hold `&mut self`, and this is the only submission
+        // side made from it.
+        let sq = unsafe { SubmissionSide::new(ring) };
+        // SAFETY: CQ-OWNER: as above, the only completion side.
+        let cq = unsafe { CompletionSide::new(ring) };
+        (sq, cq)
+    }
+}
 
 impl Drop for Ring {
     fn drop(&mut self) {
-        // SAFETY: set up once, torn down once.
+        // SAFETY: TEST-RING: set up once, torn down once, and `&mut self` means no handle
+        // or side of it is alive.
         unsafe { uring::setup::queue_exit(&mut self.0) }
     }
 }
 
 fn ring() -> Option<Ring> {
     let mut r = io_uring::zeroed();
-    // SAFETY: a fresh ring struct.
+    // SAFETY: a fresh ring struct nothing else refers to; on success it is SET-UP.
     match unsafe { uring::setup::queue_init(4, &mut r, 0) } {
         Ok(()) => Some(Ring(r)),
         Err(e) => {
@@ -49,25 +78,24 @@ macro_rules! ring_or_skip {
 
 /// Submit one SQE with `opcode` (everything else zero) and return the CQE's res.
 fn submit_opcode(ring: &mut Ring, opcode: u8) -> i32 {
-    // SAFETY: a set-up ring.
-    let sqe = unsafe { uring::submit::get_sqe(&mut ring.0) };
-    assert!(!sqe.is_null());
-    // SAFETY: a fresh SQE slot.
-    unsafe {
-        *sqe = io_uring_sqe::zeroed();
-        (*sqe).opcode = opcode;
-        (*sqe).fd = -1;
-        (*sqe).user_data = 0x900 + u64::from(opcode);
-    }
-    let mut cqe = ptr::null_mut();
-    // SAFETY: a set-up ring.
-    assert_eq!(unsafe { uring::submit::submit_and_wait(&mut ring.0, 1) }, Ok(1));
-    // SAFETY: as above.
-    assert_eq!(unsafe { uring::cq::wait_cqe(&mut ring.0, &mut cqe) }, 0);
-    // SAFETY: the head CQE, copied before release.
-    let c = unsafe { *cqe };
-    // SAFETY: as above.
-    unsafe { uring::cq::cqe_seen(&mut ring.0, &c) };
+    let (mut sq, mut cq) = ring.sides();
+    let sqe = sq.get_sqe().expect("SQ full");
+    // SAFETY: SQ-OWNER: a slot just handed out is `sq`'s alone until it is submitted.
+    let sqe = unsafe { &mut *sqe.as_ptr() };
+    *sqe = io_uring_sqe::zeroed();
+    sqe.opcode = opcode;
+    sqe.fd = -1;
+    sqe.user_data = 0x900 + u64::from(opcode);
+    // SAFETY: the SQE names no memory (every address and length in it is zero).
+    assert_eq!(unsafe { sq.submit_and_wait(1) }, Ok(1));
+    let waited = cq.wait_cqe();
+    assert_eq!(waited.result, Ok(0));
+    let cqe = waited.cqe.expect("wait_cqe: Ok without a CQE");
+    // SAFETY: CQ-OWNER: `cqe` is a published CQE at the head, which the kernel does not
+    // write again until `cq` moves the head past it; copied before that.
+    let c = unsafe { cqe.read() };
+    // SAFETY: CQ-OWNER: `cqe` was peeked by `cq` and is not consumed yet.
+    unsafe { cq.cqe_seen(cqe) };
     assert_eq!(c.user_data, 0x900 + u64::from(opcode));
     c.res
 }
@@ -75,7 +103,7 @@ fn submit_opcode(ring: &mut Ring, opcode: u8) -> i32 {
 #[test]
 fn probe_agrees_with_itself_and_the_kernel() {
     let mut ring = ring_or_skip!();
-    let p = Probe::for_ring(&ring.0).expect("probe through a ring");
+    let p = Probe::for_ring(ring.r()).expect("probe through a ring");
     let q = Probe::new().expect("probe through a temporary ring");
     assert_eq!(p.last_op(), q.last_op());
     assert_eq!(format!("{p:?}"), format!("{q:?}"));
@@ -115,11 +143,11 @@ fn probe_agrees_with_itself_and_the_kernel() {
         );
     }
     // SAFETY: the probe has PROBE_OPS entries.
-    unsafe {
-        assert!(!probe::opcode_supported(p.as_ptr(), -1));
-        assert!(probe::opcode_supported(p.as_ptr(), 0));
-        assert!(!probe::opcode_supported(p.as_ptr(), 256));
-    }
+    assert!(!unsafe { probe::opcode_supported(p.as_ptr(), -1) });
+    // SAFETY: as above.
+    assert!(unsafe { probe::opcode_supported(p.as_ptr(), 0) });
+    // SAFETY: as above.
+    assert!(!unsafe { probe::opcode_supported(p.as_ptr(), 256) });
 }
 
 #[test]
@@ -131,10 +159,11 @@ fn register_probe_rules() {
     let mut buf = Buf([0; PROBE_SIZE]);
     let p = buf.0.as_mut_ptr().cast::<io_uring_probe>();
     // SAFETY: `buf` holds a header and PROBE_OPS entries, zeroed.
-    assert_eq!(unsafe { probe::register_probe(&ring.0, p, 4) }, Ok(0));
-    let full = Probe::for_ring(&ring.0).unwrap();
-    // SAFETY: the header was written by the kernel.
-    let (last, len) = unsafe { ((*p).last_op, (*p).ops_len) };
+    assert_eq!(unsafe { probe::register_probe(ring.r(), p, 4) }, Ok(0));
+    let full = Probe::for_ring(ring.r()).unwrap();
+    // SAFETY: `p` points into `buf`; the header was written by the kernel.
+    let header = unsafe { p.read() };
+    let (last, len) = (header.last_op, header.ops_len);
     assert_eq!((last, len), (full.last_op(), 4));
     // Entry 4 was not touched.
     assert!(buf.0[16 + 4 * 8..16 + 5 * 8].iter().all(|&b| b == 0));
@@ -142,49 +171,62 @@ fn register_probe_rules() {
     // The kernel insists on a zeroed probe.
     let mut dirty = Buf([0; PROBE_SIZE]);
     dirty.0[16 + 8 * 10] = 1;
-    // SAFETY: as above.
     assert_eq!(
-        unsafe { probe::register_probe(&ring.0, dirty.0.as_mut_ptr().cast(), PROBE_OPS) },
+        // SAFETY: as above.
+        unsafe { probe::register_probe(ring.r(), dirty.0.as_mut_ptr().cast(), PROBE_OPS) },
         Err(Errno::EINVAL)
     );
     // NULL.
     // SAFETY: the kernel refuses NULL.
-    let r = unsafe { probe::register_probe(&ring.0, ptr::null_mut(), 4) };
+    let r = unsafe { probe::register_probe(ring.r(), ptr::null_mut(), 4) };
     assert!(r == Err(Errno::EFAULT) || r == Err(Errno::EINVAL), "{r:?}");
 }
 
 #[test]
 fn c_exports_use_the_c_allocator() {
     let mut ring = ring_or_skip!();
-    // SAFETY: plain calls into our C exports with valid or NULL arguments.
-    unsafe {
-        let p = io_uring_get_probe();
-        assert!(!p.is_null());
-        assert_eq!(io_uring_opcode_supported(p, i32::from(IORING_OP_NOP)), 1);
-        assert_eq!(io_uring_opcode_supported(p, -5), 0);
-        assert_eq!(io_uring_opcode_supported(p, i32::from((*p).last_op) + 1), 0);
-        assert_eq!(io_uring_opcode_supported(ptr::null(), 0), 0);
-        // Released with plain free(): it came from the C allocator.
-        libc::free(p.cast());
+    // SAFETY: no arguments.
+    let p = unsafe { io_uring_get_probe() };
+    assert!(!p.is_null());
+    // SAFETY: `p` is a live probe from io_uring_get_probe.
+    assert_eq!(unsafe { io_uring_opcode_supported(p, i32::from(IORING_OP_NOP)) }, 1);
+    // SAFETY: as above.
+    assert_eq!(unsafe { io_uring_opcode_supported(p, -5) }, 0);
+    // SAFETY: as above; the header is readable.
+    let last_op = unsafe { (*p).last_op };
+    // SAFETY: as above.
+    assert_eq!(unsafe { io_uring_opcode_supported(p, i32::from(last_op) + 1) }, 0);
+    // SAFETY: NULL is accepted (and answered with 0).
+    assert_eq!(unsafe { io_uring_opcode_supported(ptr::null(), 0) }, 0);
+    // Released with plain free(): it came from the C allocator.
+    // SAFETY: `p` came from the C allocator and is freed once.
+    unsafe { libc::free(p.cast()) };
 
-        let p = io_uring_get_probe_ring(&mut ring.0);
-        assert!(!p.is_null());
-        assert_eq!(io_uring_opcode_supported(p, i32::from(IORING_OP_READ)), 1);
-        io_uring_free_probe(p);
-        io_uring_free_probe(ptr::null_mut());
+    // SAFETY: TEST-RING: `ring.0` is SET-UP, and `&mut ring.0` keeps every handle and
+    // side of it away during the call.
+    let p = unsafe { io_uring_get_probe_ring(&mut ring.0) };
+    assert!(!p.is_null());
+    // SAFETY: `p` is a live probe from io_uring_get_probe_ring.
+    assert_eq!(unsafe { io_uring_opcode_supported(p, i32::from(IORING_OP_READ)) }, 1);
+    // SAFETY: as above, freed once.
+    unsafe { io_uring_free_probe(p) };
+    // SAFETY: NULL is accepted (a no-op).
+    unsafe { io_uring_free_probe(ptr::null_mut()) };
 
-        assert!(io_uring_get_probe_ring(ptr::null_mut()).is_null());
-        assert_eq!(
-            io_uring_register_probe(ptr::null_mut(), ptr::null_mut(), 0),
-            -libc::EINVAL
-        );
+    // SAFETY: NULL is refused with NULL.
+    assert!(unsafe { io_uring_get_probe_ring(ptr::null_mut()) }.is_null());
+    assert_eq!(
+        // SAFETY: a NULL ring is refused with -EINVAL.
+        unsafe { io_uring_register_probe(ptr::null_mut(), ptr::null_mut(), 0) },
+        -libc::EINVAL
+    );
 
-        // A probe on a closed ring fails cleanly: NULL, nothing leaked.
-        let mut closed = io_uring::zeroed();
-        closed.ring_fd = -1;
-        closed.enter_ring_fd = -1;
-        assert!(io_uring_get_probe_ring(&mut closed).is_null());
-    }
+    // A probe on a closed ring fails cleanly: NULL, nothing leaked.
+    let mut closed = io_uring::zeroed();
+    closed.ring_fd = -1;
+    closed.enter_ring_fd = -1;
+    // SAFETY: a valid (never set up) struct; the C export only registers through its fd.
+    assert!(unsafe { io_uring_get_probe_ring(&mut closed) }.is_null());
     // The Rust type hands its allocation over and takes none back.
     let raw = Probe::new().unwrap().into_raw();
     // SAFETY: from into_raw, freed once.

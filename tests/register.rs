@@ -5,41 +5,78 @@
 //! Features the kernel or machine lacks are skipped with a printed reason, after their
 //! error path has been exercised (a negative errno, no crash).
 
+#![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
+
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::{AsRawFd, RawFd};
-use std::ptr;
+use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use libc::iovec;
 use uring::register::{buffers, files, misc, ring_fd};
-use uring::ring::io_uring;
+use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
 // ---- a small test ring -------------------------------------------------------------------
 
+/// A ring set up by [`Ring::try_new`].
+///
+/// Invariant **TEST-RING**: `self.0` is SET-UP (see [`io_uring`]) from `try_new` until
+/// `Drop`, and the exclusive operations (ring-fd registration) only reach it through
+/// `&mut self`.
 struct Ring(io_uring);
 
 impl Ring {
     fn try_new(entries: u32, flags: u32) -> Result<Ring, Errno> {
         let mut r = io_uring::zeroed();
-        // SAFETY: a fresh ring struct.
+        // SAFETY: a fresh ring struct nothing else refers to; on success it is SET-UP.
         unsafe { uring::setup::queue_init(entries, &mut r, flags) }?;
         Ok(Ring(r))
     }
 
-    fn sqe(&mut self) -> &mut io_uring_sqe {
-        // SAFETY: a set-up ring; the SQE is used before the next get_sqe/submit.
-        let p = unsafe { uring::submit::get_sqe(&mut self.0) };
-        assert!(!p.is_null(), "SQ full");
-        // SAFETY: non-NULL SQE inside the ring.
-        unsafe { &mut *p }
+    /// A shared handle, for register calls and queries.
+    fn r(&self) -> RingRef<'_> {
+        // SAFETY: TEST-RING: `self.0` is SET-UP while `self` is borrowed, and the shared
+        // borrow keeps the exclusive operations (which need `&mut self`) away; the handle
+        // only reads the struct.
+        unsafe { RingRef::from_ptr(NonNull::from(&self.0)) }
     }
 
-    fn submit(&mut self) -> i32 {
-        // SAFETY: a set-up ring.
-        unsafe { uring::submit::submit(&mut self.0) }.expect("submit")
+    /// Both sides of the ring; they borrow it exclusively.
+    fn sides(&mut self) -> (SubmissionSide<'_>, CompletionSide<'_>) {
+        // SAFETY: TEST-RING: `self.0` is SET-UP for the borrow, which is exclusive.
+        let ring = unsafe { self.0.as_ring_ref() };
+        // SAFETY: SQ-OWNER: the sides hold `&mut self`, and this is the only submission
+        // side made from it.
+        let sq = unsafe { SubmissionSide::new(ring) };
+        // SAFETY: CQ-OWNER: as above, the only completion side.
+        let cq = unsafe { CompletionSide::new(ring) };
+        (sq, cq)
+    }
+
+    fn sq(&mut self) -> SubmissionSide<'_> {
+        self.sides().0
+    }
+
+    fn cq(&mut self) -> CompletionSide<'_> {
+        self.sides().1
+    }
+
+    fn sqe(&mut self) -> &mut io_uring_sqe {
+        let sqe = self.sq().get_sqe().expect("SQ full");
+        // SAFETY: SQ-OWNER: a slot just handed out is this ring's alone until it is
+        // submitted, and the reference borrows `self` mutably, as submitting does.
+        unsafe { &mut *sqe.as_ptr() }
+    }
+
+    /// Submit what is queued. The tests keep every buffer an SQE names alive until its
+    /// completion has been reaped.
+    fn submit(&mut self) -> u32 {
+        // SAFETY: the queued SQEs name only memory that outlives their completions (the
+        // tests' buffers, files and paths), as stated above.
+        unsafe { self.sq().submit() }.expect("submit")
     }
 
     /// Wait up to `ms` for one CQE and consume it.
@@ -48,18 +85,28 @@ impl Ring {
             tv_sec: ms / 1000,
             tv_nsec: (ms % 1000) * 1_000_000,
         };
-        let mut cqe = ptr::null_mut();
-        // SAFETY: a set-up ring; `ts` lives across the call.
-        let ret = unsafe { uring::cq::wait_cqe_timeout(&mut self.0, &mut cqe, &ts) };
-        if ret == -libc::ETIME {
+        // Without EXT_ARG the core queues a timeout SQE naming `ts` that may still be
+        // pending when the wait returns: there, `ts` is leaked so that it outlives it.
+        let ts: &__kernel_timespec = if self.r().features() & IORING_FEAT_EXT_ARG != 0 {
+            &ts
+        } else {
+            Box::leak(Box::new(ts))
+        };
+        let mut cq = self.cq();
+        // SAFETY: `ts` is valid for the call (and for good without EXT_ARG); `cq` borrows
+        // the whole ring, so no submission side exists meanwhile (SQ-OWNER) and nothing
+        // is left queued (callers submit first).
+        let waited = unsafe { cq.wait_cqe_timeout(ts) };
+        if waited.result == Err(Errno::ETIME) {
             return None;
         }
-        assert_eq!(ret, 0, "wait_cqe_timeout");
-        assert!(!cqe.is_null());
-        // SAFETY: `cqe` is the CQE at the head; copied before it is released.
-        let c = unsafe { *cqe };
-        // SAFETY: as above.
-        unsafe { uring::cq::cqe_seen(&mut self.0, &c) };
+        assert_eq!(waited.result, Ok(0), "wait_cqe_timeout");
+        let cqe = waited.cqe.expect("wait_cqe_timeout: Ok without a CQE");
+        // SAFETY: CQ-OWNER: `cqe` is a published CQE at the head, which the kernel does
+        // not write again until `cq` moves the head past it; copied before that.
+        let c = unsafe { cqe.read() };
+        // SAFETY: CQ-OWNER: `cqe` was peeked by `cq` and is not consumed yet.
+        unsafe { cq.cqe_seen(cqe) };
         Some(c)
     }
 
@@ -76,7 +123,8 @@ impl Ring {
 
 impl Drop for Ring {
     fn drop(&mut self) {
-        // SAFETY: the ring was set up by try_new and is torn down once.
+        // SAFETY: TEST-RING: set up by try_new, torn down once, and `&mut self` means no
+        // handle or side of it is alive.
         unsafe { uring::setup::queue_exit(&mut self.0) }
     }
 }
@@ -194,10 +242,10 @@ fn buffers_read_fixed_sees_file_bytes() {
     let bufp = buf.as_mut_ptr();
 
     // SAFETY: `buf` outlives the registration (unregistered below).
-    assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[iov(&mut buf)]) }, Ok(0));
-    // SAFETY: as above.
+    assert_eq!(unsafe { buffers::register_buffers(ring.r(), &[iov(&mut buf)]) }, Ok(0));
     assert_eq!(
-        unsafe { buffers::register_buffers(&ring.0, &[iov(&mut buf)]) },
+        // SAFETY: as above.
+        unsafe { buffers::register_buffers(ring.r(), &[iov(&mut buf)]) },
         Err(Errno(libc::EBUSY))
     );
 
@@ -214,8 +262,8 @@ fn buffers_read_fixed_sees_file_bytes() {
     prep_read_fixed(&mut ring, tf.fd(), bufp, 64, 1, 3);
     assert!(ring.run().res < 0);
 
-    assert_eq!(buffers::unregister_buffers(&ring.0), Ok(0));
-    assert_eq!(buffers::unregister_buffers(&ring.0), Err(Errno(libc::ENXIO)));
+    assert_eq!(buffers::unregister_buffers(ring.r()), Ok(0));
+    assert_eq!(buffers::unregister_buffers(ring.r()), Err(Errno(libc::ENXIO)));
     // After unregistering, the fixed read fails.
     prep_read_fixed(&mut ring, tf.fd(), bufp, 64, 0, 4);
     assert!(ring.run().res < 0);
@@ -242,25 +290,25 @@ fn buffers_bad_input() {
         iov_base: hole,
         iov_len: 4096,
     };
-    // SAFETY: the kernel cannot pin the hole and refuses; nothing is registered.
     assert_eq!(
-        unsafe { buffers::register_buffers(&ring.0, &[bad]) },
+        // SAFETY: the kernel cannot pin the hole and refuses; nothing is registered.
+        unsafe { buffers::register_buffers(ring.r(), &[bad]) },
         Err(Errno::EFAULT)
     );
-    // SAFETY: a NULL iovec array is rejected by the kernel.
     assert_eq!(
-        unsafe { buffers::register_buffers_raw(&ring.0, ptr::null(), 1) },
+        // SAFETY: a NULL iovec array is rejected by the kernel.
+        unsafe { buffers::register_buffers_raw(ring.r(), ptr::null(), 1) },
         Err(Errno::EFAULT)
     );
     // SAFETY: empty.
-    assert_eq!(unsafe { buffers::register_buffers(&ring.0, &[]) }, Err(Errno::EINVAL));
+    assert_eq!(unsafe { buffers::register_buffers(ring.r(), &[]) }, Err(Errno::EINVAL));
     let mut b = [0u8; 16];
-    // SAFETY: length mismatch is refused before the kernel is asked.
     assert_eq!(
-        unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut b)], &[]) },
+        // SAFETY: length mismatch is refused before the kernel is asked.
+        unsafe { buffers::register_buffers_tags(ring.r(), &[iov(&mut b)], &[]) },
         Err(Errno::EINVAL)
     );
-    assert_eq!(buffers::unregister_buffers(&ring.0), Err(Errno(libc::ENXIO)));
+    assert_eq!(buffers::unregister_buffers(ring.r()), Err(Errno(libc::ENXIO)));
     // SAFETY: our reservation, never registered.
     unsafe { libc::munmap(hole, 4096) };
 }
@@ -272,7 +320,7 @@ fn buffers_sparse_update_and_tags() {
     let mut buf = vec![0u8; 256];
     let bufp = buf.as_mut_ptr();
 
-    match buffers::register_buffers_sparse(&ring.0, 4) {
+    match buffers::register_buffers_sparse(ring.r(), 4) {
         Ok(0) => {}
         Err(e) if e == Errno::EINVAL => {
             println!("SKIP: sparse buffer tables not supported ({e})");
@@ -286,9 +334,9 @@ fn buffers_sparse_update_and_tags() {
 
     // Fill slot 2 with a tagged buffer; it returns the number of slots updated.
     let tag = 0x7a6_u64;
-    // SAFETY: `buf` outlives the registration.
     assert_eq!(
-        unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[iov(&mut buf)], &[tag]) },
+        // SAFETY: `buf` outlives the registration.
+        unsafe { buffers::register_buffers_update_tag(ring.r(), 2, &[iov(&mut buf)], &[tag]) },
         Ok(1)
     );
     prep_read_fixed(&mut ring, tf.fd(), bufp, 256, 2, 2);
@@ -301,28 +349,28 @@ fn buffers_sparse_update_and_tags() {
         iov_base: ptr::null_mut(),
         iov_len: 0,
     };
-    // SAFETY: an empty iovec registers nothing.
     assert_eq!(
-        unsafe { buffers::register_buffers_update_tag(&ring.0, 2, &[empty], &[]) },
+        // SAFETY: an empty iovec registers nothing.
+        unsafe { buffers::register_buffers_update_tag(ring.r(), 2, &[empty], &[]) },
         Ok(1)
     );
     let tag_cqe = ring.wait();
     assert_eq!((tag_cqe.user_data, tag_cqe.res), (tag, 0));
     // Updating past the table is refused.
-    // SAFETY: as above.
     assert_eq!(
-        unsafe { buffers::register_buffers_update_tag(&ring.0, 4, &[empty], &[]) },
+        // SAFETY: as above.
+        unsafe { buffers::register_buffers_update_tag(ring.r(), 4, &[empty], &[]) },
         Err(Errno::EINVAL)
     );
-    assert_eq!(buffers::unregister_buffers(&ring.0), Ok(0));
+    assert_eq!(buffers::unregister_buffers(ring.r()), Ok(0));
 
     // register_buffers_tags: the tag is posted when the table goes away.
-    // SAFETY: `buf` outlives the registration.
     assert_eq!(
-        unsafe { buffers::register_buffers_tags(&ring.0, &[iov(&mut buf)], &[0x51]) },
+        // SAFETY: `buf` outlives the registration.
+        unsafe { buffers::register_buffers_tags(ring.r(), &[iov(&mut buf)], &[0x51]) },
         Ok(0)
     );
-    assert_eq!(buffers::unregister_buffers(&ring.0), Ok(0));
+    assert_eq!(buffers::unregister_buffers(ring.r()), Ok(0));
     let tag_cqe = ring.wait();
     assert_eq!((tag_cqe.user_data, tag_cqe.res), (0x51, 0));
 }
@@ -336,9 +384,9 @@ fn buffers_clone_between_rings() {
     let mut dst = ring_or_skip!(4, 0);
     let tf = TempFile::new(b"cloned!");
     // SAFETY: `buf` outlives every ring below (declared first, dropped last).
-    assert_eq!(unsafe { buffers::register_buffers(&src.0, &[iov(&mut buf)]) }, Ok(0));
+    assert_eq!(unsafe { buffers::register_buffers(src.r(), &[iov(&mut buf)]) }, Ok(0));
 
-    match buffers::clone_buffers(&dst.0, &src.0) {
+    match buffers::clone_buffers(dst.r(), src.r()) {
         Ok(0) => {}
         Err(e) if e == Errno::EINVAL => {
             println!("SKIP: buffer cloning not supported ({e})");
@@ -352,38 +400,39 @@ fn buffers_clone_between_rings() {
     assert_eq!(&buf[..7], b"cloned!");
 
     // dst already has a table: a plain clone is refused, DST_REPLACE replaces it.
-    assert_eq!(buffers::clone_buffers(&dst.0, &src.0), Err(Errno(libc::EBUSY)));
+    assert_eq!(buffers::clone_buffers(dst.r(), src.r()), Err(Errno(libc::EBUSY)));
     assert_eq!(
-        buffers::clone_buffers_offset(&dst.0, &src.0, 0, 0, 1, IORING_REGISTER_DST_REPLACE),
+        buffers::clone_buffers_offset(dst.r(), src.r(), 0, 0, 1, IORING_REGISTER_DST_REPLACE),
         Ok(0)
     );
     // Out-of-range source window.
-    assert!(buffers::clone_buffers_offset(&dst.0, &src.0, 0, 1, 1, IORING_REGISTER_DST_REPLACE).is_err());
+    assert!(buffers::clone_buffers_offset(dst.r(), src.r(), 0, 1, 1, IORING_REGISTER_DST_REPLACE).is_err());
 
     // `__io_uring_clone_buffers` with flags 0 names src by its real fd.
     let mut dst2 = ring_or_skip!(4, 0);
-    assert_eq!(buffers::clone_buffers_with_flags(&dst2.0, &src.0, 0), Ok(0));
+    assert_eq!(buffers::clone_buffers_with_flags(dst2.r(), src.r(), 0), Ok(0));
     prep_read_fixed(&mut dst2, tf.fd(), bufp, 4, 0, 2);
     assert_eq!(dst2.run().res, 4);
 
     // With a registered src ring fd (and REG_REG_RING), SRC_REGISTERED names it by index.
-    // SAFETY: a set-up ring.
-    if unsafe { ring_fd::register_ring_fd(&mut src.0) } == Ok(1) && src.0.features & IORING_FEAT_REG_REG_RING != 0 {
+    // SAFETY: TEST-RING: `src` is SET-UP, and `&mut src.0` keeps every handle and side of
+    // it away during this exclusive operation.
+    if unsafe { ring_fd::register_ring_fd(&mut src.0) } == Ok(1) && src.r().features() & IORING_FEAT_REG_REG_RING != 0 {
         let mut dst3 = ring_or_skip!(4, 0);
-        assert_eq!(buffers::clone_buffers(&dst3.0, &src.0), Ok(0));
+        assert_eq!(buffers::clone_buffers(dst3.r(), src.r()), Ok(0));
         prep_read_fixed(&mut dst3, tf.fd(), bufp, 7, 0, 3);
         assert_eq!(dst3.run().res, 7);
         // Same through the offset form, into a second slot of a fresh table.
         let dst4 = ring_or_skip!(4, 0);
         assert_eq!(
-            buffers::clone_buffers_offset_with_flags(&dst4.0, &src.0, 0, 0, 1, IORING_REGISTER_SRC_REGISTERED),
+            buffers::clone_buffers_offset_with_flags(dst4.r(), src.r(), 0, 0, 1, IORING_REGISTER_SRC_REGISTERED),
             Ok(0)
         );
     }
     // A ring with no buffers cannot be cloned from.
     let empty = ring_or_skip!(4, 0);
     let dst5 = ring_or_skip!(4, 0);
-    assert_eq!(buffers::clone_buffers(&dst5.0, &empty.0), Err(Errno(libc::ENXIO)));
+    assert_eq!(buffers::clone_buffers(dst5.r(), empty.r()), Err(Errno(libc::ENXIO)));
     drop((src, dst, dst2));
 }
 
@@ -398,9 +447,9 @@ fn files_register_update_and_fixed_io() {
     // SAFETY: dup of a valid fd.
     let dup = unsafe { libc::dup(first.fd()) };
     assert!(dup >= 0);
-    assert_eq!(files::register_files(&ring.0, &[dup, -1]), Ok(0));
+    assert_eq!(files::register_files(ring.r(), &[dup, -1]), Ok(0));
     close(dup);
-    assert_eq!(files::register_files(&ring.0, &[first.fd()]), Err(Errno(libc::EBUSY)));
+    assert_eq!(files::register_files(ring.r(), &[first.fd()]), Err(Errno(libc::EBUSY)));
 
     let mut buf = [0u8; 64];
     prep_read_slot(&mut ring, 0, &mut buf, 1);
@@ -412,7 +461,7 @@ fn files_register_update_and_fixed_io() {
     assert_eq!(ring.run().res, -libc::EBADF);
 
     // Replace slot 0: the next fixed-file read goes to the new file.
-    assert_eq!(files::register_files_update(&ring.0, 0, &[second.fd()]), Ok(1));
+    assert_eq!(files::register_files_update(ring.r(), 0, &[second.fd()]), Ok(1));
     let mut buf = [0u8; 64];
     prep_read_slot(&mut ring, 0, &mut buf, 3);
     assert_eq!(ring.run().res, 15);
@@ -420,19 +469,19 @@ fn files_register_update_and_fixed_io() {
 
     // IORING_REGISTER_FILES_SKIP leaves a slot as it is; -1 empties one.
     assert_eq!(
-        files::register_files_update(&ring.0, 0, &[IORING_REGISTER_FILES_SKIP, first.fd()]),
+        files::register_files_update(ring.r(), 0, &[IORING_REGISTER_FILES_SKIP, first.fd()]),
         Ok(2)
     );
     prep_read_slot(&mut ring, 1, &mut buf, 4);
     assert_eq!(ring.run().res, 10);
-    assert_eq!(files::register_files_update(&ring.0, 0, &[-1]), Ok(1));
+    assert_eq!(files::register_files_update(ring.r(), 0, &[-1]), Ok(1));
     prep_read_slot(&mut ring, 0, &mut buf, 5);
     assert_eq!(ring.run().res, -libc::EBADF);
     // Out of range.
-    assert!(files::register_files_update(&ring.0, 2, &[first.fd()]).is_err());
+    assert!(files::register_files_update(ring.r(), 2, &[first.fd()]).is_err());
 
-    assert_eq!(files::unregister_files(&ring.0), Ok(0));
-    assert_eq!(files::unregister_files(&ring.0), Err(Errno(libc::ENXIO)));
+    assert_eq!(files::unregister_files(ring.r()), Ok(0));
+    assert_eq!(files::unregister_files(ring.r()), Err(Errno(libc::ENXIO)));
     prep_read_slot(&mut ring, 1, &mut buf, 6);
     assert!(ring.run().res < 0);
 }
@@ -441,28 +490,28 @@ fn files_register_update_and_fixed_io() {
 fn files_sparse_tags_and_alloc_range() {
     let mut ring = ring_or_skip!(8, 0);
     let tf = TempFile::new(b"sparse slot");
-    assert_eq!(files::register_files_sparse(&ring.0, 8), Ok(0));
+    assert_eq!(files::register_files_sparse(ring.r(), 8), Ok(0));
     let mut buf = [0u8; 32];
 
     // Fill slot 3 with a tag, read through it, then empty it: the tag CQE arrives.
     assert_eq!(
-        files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[0xf11e]),
+        files::register_files_update_tag(ring.r(), 3, &[tf.fd()], &[0xf11e]),
         Ok(1)
     );
     prep_read_slot(&mut ring, 3, &mut buf, 1);
     assert_eq!(ring.run().res, 11);
     assert_eq!(&buf[..11], b"sparse slot");
-    assert_eq!(files::register_files_update_tag(&ring.0, 3, &[-1], &[]), Ok(1));
+    assert_eq!(files::register_files_update_tag(ring.r(), 3, &[-1], &[]), Ok(1));
     let c = ring.wait();
     assert_eq!((c.user_data, c.res), (0xf11e, 0));
     assert_eq!(
-        files::register_files_update_tag(&ring.0, 3, &[tf.fd()], &[1, 2]),
+        files::register_files_update_tag(ring.r(), 3, &[tf.fd()], &[1, 2]),
         Err(Errno::EINVAL)
     );
 
     // Allocation range: direct opens with IORING_FILE_INDEX_ALLOC land inside it.
-    assert_eq!(files::register_file_alloc_range(&ring.0, 4, 4), Ok(0));
-    assert_eq!(files::register_file_alloc_range(&ring.0, 6, 10), Err(Errno::EINVAL));
+    assert_eq!(files::register_file_alloc_range(ring.r(), 4, 4), Ok(0));
+    assert_eq!(files::register_file_alloc_range(ring.r(), 6, 10), Err(Errno::EINVAL));
     let path = std::ffi::CString::new(tf.path.as_os_str().as_encoded_bytes()).unwrap();
     for i in 0..4 {
         let sqe = ring.sqe();
@@ -489,16 +538,19 @@ fn files_sparse_tags_and_alloc_range() {
         IORING_FILE_INDEX_ALLOC,
     );
     assert_eq!(ring.run().res, -libc::ENFILE);
-    assert_eq!(files::unregister_files(&ring.0), Ok(0));
+    assert_eq!(files::unregister_files(ring.r()), Ok(0));
 
     // register_files_tags: tag posted when the table goes away.
-    assert_eq!(files::register_files_tags(&ring.0, &[tf.fd()], &[0x7a]), Ok(0));
-    assert_eq!(files::unregister_files(&ring.0), Ok(0));
+    assert_eq!(files::register_files_tags(ring.r(), &[tf.fd()], &[0x7a]), Ok(0));
+    assert_eq!(files::unregister_files(ring.r()), Ok(0));
     let c = ring.wait();
     assert_eq!((c.user_data, c.res), (0x7a, 0));
-    assert_eq!(files::register_files_tags(&ring.0, &[tf.fd()], &[]), Err(Errno::EINVAL));
+    assert_eq!(
+        files::register_files_tags(ring.r(), &[tf.fd()], &[]),
+        Err(Errno::EINVAL)
+    );
     // No table: the range cannot fit.
-    assert_eq!(files::register_file_alloc_range(&ring.0, 0, 1), Err(Errno::EINVAL));
+    assert_eq!(files::register_file_alloc_range(ring.r(), 0, 1), Err(Errno::EINVAL));
 }
 
 #[test]
@@ -507,21 +559,21 @@ fn files_bad_input() {
     let (r, w) = pipe();
     close(w);
     // A closed descriptor.
-    assert_eq!(files::register_files(&ring.0, &[r, w]), Err(Errno::EBADF));
+    assert_eq!(files::register_files(ring.r(), &[r, w]), Err(Errno::EBADF));
     close(r);
     // An empty table.
-    assert_eq!(files::register_files(&ring.0, &[]), Err(Errno::EINVAL));
+    assert_eq!(files::register_files(ring.r(), &[]), Err(Errno::EINVAL));
     // A NULL array.
-    // SAFETY: the kernel rejects the NULL pointer.
     assert_eq!(
-        unsafe { files::register_files_raw(&ring.0, ptr::null(), 2) },
+        // SAFETY: the kernel rejects the NULL pointer.
+        unsafe { files::register_files_raw(ring.r(), ptr::null(), 2) },
         Err(Errno::EFAULT)
     );
     // A table far larger than the kernel allows (1 << 20 slots) or the fd limit.
-    let e = files::register_files_sparse(&ring.0, 1 << 22).unwrap_err();
+    let e = files::register_files_sparse(ring.r(), 1 << 22).unwrap_err();
     assert!(e == Errno::EMFILE || e == Errno::EINVAL, "{e:?}");
-    assert_eq!(files::unregister_files(&ring.0), Err(Errno(libc::ENXIO)));
-    assert_eq!(files::register_files_update(&ring.0, 0, &[0]), Err(Errno(libc::ENXIO)));
+    assert_eq!(files::unregister_files(ring.r()), Err(Errno(libc::ENXIO)));
+    assert_eq!(files::register_files_update(ring.r(), 0, &[0]), Err(Errno(libc::ENXIO)));
 }
 
 // ---- eventfd -----------------------------------------------------------------------------
@@ -559,27 +611,27 @@ fn eventfd_is_signalled_on_completion() {
     nop(&mut ring, 1);
     assert_eq!(eventfd_take(efd), 0);
 
-    assert_eq!(misc::register_eventfd(&ring.0, efd), Ok(0));
-    assert_eq!(misc::register_eventfd(&ring.0, efd), Err(Errno(libc::EBUSY)));
+    assert_eq!(misc::register_eventfd(ring.r(), efd), Ok(0));
+    assert_eq!(misc::register_eventfd(ring.r(), efd), Err(Errno(libc::EBUSY)));
     nop(&mut ring, 2);
     assert!(eventfd_take(efd) >= 1, "eventfd not signalled");
 
-    assert_eq!(misc::unregister_eventfd(&ring.0), Ok(0));
-    assert_eq!(misc::unregister_eventfd(&ring.0), Err(Errno(libc::ENXIO)));
+    assert_eq!(misc::unregister_eventfd(ring.r()), Ok(0));
+    assert_eq!(misc::unregister_eventfd(ring.r()), Err(Errno(libc::ENXIO)));
     nop(&mut ring, 3);
     assert_eq!(eventfd_take(efd), 0, "signalled after unregister");
 
     // The async variant only signals for completions from async context: an inline NOP
     // does not count.
-    assert_eq!(misc::register_eventfd_async(&ring.0, efd), Ok(0));
+    assert_eq!(misc::register_eventfd_async(ring.r(), efd), Ok(0));
     nop(&mut ring, 4);
     assert_eq!(eventfd_take(efd), 0, "async eventfd signalled for an inline completion");
-    assert_eq!(misc::unregister_eventfd(&ring.0), Ok(0));
+    assert_eq!(misc::unregister_eventfd(ring.r()), Ok(0));
 
     // Not an eventfd.
     let (r, w) = pipe();
-    assert!(misc::register_eventfd(&ring.0, r).is_err());
-    assert!(misc::register_eventfd(&ring.0, -1).is_err());
+    assert!(misc::register_eventfd(ring.r(), r).is_err());
+    assert!(misc::register_eventfd(ring.r(), -1).is_err());
     close(r);
     close(w);
     close(efd);
@@ -590,15 +642,15 @@ fn eventfd_is_signalled_on_completion() {
 #[test]
 fn personality_is_usable_until_unregistered() {
     let mut ring = ring_or_skip!(4, 0);
-    let id = misc::register_personality(&ring.0).expect("register_personality");
+    let id = misc::register_personality(ring.r()).expect("register_personality");
     assert!(id > 0);
     let sqe = ring.sqe();
     uring::prep::nop(sqe);
     sqe.personality = id as u16;
     assert_eq!(ring.run().res, 0);
 
-    assert_eq!(misc::unregister_personality(&ring.0, id), Ok(0));
-    assert_eq!(misc::unregister_personality(&ring.0, id), Err(Errno::EINVAL));
+    assert_eq!(misc::unregister_personality(ring.r(), id), Ok(0));
+    assert_eq!(misc::unregister_personality(ring.r(), id), Err(Errno::EINVAL));
     // The id is gone: a request naming it is refused.
     let sqe = ring.sqe();
     uring::prep::nop(sqe);
@@ -622,21 +674,21 @@ fn restrictions_refuse_ops_outside_the_allow_list() {
     // Restrictions need a disabled ring.
     let plain = ring_or_skip!(4, 0);
     assert_eq!(
-        misc::register_restrictions(&plain.0, &[allow_sqe_op(IORING_OP_NOP)]),
+        misc::register_restrictions(plain.r(), &[allow_sqe_op(IORING_OP_NOP)]),
         Err(Errno(libc::EBADFD))
     );
 
     let mut ring = ring_or_skip!(4, IORING_SETUP_R_DISABLED);
     assert_eq!(
-        misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_NOP)]),
+        misc::register_restrictions(ring.r(), &[allow_sqe_op(IORING_OP_NOP)]),
         Ok(0)
     );
     assert_eq!(
-        misc::register_restrictions(&ring.0, &[allow_sqe_op(IORING_OP_READ)]),
+        misc::register_restrictions(ring.r(), &[allow_sqe_op(IORING_OP_READ)]),
         Err(Errno(libc::EBUSY))
     );
-    // SAFETY: a set-up ring.
-    assert_eq!(unsafe { ring_fd::enable_rings(&ring.0) }, Ok(0));
+    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
+    assert_eq!(unsafe { ring_fd::enable_rings(ring.r()) }, Ok(0));
 
     assert_eq!(nop(&mut ring, 1).res, 0);
     let (r, w) = pipe();
@@ -657,11 +709,11 @@ fn restrictions_refuse_ops_outside_the_allow_list() {
         resv: 0,
         resv2: [0; 3],
     };
-    assert_eq!(misc::register_restrictions(&bad.0, &[junk]), Err(Errno::EINVAL));
+    assert_eq!(misc::register_restrictions(bad.r(), &[junk]), Err(Errno::EINVAL));
     // SAFETY: the kernel rejects the NULL array.
-    assert_null_refused(unsafe { misc::register_restrictions_raw(&bad.0, ptr::null(), 1) });
-    // SAFETY: a set-up ring.
-    assert_eq!(unsafe { ring_fd::enable_rings(&bad.0) }, Ok(0));
+    assert_null_refused(unsafe { misc::register_restrictions_raw(bad.r(), ptr::null(), 1) });
+    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
+    assert_eq!(unsafe { ring_fd::enable_rings(bad.r()) }, Ok(0));
     assert_eq!(nop(&mut bad, 3).res, 0);
 }
 
@@ -672,34 +724,34 @@ fn iowq_affinity_and_max_workers() {
     let ring = ring_or_skip!(4, 0);
     // SAFETY: an all-zero cpu_set_t is valid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: sched_getaffinity writes at most sizeof(set) bytes.
     assert_eq!(
+        // SAFETY: sched_getaffinity writes at most sizeof(set) bytes.
         unsafe { libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) },
         0
     );
-    assert_eq!(misc::register_iowq_aff(&ring.0, &set), Ok(0));
-    assert_eq!(misc::unregister_iowq_aff(&ring.0), Ok(0));
+    assert_eq!(misc::register_iowq_aff(ring.r(), &set), Ok(0));
+    assert_eq!(misc::unregister_iowq_aff(ring.r()), Ok(0));
     // cpusz >= 2^31 is refused without a syscall.
-    // SAFETY: never read.
     assert_eq!(
-        unsafe { misc::register_iowq_aff_raw(&ring.0, 1 << 31, &set) },
+        // SAFETY: never read.
+        unsafe { misc::register_iowq_aff_raw(ring.r(), 1 << 31, &set) },
         Err(Errno::EINVAL)
     );
     // SAFETY: the kernel rejects the NULL mask.
-    assert_null_refused(unsafe { misc::register_iowq_aff_raw(&ring.0, 8, ptr::null()) });
+    assert_null_refused(unsafe { misc::register_iowq_aff_raw(ring.r(), 8, ptr::null()) });
     // A short mask (one byte) is fine for the kernel too.
     // SAFETY: `set` has at least one readable byte.
-    assert_eq!(unsafe { misc::register_iowq_aff_raw(&ring.0, 1, &set) }, Ok(0));
-    assert_eq!(misc::unregister_iowq_aff(&ring.0), Ok(0));
+    assert_eq!(unsafe { misc::register_iowq_aff_raw(ring.r(), 1, &set) }, Ok(0));
+    assert_eq!(misc::unregister_iowq_aff(ring.r()), Ok(0));
 
     // Set limits (getting the old ones back), then read them back with zeros.
     let mut v = [2u32, 3];
-    assert_eq!(misc::register_iowq_max_workers(&ring.0, &mut v), Ok(0));
+    assert_eq!(misc::register_iowq_max_workers(ring.r(), &mut v), Ok(0));
     let mut now = [0u32, 0];
-    assert_eq!(misc::register_iowq_max_workers(&ring.0, &mut now), Ok(0));
+    assert_eq!(misc::register_iowq_max_workers(ring.r(), &mut now), Ok(0));
     assert_eq!(now, [2, 3]);
     // SAFETY: the kernel rejects the NULL array.
-    assert_null_refused(unsafe { misc::register_iowq_max_workers_raw(&ring.0, ptr::null_mut()) });
+    assert_null_refused(unsafe { misc::register_iowq_max_workers_raw(ring.r(), ptr::null_mut()) });
 }
 
 // ---- synchronous cancel and message ------------------------------------------------------------
@@ -720,17 +772,19 @@ fn sync_cancel_cancels_a_pending_read() {
         ..Default::default()
     };
     reg.timeout = __kernel_timespec { tv_sec: 1, tv_nsec: 0 };
-    match misc::register_sync_cancel(&ring.0, &reg) {
+    match misc::register_sync_cancel(ring.r(), &reg) {
         Err(e) if e == Errno::EINVAL => {
             println!("SKIP: sync cancel not supported ({e})");
-            close(r);
+            // EOF ends the pending read; reap it before `buf` goes away.
             close(w);
+            assert_eq!(ring.wait().user_data, 0x1234);
+            close(r);
             return;
         }
         r => assert_eq!(r, Err(Errno(libc::ENOENT)), "nothing has user_data 0x9999"),
     }
     reg.addr = 0x1234;
-    assert_eq!(misc::register_sync_cancel(&ring.0, &reg), Ok(0));
+    assert_eq!(misc::register_sync_cancel(ring.r(), &reg), Ok(0));
     let c = ring.wait();
     assert_eq!(c.user_data, 0x1234);
     assert!(c.res == -libc::ECANCELED || c.res == -libc::EINTR, "res {}", c.res);
@@ -738,9 +792,9 @@ fn sync_cancel_cancels_a_pending_read() {
     // By fd, with nothing pending.
     reg.flags = IORING_ASYNC_CANCEL_FD;
     reg.fd = r;
-    assert_eq!(misc::register_sync_cancel(&ring.0, &reg), Err(Errno(libc::ENOENT)));
+    assert_eq!(misc::register_sync_cancel(ring.r(), &reg), Err(Errno(libc::ENOENT)));
     // SAFETY: the kernel rejects the NULL pointer.
-    assert_null_refused(unsafe { misc::register_sync_cancel_raw(&ring.0, ptr::null()) });
+    assert_null_refused(unsafe { misc::register_sync_cancel_raw(ring.r(), ptr::null()) });
     close(r);
     close(w);
 }
@@ -749,7 +803,7 @@ fn sync_cancel_cancels_a_pending_read() {
 fn sync_msg_posts_to_the_target_ring() {
     let mut target = ring_or_skip!(4, 0);
     let mut sqe = io_uring_sqe::zeroed();
-    uring::prep::msg_ring(&mut sqe, target.0.ring_fd, 0x55, 0xfeed, 0);
+    uring::prep::msg_ring(&mut sqe, target.r().ring_fd(), 0x55, 0xfeed, 0);
     match misc::register_sync_msg(&sqe) {
         Ok(0) => {}
         Err(e) if e == Errno::EINVAL => {
@@ -779,7 +833,7 @@ fn clock_registration() {
         clockid: libc::CLOCK_BOOTTIME as u32,
         __resv: [0; 3],
     };
-    match misc::register_clock(&ring.0, &boot) {
+    match misc::register_clock(ring.r(), &boot) {
         Ok(0) => {}
         Err(e) => {
             println!("SKIP: IORING_REGISTER_CLOCK not supported ({e})");
@@ -791,20 +845,20 @@ fn clock_registration() {
         clockid: libc::CLOCK_MONOTONIC as u32,
         __resv: [0; 3],
     };
-    assert_eq!(misc::register_clock(&ring.0, &mono), Ok(0));
+    assert_eq!(misc::register_clock(ring.r(), &mono), Ok(0));
     let bad = io_uring_clock_register {
         clockid: 12345,
         __resv: [0; 3],
     };
-    assert_eq!(misc::register_clock(&ring.0, &bad), Err(Errno::EINVAL));
+    assert_eq!(misc::register_clock(ring.r(), &bad), Err(Errno::EINVAL));
     // SAFETY: the kernel rejects the NULL pointer.
-    assert_null_refused(unsafe { misc::register_clock_raw(&ring.0, ptr::null()) });
+    assert_null_refused(unsafe { misc::register_clock_raw(ring.r(), ptr::null()) });
 }
 
 #[test]
 fn region_backs_registered_waits() {
     assert_eq!(
-        misc::register_wait_reg(&ring_or_skip!(4, 0).0, ptr::null_mut(), 1),
+        misc::register_wait_reg(ring_or_skip!(4, 0).r(), ptr::null_mut(), 1),
         Err(Errno::EINVAL),
         "register_wait_reg is a stub"
     );
@@ -833,7 +887,7 @@ fn region_backs_registered_waits() {
         __resv: [0; 2],
     };
     // SAFETY: `desc` names a page that stays mapped until the ring is gone.
-    match unsafe { misc::register_region(&ring.0, &mut reg) } {
+    match unsafe { misc::register_region(ring.r(), &mut reg) } {
         Ok(0) => {}
         Err(e) => {
             println!("SKIP: registered wait regions not supported ({e})");
@@ -843,8 +897,8 @@ fn region_backs_registered_waits() {
         }
         r => panic!("{r:?}"),
     }
-    // SAFETY: a set-up ring.
-    assert_eq!(unsafe { ring_fd::enable_rings(&ring.0) }, Ok(0));
+    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
+    assert_eq!(unsafe { ring_fd::enable_rings(ring.r()) }, Ok(0));
     // Slot 0 of the region: a 20 ms timeout; waiting with nothing pending times out.
     let w = page.cast::<io_uring_reg_wait>();
     // SAFETY: slot 0 lies in our page; the kernel reads it only during the wait below.
@@ -858,26 +912,30 @@ fn region_backs_registered_waits() {
             ..Default::default()
         })
     };
-    let mut cqe = ptr::null_mut();
-    // SAFETY: a set-up ring with a registered wait region.
-    let ret = unsafe { uring::cq::submit_and_wait_reg(&mut ring.0, &mut cqe, 1, 0) };
-    assert_eq!(ret, -libc::ETIME);
+    let (mut sq, mut cq) = ring.sides();
+    // SAFETY: nothing is queued, so no SQE names any memory.
+    let waited = unsafe { uring::cq::submit_and_wait_reg(&mut sq, &mut cq, 1, 0) };
+    assert_eq!(waited.result, Err(Errno::ETIME));
+    assert!(waited.cqe.is_none(), "a CQE on an idle ring");
     // A NOP with a registered wait completes.
     let sqe = ring.sqe();
     uring::prep::nop(sqe);
     sqe.user_data = 9;
-    // SAFETY: as above.
-    let ret = unsafe { uring::cq::submit_and_wait_reg(&mut ring.0, &mut cqe, 1, 0) };
-    assert!(ret >= 0 && !cqe.is_null(), "submit_and_wait_reg = {ret}");
-    // SAFETY: the CQE at the head.
-    assert_eq!(unsafe { (*cqe).user_data }, 9);
+    let (mut sq, mut cq) = ring.sides();
+    // SAFETY: the queued NOP names no memory.
+    let waited = unsafe { uring::cq::submit_and_wait_reg(&mut sq, &mut cq, 1, 0) };
+    assert!(waited.result.is_ok(), "submit_and_wait_reg = {:?}", waited.result);
+    let cqe = waited.cqe.expect("submit_and_wait_reg: no CQE");
+    // SAFETY: CQ-OWNER: `cqe` is the published CQE at the head of `cq`, which is still
+    // alive, so the kernel does not write it meanwhile.
+    assert_eq!(unsafe { cqe.as_ref() }.user_data, 9);
     drop(ring);
     // SAFETY: the ring is gone; the page is ours.
     unsafe { libc::munmap(page, 4096) };
     // A second region on an enabled ring, and a NULL argument, fail cleanly.
     let plain = ring_or_skip!(4, 0);
     // SAFETY: the kernel rejects the NULL pointer.
-    assert!(unsafe { misc::register_region(&plain.0, ptr::null_mut()) }.is_err());
+    assert!(unsafe { misc::register_region(plain.r(), ptr::null_mut()) }.is_err());
 }
 
 // ---- features this machine may lack: error paths ---------------------------------------------
@@ -890,18 +948,18 @@ fn napi_registration_or_its_error() {
         prefer_busy_poll: 1,
         ..Default::default()
     };
-    match misc::register_napi(&ring.0, &mut napi) {
+    match misc::register_napi(ring.r(), &mut napi) {
         Ok(0) => {
             let mut old = io_uring_napi::default();
-            assert_eq!(misc::unregister_napi(&ring.0, Some(&mut old)), Ok(0));
+            assert_eq!(misc::unregister_napi(ring.r(), Some(&mut old)), Ok(0));
             assert_eq!(old.busy_poll_to, 50);
         }
         Err(e) => println!("SKIP: NAPI busy polling unavailable ({e})"),
         r => panic!("{r:?}"),
     }
     // SAFETY: the kernel rejects the NULL pointer (or does not know the opcode).
-    assert!(unsafe { misc::register_napi_raw(&ring.0, ptr::null_mut()) }.is_err());
-    let _ = misc::unregister_napi(&ring.0, None);
+    assert!(unsafe { misc::register_napi_raw(ring.r(), ptr::null_mut()) }.is_err());
+    let _ = misc::unregister_napi(ring.r(), None);
 }
 
 #[test]
@@ -910,14 +968,14 @@ fn zcrx_ifq_error_path() {
     // A zeroed request on a ring without DEFER_TASKRUN/CQE32 and no NIC queue: refused.
     let mut reg = io_uring_zcrx_ifq_reg::default();
     // SAFETY: the request names no memory.
-    let e = unsafe { misc::register_ifq(&ring.0, &mut reg) }.unwrap_err();
+    let e = unsafe { misc::register_ifq(ring.r(), &mut reg) }.unwrap_err();
     println!("SKIP: zero-copy receive needs a capable NIC and privileges (zeroed request: {e})");
     // SAFETY: all-zero is a valid zcrx_ctrl.
     let mut ctrl: zcrx_ctrl = unsafe { std::mem::zeroed() };
     ctrl.zcrx_id = 7;
-    assert!(misc::register_zcrx_ctrl(&ring.0, &mut ctrl).is_err());
+    assert!(misc::register_zcrx_ctrl(ring.r(), &mut ctrl).is_err());
     // SAFETY: NULL is rejected by the kernel.
-    assert!(unsafe { misc::register_ifq(&ring.0, ptr::null_mut()) }.is_err());
+    assert!(unsafe { misc::register_ifq(ring.r(), ptr::null_mut()) }.is_err());
 }
 
 #[test]
@@ -926,7 +984,7 @@ fn bpf_filter_error_path() {
     // SAFETY: all-zero is a valid io_uring_bpf (cmd_type 0 is not a command).
     let mut bpf: io_uring_bpf = unsafe { std::mem::zeroed() };
     // SAFETY: the request names no program.
-    let e = unsafe { misc::register_bpf_filter(&ring.0, &mut bpf) }.unwrap_err();
+    let e = unsafe { misc::register_bpf_filter(ring.r(), &mut bpf) }.unwrap_err();
     // SAFETY: as above.
     let e2 = unsafe { misc::register_bpf_filter_task(&mut bpf) }.unwrap_err();
     // SAFETY: NULL is rejected by the kernel.
@@ -970,18 +1028,19 @@ fn query_agrees_with_probe() {
 #[test]
 fn registration_through_a_registered_ring_fd() {
     let mut ring = ring_or_skip!(4, 0);
-    // SAFETY: a set-up ring.
+    // SAFETY: TEST-RING: `ring` is SET-UP, and `&mut ring.0` keeps every handle and side
+    // of it away during this exclusive operation.
     if unsafe { ring_fd::register_ring_fd(&mut ring.0) } != Ok(1) {
         println!("SKIP: registered ring fds not supported");
         return;
     }
     let efd = eventfd();
-    assert_eq!(misc::register_eventfd(&ring.0, efd), Ok(0));
+    assert_eq!(misc::register_eventfd(ring.r(), efd), Ok(0));
     nop(&mut ring, 1);
     assert!(eventfd_take(efd) >= 1);
-    assert_eq!(misc::unregister_eventfd(&ring.0), Ok(0));
+    assert_eq!(misc::unregister_eventfd(ring.r()), Ok(0));
     let tf = TempFile::new(b"via index");
-    assert_eq!(files::register_files(&ring.0, &[tf.fd()]), Ok(0));
+    assert_eq!(files::register_files(ring.r(), &[tf.fd()]), Ok(0));
     let mut buf = [0u8; 16];
     prep_read_slot(&mut ring, 0, &mut buf, 2);
     assert_eq!(ring.run().res, 9);

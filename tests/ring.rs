@@ -2,6 +2,8 @@
 //! setups. A setup the kernel refuses is reported as skipped (with the errno), never
 //! passed silently; at least the default setup must work.
 
+#![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
+
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
@@ -58,7 +60,7 @@ fn nop_round_trip_with_user_data() {
             assert_eq!(n, 1, "{name}");
             let cqe = ring.wait().unwrap();
             assert_eq!((cqe.user_data(), cqe.res()), (ud, 0), "{name}");
-            ring.seen(&cqe);
+            cqe.seen();
             assert_eq!(ring.cq_ready(), 0, "{name}");
         }
     });
@@ -99,7 +101,7 @@ fn file_write_then_read_compares_bytes() {
         unsafe { ring.submit_and_wait(1) }.unwrap();
         let cqe = ring.wait().unwrap();
         assert_eq!(cqe.result(), Ok(data.len() as u32), "{name}: write");
-        ring.seen(&cqe);
+        cqe.seen();
 
         let mut back = vec![0u8; data.len()];
         let sqe = ring.get_sqe().unwrap();
@@ -108,7 +110,7 @@ fn file_write_then_read_compares_bytes() {
         unsafe { ring.submit_and_wait(1) }.unwrap();
         let cqe = ring.wait().unwrap();
         assert_eq!(cqe.result(), Ok(data.len() as u32), "{name}: read");
-        ring.seen(&cqe);
+        cqe.seen();
         assert!(back == data, "{name}: bytes read differ from bytes written");
         file.flush().unwrap();
     });
@@ -137,10 +139,9 @@ fn closed_fd_in_sqe_completes_with_ebadf() {
         let r = unsafe { libc::fcntl(r0, libc::F_DUPFD, 4000) };
         assert!(r >= 4000);
         // SAFETY: as above.
-        unsafe {
-            libc::close(r0);
-            libc::close(r);
-        }
+        unsafe { libc::close(r0) };
+        // SAFETY: as above.
+        unsafe { libc::close(r) };
         let mut buf = [0u8; 8];
         let sqe = ring.get_sqe().unwrap();
         prep::read(sqe, r, buf.as_mut_ptr().cast(), 8, 0);
@@ -148,9 +149,91 @@ fn closed_fd_in_sqe_completes_with_ebadf() {
         unsafe { ring.submit_and_wait(1) }.unwrap();
         let cqe = ring.wait().unwrap();
         assert_eq!(cqe.res(), -libc::EBADF, "{name}");
-        ring.seen(&cqe);
+        cqe.seen();
         // SAFETY: closing an fd we own.
         unsafe { libc::close(w) };
+    });
+}
+
+#[test]
+fn completion_guards_consume_exactly_once() {
+    for_each_setup("guards", |name, ring| {
+        assert!(ring.peek().unwrap().is_none(), "{name}: a CQE on a fresh ring");
+        for ud in 0..4u64 {
+            let sqe = ring.get_sqe().unwrap();
+            prep::nop(sqe);
+            sqe.user_data = ud;
+        }
+        // SAFETY: NOPs reference no memory.
+        unsafe { ring.submit_and_wait(4) }.unwrap();
+        assert_eq!(ring.cq_ready(), 4, "{name}");
+
+        // Dropping a guard consumes its completion.
+        let c = ring.peek().unwrap().expect("a ready CQE");
+        assert_eq!((c.user_data(), c.res()), (0, 0), "{name}");
+        drop(c);
+        assert_eq!(ring.cq_ready(), 3, "{name}: drop did not consume");
+        // So does seen(), once.
+        let c = ring.wait().unwrap();
+        assert_eq!(c.user_data(), 1, "{name}");
+        let copy = c.cqe();
+        c.seen();
+        assert_eq!(ring.cq_ready(), 2, "{name}: seen() did not consume exactly one");
+        assert_eq!(copy.user_data(), 1, "{name}: the copy outlives the guard");
+        // The iterator consumes what it yielded, and only that.
+        let mut it = ring.completions();
+        assert_eq!(it.next().map(|c| c.user_data()), Some(2), "{name}");
+        drop(it);
+        assert_eq!(
+            ring.cq_ready(),
+            1,
+            "{name}: the iterator consumed what it did not yield"
+        );
+        let rest: Vec<u64> = ring.completions().map(|c| c.user_data()).collect();
+        assert_eq!(rest, [3], "{name}");
+        assert_eq!(ring.cq_ready(), 0, "{name}");
+        assert!(ring.peek().unwrap().is_none(), "{name}: a CQE after all were consumed");
+    });
+}
+
+#[test]
+fn split_halves_submit_and_reap_from_two_threads() {
+    for_each_setup("split", |name, ring| {
+        if ring.params().flags & IORING_SETUP_SINGLE_ISSUER != 0 {
+            eprintln!("split: setup {name} skipped: a single-issuer ring is one thread's");
+            return;
+        }
+        if ring.features() & IORING_FEAT_EXT_ARG == 0 {
+            eprintln!("split: setup {name} skipped: no timed waits without IORING_FEAT_EXT_ARG");
+            return;
+        }
+        let total = 200u64;
+        let (mut sq, mut cq) = ring.split();
+        let got = std::thread::scope(|s| {
+            s.spawn(move || {
+                for ud in 0..total {
+                    loop {
+                        if let Some(sqe) = sq.get_sqe() {
+                            prep::nop(sqe);
+                            sqe.user_data = ud;
+                            break;
+                        }
+                        // SAFETY: NOPs reference no memory.
+                        unsafe { sq.submit() }.unwrap();
+                    }
+                }
+                // SAFETY: as above.
+                unsafe { sq.submit() }.unwrap();
+            });
+            let mut got = Vec::new();
+            while (got.len() as u64) < total {
+                let c = cq.wait_timeout(Duration::from_secs(5)).unwrap();
+                assert_eq!(c.res(), 0, "{name}");
+                got.push(c.user_data());
+            }
+            got
+        });
+        assert_eq!(got, (0..total).collect::<Vec<_>>(), "{name}: lost or reordered NOPs");
     });
 }
 
@@ -180,7 +263,7 @@ fn tiny_cq_overflow_loses_nothing() {
     while (seen.len() as u64) < total {
         let cqe = ring.wait().unwrap();
         seen.push(cqe.user_data());
-        ring.seen(&cqe);
+        cqe.seen();
     }
     seen.sort_unstable();
     assert_eq!(seen, (0..total).collect::<Vec<_>>());

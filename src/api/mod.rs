@@ -7,13 +7,17 @@
 //! let sqe = ring.get_sqe().expect("a fresh ring has free SQEs");
 //! prep::nop(sqe);
 //! sqe.user_data = 42;
-//! // SAFETY: a NOP references no memory.
+//! // SAFETY: SQE-MEM holds: a NOP references no memory.
 //! unsafe { ring.submit()? };
-//! let cqe = ring.wait()?;
+//! let cqe = ring.wait()?; // a guard on the CQ head
 //! assert_eq!(cqe.user_data(), 42);
-//! ring.seen(&cqe);
+//! cqe.seen(); // consumes the guard: a completion cannot be consumed twice
 //! # Ok::<(), uring::Errno>(())
 //! ```
+//!
+//! To submit from one thread while reaping in another, [`Ring::split`] the ring into a
+//! [`Submitter`] and a [`CompletionQueue`]; both are `Send`, neither is `Clone`, so the
+//! type system enforces liburing's "one submitter, one reaper" contract.
 //!
 //! What is safe and what is not: preparing an SQE only writes integers into ring memory,
 //! so [`Ring::get_sqe`] and the [`crate::prep`] functions are safe. Submitting hands the
@@ -21,16 +25,18 @@
 //! caller promises that every buffer, path, iovec, timespec, ... an SQE points to stays
 //! valid (and, for reads, unaliased) until its completion arrives.
 
-use core::ptr;
+use core::cell::UnsafeCell;
+use core::ptr::NonNull;
+use std::time::Duration;
 
-use crate::cq;
+use crate::cq::{self, Waited};
 use crate::errno::Errno;
-use crate::ring::io_uring;
+use crate::ring::{io_uring, io_uring_cqe_iter, CompletionSide, RingRef, SubmissionSide};
 use crate::setup;
-use crate::submit;
 use crate::sys::*;
 
-/// One completion, copied out of the CQ ring.
+/// The contents of one completion, copied out of the CQ ring. A `Cqe` is only data: it
+/// cannot consume anything (that is [`Completion::seen`]'s job).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cqe {
     user_data: u64,
@@ -40,18 +46,28 @@ pub struct Cqe {
 }
 
 impl Cqe {
-    /// Copy a CQE; `big_cqe` is read only on CQE32 rings (the memory exists only there).
+    /// Copy a CQE; `big_cqe` is read only on CQE32 rings or for 32-byte CQEs of a
+    /// mixed ring (the memory exists only there).
     ///
     /// # Safety
-    /// `cqe` must point to a published CQE of a ring with these `ring_flags`.
+    /// `cqe` must point to a published CQE of a ring with these `ring_flags`, read by its
+    /// completion side (CQ-OWNER: the kernel does not write it meanwhile).
     #[inline]
-    unsafe fn read(cqe: *const io_uring_cqe, ring_flags: u32) -> Cqe {
-        // SAFETY: caller contract.
-        let c = unsafe { *cqe };
+    unsafe fn read(cqe: NonNull<io_uring_cqe>, ring_flags: u32) -> Cqe {
+        // SAFETY: CQ-OWNER: by this function's contract `cqe` is a published CQE read by
+        // its completion side, so it is initialised, aligned, and not written meanwhile.
+        let c = unsafe { cqe.read() };
         let mut big = [0; 2];
         if ring_flags & IORING_SETUP_CQE32 != 0 || c.flags & IORING_CQE_F_32 != 0 {
-            // SAFETY: 32-byte CQEs carry 16 more bytes right after the header.
-            big = unsafe { *(cqe.add(1) as *const [u64; 2]) };
+            // A 32-byte CQE carries 16 more bytes right after the 16-byte header, inside
+            // the same published slot pair.
+            // SAFETY: SET-UP: a 32-byte CQE (CQE32 ring, or F_32 on a mixed ring, where
+            // the kernel never lets one wrap the ring end) spans 32 bytes of the CQE array,
+            // so one 16-byte header further is still inside it.
+            let extra = unsafe { cqe.as_ptr().add(1) };
+            // SAFETY: CQ-OWNER: the second half of the published 32-byte CQE (see
+            // above), 8-byte aligned and not written by the kernel meanwhile.
+            big = unsafe { extra.cast::<[u64; 2]>().read() };
         }
         Cqe {
             user_data: c.user_data,
@@ -115,7 +131,7 @@ impl Cqe {
 }
 
 /// Ring setup options (`io_uring_params`), for [`Ring::builder`].
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Builder {
     entries: u32,
     params: io_uring_params,
@@ -147,24 +163,31 @@ impl Builder {
     /// Create the ring.
     pub fn build(mut self) -> Result<Ring, Errno> {
         let mut raw = io_uring::zeroed();
-        // SAFETY: `raw` is a fresh struct the setup fills; nothing else refers to it.
+        // SAFETY: queue_init's contract: `raw` is a fresh zeroed struct holding no ring, so
+        // overwriting it leaks nothing; after success it is SET-UP, which starts OWNED.
         unsafe { setup::queue_init_params(self.entries, &mut raw, &mut self.params) }?;
         Ok(Ring {
-            raw,
+            raw: UnsafeCell::new(raw),
             params: self.params,
         })
     }
 }
 
 /// An io_uring instance. Dropping it tears the ring down.
+///
+/// Invariant **OWNED**: `raw` is SET-UP (see [`io_uring`]) from [`Builder::build`] until
+/// `Drop`, and no exclusive operation runs on it in between except through `&mut self`.
+/// The struct is in an `UnsafeCell` because a [`Submitter`] and a [`CompletionQueue`]
+/// split off it write their own parts of it concurrently.
 pub struct Ring {
-    raw: io_uring,
+    raw: UnsafeCell<io_uring>,
     params: io_uring_params,
 }
 
-// SAFETY: the ring is plain memory mappings and an fd; nothing in it is tied to the
-// creating thread (SINGLE_ISSUER rings are the caller's choice and the kernel enforces it
-// with an error, not UB).
+// SAFETY: OWNED: the ring is memory mappings and an fd, owned by this value; nothing in it
+// is tied to the creating thread (SINGLE_ISSUER rings are the caller's choice and the
+// kernel enforces them with an error, not UB). `Ring` is not `Sync`: `&Ring` methods read
+// the submission-local tail, which only one thread may do at a time.
 unsafe impl Send for Ring {}
 
 impl Ring {
@@ -183,18 +206,32 @@ impl Ring {
         }
     }
 
-    /// The liburing `struct io_uring` underneath, for the `uring::*` core functions.
+    /// A shared handle on the ring for the core functions (`uring::register`, probes,
+    /// queries). It borrows the ring, so no exclusive operation can run meanwhile.
+    #[inline]
+    pub fn as_ring_ref(&self) -> RingRef<'_> {
+        // SAFETY: `UnsafeCell::get` returns a pointer into `self`, never NULL.
+        let raw = unsafe { NonNull::new_unchecked(self.raw.get()) };
+        // SAFETY: OWNED: the ring is SET-UP for as long as `self` is borrowed, and
+        // exclusive operations need `&mut self`.
+        unsafe { RingRef::from_ptr(raw) }
+    }
+
+    /// The liburing `struct io_uring` underneath, read-only.
     pub fn as_raw(&self) -> &io_uring {
-        &self.raw
+        // SAFETY: OWNED: with `&self` borrowed no submitter or reaper split off this ring
+        // exists (splitting needs `&mut self`), so nothing writes the struct meanwhile;
+        // the kernel writes only the mappings its pointers lead to.
+        unsafe { &*self.raw.get() }
     }
 
     /// Mutable access to the raw ring.
     ///
     /// # Safety
-    /// The caller must keep the ring's invariants (don't overwrite its pointers or
-    /// indices other than through the core functions).
+    /// The caller must keep the OWNED invariant: the ring stays set up, and its pointers
+    /// and indices change only through the core functions.
     pub unsafe fn as_raw_mut(&mut self) -> &mut io_uring {
-        &mut self.raw
+        self.raw.get_mut()
     }
 
     /// The params the kernel returned at setup (entries, features, offsets).
@@ -204,12 +241,40 @@ impl Ring {
 
     /// `IORING_FEAT_*` bits of this kernel.
     pub fn features(&self) -> u32 {
-        self.raw.features
+        self.as_ring_ref().features()
     }
 
     /// The ring file descriptor (-1 for REGISTERED_FD_ONLY rings).
     pub fn fd(&self) -> i32 {
-        self.raw.ring_fd
+        self.as_ring_ref().ring_fd()
+    }
+
+    /// Split the ring into its submission and completion halves, which may be used from
+    /// two threads at once (liburing's threading contract). The ring stays borrowed
+    /// until both are gone.
+    #[inline]
+    pub fn split(&mut self) -> (Submitter<'_>, CompletionQueue<'_>) {
+        let ring = self.as_ring_ref();
+        let flags = ring.flags();
+        // SAFETY: SQ-OWNER: `&mut self` is held for the halves' lifetime and this is the
+        // only submission side made from it.
+        let sq = unsafe { SubmissionSide::new(ring) };
+        // SAFETY: CQ-OWNER: `&mut self` is held for the halves' lifetime and this is the
+        // only completion side made from it.
+        let cq = unsafe { CompletionSide::new(ring) };
+        (Submitter { side: sq }, CompletionQueue { side: cq, flags })
+    }
+
+    /// The submission half alone.
+    #[inline]
+    pub fn submitter(&mut self) -> Submitter<'_> {
+        self.split().0
+    }
+
+    /// The completion half alone.
+    #[inline]
+    pub fn completion(&mut self) -> CompletionQueue<'_> {
+        self.split().1
     }
 
     /// The next free SQE, cleared of the previous request's flags, or `None` when the SQ
@@ -217,36 +282,36 @@ impl Ring {
     #[doc(alias = "io_uring_get_sqe")]
     #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
-        // SAFETY: the ring was set up by Builder::build and lives as long as self.
-        let sqe = unsafe { submit::get_sqe(&mut self.raw) };
-        // A non-NULL SQE is a free slot of our SQ array, exclusively ours until
-        // submitted; its lifetime is tied to the &mut borrow of the ring.
-        // SAFETY: the pointer is NULL or a valid, aligned SQE.
-        unsafe { sqe.as_mut() }
+        // SAFETY: SQ-OWNER: the side lives for this call, under `&mut self`.
+        let sqe = unsafe { SubmissionSide::new(self.as_ring_ref()) }.get_sqe()?;
+        // SAFETY: SQ-OWNER: the slot is exclusively ours until submitted, and the
+        // reference is tied to the `&mut self` borrow, which submit needs too.
+        Some(unsafe { &mut *sqe.as_ptr() })
     }
 
     /// SQEs prepared but not yet consumed by the kernel.
     #[doc(alias = "io_uring_sq_ready")]
     #[inline]
     pub fn sq_ready(&self) -> u32 {
-        // SAFETY: set-up ring.
-        unsafe { submit::sq_ready(&self.raw) }
+        // SAFETY: SQ-OWNER: with `&self` (and `Ring: !Sync`) no Submitter exists and no
+        // other thread reaches the tail; the side lives for this call only.
+        unsafe { SubmissionSide::new(self.as_ring_ref()) }.sq_ready()
     }
 
     /// Free SQ slots.
     #[doc(alias = "io_uring_sq_space_left")]
     #[inline]
     pub fn sq_space_left(&self) -> u32 {
-        // SAFETY: set-up ring.
-        unsafe { submit::sq_space_left(&self.raw) }
+        // SAFETY: SQ-OWNER: with `&self` (and `Ring: !Sync`) no Submitter exists and no
+        // other thread reaches the tail; the side lives for this call only.
+        unsafe { SubmissionSide::new(self.as_ring_ref()) }.sq_space_left()
     }
 
     /// Completions ready to be read.
     #[doc(alias = "io_uring_cq_ready")]
     #[inline]
     pub fn cq_ready(&self) -> u32 {
-        // SAFETY: set-up ring.
-        unsafe { cq::cq_ready(&self.raw) }
+        cq::cq_ready(self.as_ring_ref())
     }
 
     /// Submit the prepared SQEs; returns how many the kernel took.
@@ -257,8 +322,8 @@ impl Ring {
     #[doc(alias = "io_uring_submit")]
     #[inline]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
-        // SAFETY: set-up ring; the buffer contract is the caller's.
-        unsafe { submit::submit(&mut self.raw) }.map(|n| n as u32)
+        // SAFETY: SQE-MEM is this function's contract.
+        unsafe { self.submitter().submit() }
     }
 
     /// Submit and wait until at least `wait_nr` completions are ready.
@@ -268,95 +333,285 @@ impl Ring {
     #[doc(alias = "io_uring_submit_and_wait")]
     #[inline]
     pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
-        // SAFETY: as above.
-        unsafe { submit::submit_and_wait(&mut self.raw, wait_nr) }.map(|n| n as u32)
+        // SAFETY: SQE-MEM is this function's contract (Ring::submit's).
+        unsafe { self.submitter().submit_and_wait(wait_nr) }
     }
 
-    #[inline]
-    fn cqe_result(&self, ret: i32, cqe: *mut io_uring_cqe) -> Result<Cqe, Errno> {
-        if ret < 0 {
-            return Err(Errno(-ret));
-        }
-        if cqe.is_null() {
-            return Err(Errno::EAGAIN);
-        }
-        // SAFETY: the core returned a published CQE of this ring.
-        Ok(unsafe { Cqe::read(cqe, self.raw.flags) })
-    }
-
-    /// The next completion if one is ready (not consumed: call [`Ring::seen`]).
+    /// The next completion if one is ready (`Ok(None)` if none), as a guard that
+    /// consumes it when dropped or [`Completion::seen`].
     #[doc(alias = "io_uring_peek_cqe")]
     #[inline]
-    pub fn peek(&mut self) -> Option<Cqe> {
-        let mut cqe = ptr::null_mut();
-        // SAFETY: set-up ring.
-        let ret = unsafe { cq::peek_cqe(&mut self.raw, &mut cqe) };
-        self.cqe_result(ret, cqe).ok()
+    pub fn peek(&mut self) -> Result<Option<Completion<'_>>, Errno> {
+        let cq = self.completion();
+        Completion::peek_from(cq.side, cq.flags)
     }
 
-    /// Wait for the next completion (not consumed: call [`Ring::seen`]).
+    /// Wait for the next completion.
     #[doc(alias = "io_uring_wait_cqe")]
     #[inline]
-    pub fn wait(&mut self) -> Result<Cqe, Errno> {
-        let mut cqe = ptr::null_mut();
-        // SAFETY: set-up ring.
-        let ret = unsafe { cq::wait_cqe(&mut self.raw, &mut cqe) };
-        self.cqe_result(ret, cqe)
+    pub fn wait(&mut self) -> Result<Completion<'_>, Errno> {
+        let cq = self.completion();
+        Completion::wait_from(cq.side, cq.flags)
     }
 
     /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires.
     #[doc(alias = "io_uring_wait_cqe_timeout")]
-    pub fn wait_timeout(&mut self, timeout: std::time::Duration) -> Result<Cqe, Errno> {
-        let ts = __kernel_timespec {
-            tv_sec: timeout.as_secs() as i64,
-            tv_nsec: timeout.subsec_nanos() as i64,
-        };
-        let mut cqe = ptr::null_mut();
-        // Without EXT_ARG the core would queue a timeout SQE pointing at `ts`, which can
-        // still be pending when this call returns; a safe API cannot allow that.
-        if self.raw.features & IORING_FEAT_EXT_ARG == 0 {
-            return Err(Errno::EOPNOTSUPP);
-        }
-        // SAFETY: set-up ring; with EXT_ARG the kernel reads `ts` only during the call.
-        let ret = unsafe { cq::wait_cqe_timeout(&mut self.raw, &mut cqe, &ts) };
-        self.cqe_result(ret, cqe)
-    }
-
-    /// Mark a completion returned by [`Ring::peek`] / [`Ring::wait`] as consumed.
-    #[doc(alias = "io_uring_cqe_seen")]
-    #[inline]
-    pub fn seen(&mut self, cqe: &Cqe) {
-        // SAFETY: set-up ring; the CQE at the head was copied out already.
-        unsafe { cq::cq_advance(&mut self.raw, cqe.slots()) }
+    pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
+        let cq = self.completion();
+        Completion::wait_timeout_from(cq.side, cq.flags, timeout)
     }
 
     /// Take every ready completion, consuming them.
     #[doc(alias = "io_uring_for_each_cqe")]
     #[inline]
     pub fn completions(&mut self) -> Completions<'_> {
-        // SAFETY: set-up ring.
-        let iter = unsafe { cq::cqe_iter_init(&self.raw) };
-        Completions {
-            ring: self,
-            iter,
-            consumed: 0,
-        }
+        let cq = self.completion();
+        Completions::new(cq.side, cq.flags)
     }
 }
 
 impl Drop for Ring {
     fn drop(&mut self) {
-        // SAFETY: the ring was set up by us; no SQE/CQE borrow can outlive `self`.
-        unsafe { setup::queue_exit(&mut self.raw) }
+        // SAFETY: OWNED: the ring was set up by us; `&mut self` means no half and no
+        // guard is alive, so nothing uses the mappings after this.
+        unsafe { setup::queue_exit(self.raw.get_mut()) }
+    }
+}
+
+/// The submission half of a [`Ring`] (see [`Ring::split`]). `Send` but not `Clone`:
+/// share it between threads behind a `Mutex`, as liburing requires submitters to be
+/// serialised.
+pub struct Submitter<'r> {
+    side: SubmissionSide<'r>,
+}
+
+// SAFETY: SQ-OWNER travels with the value: the submission-local indices it owns are
+// touched only through it, and the ring memory it points to is process-wide.
+unsafe impl Send for Submitter<'_> {}
+
+impl Submitter<'_> {
+    /// The next free SQE, or `None` when the SQ is full.
+    #[doc(alias = "io_uring_get_sqe")]
+    #[inline]
+    pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
+        let sqe = self.side.get_sqe()?;
+        // SAFETY: SQ-OWNER: the slot is exclusively ours until submitted, and the
+        // reference is tied to the `&mut self` borrow, which submit needs too.
+        Some(unsafe { &mut *sqe.as_ptr() })
+    }
+
+    /// SQEs prepared but not yet consumed by the kernel.
+    #[doc(alias = "io_uring_sq_ready")]
+    #[inline]
+    pub fn sq_ready(&self) -> u32 {
+        self.side.sq_ready()
+    }
+
+    /// Free SQ slots.
+    #[doc(alias = "io_uring_sq_space_left")]
+    #[inline]
+    pub fn sq_space_left(&self) -> u32 {
+        self.side.sq_space_left()
+    }
+
+    /// Submit the prepared SQEs; returns how many the kernel took.
+    ///
+    /// # Safety
+    /// As for [`Ring::submit`].
+    #[doc(alias = "io_uring_submit")]
+    #[inline]
+    pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
+        // SAFETY: SQE-MEM is this function's contract (Ring::submit's).
+        unsafe { self.side.submit() }
+    }
+
+    /// Submit and wait until at least `wait_nr` completions are ready (to be reaped by
+    /// the completion half).
+    ///
+    /// # Safety
+    /// As for [`Ring::submit`].
+    #[doc(alias = "io_uring_submit_and_wait")]
+    #[inline]
+    pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
+        // SAFETY: SQE-MEM is this function's contract (Ring::submit's).
+        unsafe { self.side.submit_and_wait(wait_nr) }
+    }
+}
+
+/// The completion half of a [`Ring`] (see [`Ring::split`]). `Send` but not `Clone`.
+pub struct CompletionQueue<'r> {
+    side: CompletionSide<'r>,
+    flags: u32,
+}
+
+// SAFETY: CQ-OWNER travels with the value: only it reads CQEs and moves the head.
+unsafe impl Send for CompletionQueue<'_> {}
+
+impl CompletionQueue<'_> {
+    /// A second completion side for a guard that borrows `self` mutably.
+    #[inline(always)]
+    fn reborrow(&mut self) -> CompletionSide<'_> {
+        // SAFETY: CQ-OWNER: the result borrows `self` mutably, so `self.side` is unused
+        // while it lives; there is still only one completion side in use.
+        unsafe { CompletionSide::new(self.side.ring()) }
+    }
+
+    /// Completions ready to be read.
+    #[doc(alias = "io_uring_cq_ready")]
+    #[inline]
+    pub fn ready(&self) -> u32 {
+        cq::cq_ready(self.side.ring())
+    }
+
+    /// The kernel holds completions the CQ had no room for.
+    #[doc(alias = "io_uring_cq_has_overflow")]
+    #[inline]
+    pub fn has_overflow(&self) -> bool {
+        cq::cq_has_overflow(self.side.ring())
+    }
+
+    /// The next completion if one is ready (`Ok(None)` if none).
+    #[doc(alias = "io_uring_peek_cqe")]
+    #[inline]
+    pub fn peek(&mut self) -> Result<Option<Completion<'_>>, Errno> {
+        let flags = self.flags;
+        Completion::peek_from(self.reborrow(), flags)
+    }
+
+    /// Wait for the next completion.
+    #[doc(alias = "io_uring_wait_cqe")]
+    #[inline]
+    pub fn wait(&mut self) -> Result<Completion<'_>, Errno> {
+        let flags = self.flags;
+        Completion::wait_from(self.reborrow(), flags)
+    }
+
+    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires.
+    #[doc(alias = "io_uring_wait_cqe_timeout")]
+    pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
+        let flags = self.flags;
+        Completion::wait_timeout_from(self.reborrow(), flags, timeout)
+    }
+
+    /// Take every ready completion, consuming them.
+    #[doc(alias = "io_uring_for_each_cqe")]
+    #[inline]
+    pub fn completions(&mut self) -> Completions<'_> {
+        let flags = self.flags;
+        Completions::new(self.reborrow(), flags)
+    }
+}
+
+/// A completion at the head of the CQ, borrowed from the ring. It derefs to its
+/// [`Cqe`] contents; dropping it or calling [`Completion::seen`] consumes it, exactly
+/// once. It is not `Copy` or `Clone`, and the ring cannot be reaped again while it lives.
+#[must_use = "dropping a Completion consumes it; read it first"]
+pub struct Completion<'a> {
+    side: CompletionSide<'a>,
+    cqe: Cqe,
+}
+
+impl<'a> Completion<'a> {
+    #[inline]
+    fn new(side: CompletionSide<'a>, cqe: NonNull<io_uring_cqe>, flags: u32) -> Completion<'a> {
+        // SAFETY: CQ-OWNER: the core returned the published CQE at the head of `side`,
+        // the only completion side, and `flags` are this ring's.
+        let cqe = unsafe { Cqe::read(cqe, flags) };
+        Completion { side, cqe }
+    }
+
+    #[inline]
+    fn from_waited(side: CompletionSide<'a>, waited: Waited, flags: u32) -> Result<Completion<'a>, Errno> {
+        Ok(Completion::new(side, waited.into_result()?, flags))
+    }
+
+    #[inline]
+    fn peek_from(mut side: CompletionSide<'a>, flags: u32) -> Result<Option<Completion<'a>>, Errno> {
+        match side.peek_cqe().into_result() {
+            Ok(cqe) => Ok(Some(Completion::new(side, cqe, flags))),
+            Err(Errno::EAGAIN) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    #[inline]
+    fn wait_from(mut side: CompletionSide<'a>, flags: u32) -> Result<Completion<'a>, Errno> {
+        let waited = side.wait_cqe();
+        Completion::from_waited(side, waited, flags)
+    }
+
+    fn wait_timeout_from(mut side: CompletionSide<'a>, flags: u32, timeout: Duration) -> Result<Completion<'a>, Errno> {
+        // Without EXT_ARG the core would queue a timeout SQE pointing at `ts`, which can
+        // still be pending when this call returns (and it would submit, which the
+        // completion half may not do); a safe API cannot allow that.
+        if side.ring().features() & IORING_FEAT_EXT_ARG == 0 {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        let ts = __kernel_timespec {
+            tv_sec: i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX),
+            tv_nsec: i64::from(timeout.subsec_nanos()),
+        };
+        // SAFETY: ENTER-ARG: with EXT_ARG the kernel reads the local `ts` only during
+        // the call; nothing is submitted, so neither SQ-OWNER nor SQE-MEM is needed.
+        let waited = unsafe { side.wait_cqe_timeout(&ts) };
+        Completion::from_waited(side, waited, flags)
+    }
+
+    /// The completion's contents (also reachable through `Deref`).
+    #[inline]
+    pub fn cqe(&self) -> Cqe {
+        self.cqe
+    }
+
+    /// Consume the completion: advance the CQ head past it. Same as dropping it.
+    #[doc(alias = "io_uring_cqe_seen")]
+    #[inline]
+    pub fn seen(self) {}
+}
+
+impl core::ops::Deref for Completion<'_> {
+    type Target = Cqe;
+
+    #[inline]
+    fn deref(&self) -> &Cqe {
+        &self.cqe
+    }
+}
+
+impl core::fmt::Debug for Completion<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Completion").field(&self.cqe).finish()
+    }
+}
+
+impl Drop for Completion<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // The contents were copied out at construction, so the slot may be reused now.
+        self.side.cq_advance(self.cqe.slots());
     }
 }
 
 /// Iterator over the completions ready when it was created; consumes them (the CQ head
 /// is advanced once, when the iterator is dropped).
 pub struct Completions<'a> {
-    ring: &'a mut Ring,
-    iter: crate::ring::io_uring_cqe_iter,
+    side: CompletionSide<'a>,
+    iter: io_uring_cqe_iter,
+    flags: u32,
     consumed: u32,
+}
+
+impl<'a> Completions<'a> {
+    #[inline]
+    fn new(side: CompletionSide<'a>, flags: u32) -> Completions<'a> {
+        let iter = cq::cqe_iter_init(side.ring());
+        Completions {
+            side,
+            iter,
+            flags,
+            consumed: 0,
+        }
+    }
 }
 
 impl Iterator for Completions<'_> {
@@ -364,10 +619,12 @@ impl Iterator for Completions<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Cqe> {
-        // SAFETY: the iterator snapshot belongs to the live ring we borrow.
+        // SAFETY: SET-UP: the snapshot belongs to this ring, which `side` keeps set up;
+        // CQ-OWNER: `side` is its completion side and the head has not moved since.
         let cqe = unsafe { cq::cqe_iter_next(&mut self.iter) }?;
-        // SAFETY: the iterator yields published CQEs.
-        let c = unsafe { Cqe::read(cqe, self.ring.raw.flags) };
+        // SAFETY: CQ-OWNER: the iterator yields published CQEs of `side`, the only
+        // completion side, and `self.flags` are this ring's.
+        let c = unsafe { Cqe::read(cqe, self.flags) };
         self.consumed += c.slots();
         Some(c)
     }
@@ -376,7 +633,7 @@ impl Iterator for Completions<'_> {
 impl Drop for Completions<'_> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: the consumed slots were read above.
-        unsafe { cq::cq_advance(&mut self.ring.raw, self.consumed) }
+        // The yielded CQEs were copied out; their slots may be reused now.
+        self.side.cq_advance(self.consumed);
     }
 }

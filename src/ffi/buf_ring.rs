@@ -6,9 +6,10 @@
 
 use super::ctypes::{__u32, c_int, c_uint, c_ushort, c_void};
 use super::register::with_ring;
+use super::{cq_side, ring_ref};
 use crate::buf_ring;
 use crate::errno::Errno;
-use crate::ring::io_uring;
+use crate::ring::{io_uring, RingRef};
 use crate::sys::{io_uring_buf_reg, io_uring_buf_ring};
 
 #[no_mangle]
@@ -17,13 +18,18 @@ pub unsafe extern "C" fn io_uring_register_buf_ring(
     reg: *mut io_uring_buf_reg,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `reg` is NULL or writable, and the memory it names is the caller's to keep alive.
-    unsafe { with_ring(ring, |r| buf_ring::register_buf_ring(r, reg, flags)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `reg` is NULL or a writable io_uring_buf_reg, and
+        // the ring memory it names stays valid until it is unregistered.
+        unsafe { buf_ring::register_buf_ring(r, reg, flags) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_buf_ring(ring: *mut io_uring, bgid: c_int) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| buf_ring::unregister_buf_ring(r, bgid)) }
 }
 
@@ -35,17 +41,14 @@ pub unsafe extern "C" fn io_uring_setup_buf_ring(
     flags: c_uint,
     err: *mut c_int,
 ) -> *mut io_uring_buf_ring {
-    // SAFETY: `ring` is NULL or valid (C contract).
-    let res = match unsafe { ring.as_ref() } {
-        Some(r) => buf_ring::setup_buf_ring(r, nentries, bgid, flags),
-        None => Err(Errno::EINVAL),
-    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    let res = unsafe { ring_ref(ring) }.and_then(|r| buf_ring::setup_buf_ring(r, nentries, bgid, flags));
     let (br, code) = match res {
         Ok(br) => (br.as_ptr(), 0),
         Err(e) => (core::ptr::null_mut(), e.to_neg()),
     };
     if !err.is_null() {
-        // SAFETY: a non-NULL `err` points to a writable int (C contract).
+        // SAFETY: C-CONTRACT: the non-NULL `err` points to a writable int.
         unsafe { err.write(code) };
     }
     br
@@ -58,18 +61,25 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
     nentries: c_uint,
     bgid: c_int,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid, `br` the ring set up for `bgid` (C contract).
-    unsafe { with_ring(ring, |r| buf_ring::free_buf_ring(r, br, nentries, bgid)) }
+    let free = |r: RingRef<'_>| {
+        // SAFETY: by C-CONTRACT `br` is the ring io_uring_setup_buf_ring returned for
+        // `nentries` entries and group `bgid`, no longer used by the caller (or one the
+        // unregister refuses): free_buf_ring's contract.
+        unsafe { buf_ring::free_buf_ring(r, br, nentries, bgid) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, free) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
     // As in liburing the kernel is asked first; a NULL `head` is refused only when written.
-    let query = |r: &io_uring| {
-        // SAFETY: `head` is NULL or writable (C contract); store checks NULL.
+    let query = |r: RingRef<'_>| {
+        // SAFETY: C-CONTRACT: `head` is NULL or a writable u16, which is store's contract
+        // (it answers NULL with EFAULT).
         buf_ring::buf_ring_head(r, buf_group).and_then(|h| unsafe { store(head, h) }.map(|()| 0))
     };
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, query) }
 }
 
@@ -79,8 +89,13 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
     br: *mut io_uring_buf_ring,
     bgid: c_ushort,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid, `br` NULL or the live ring of group `bgid` (C contract).
-    unsafe { with_ring(ring, |r| buf_ring::buf_ring_available(r, br, bgid).map(i32::from)) }
+    let available = |r: RingRef<'_>| {
+        // SAFETY: LIVE-BR: by C-CONTRACT `br` is NULL or the live ring registered as group
+        // `bgid`.
+        unsafe { buf_ring::buf_ring_available(r, br, bgid) }.map(i32::from)
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, available) }
 }
 
 #[no_mangle]
@@ -91,7 +106,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_mask(ring_entries: __u32) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_init(br: *mut io_uring_buf_ring) {
     if !br.is_null() {
-        // SAFETY: a non-NULL `br` is a live buffer ring (C contract).
+        // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live buffer ring.
         unsafe { buf_ring::buf_ring_init(br) }
     }
 }
@@ -106,7 +121,8 @@ pub unsafe extern "C" fn io_uring_buf_ring_add(
     buf_offset: c_int,
 ) {
     if !br.is_null() {
-        // SAFETY: a non-NULL `br` is a live ring of `mask + 1` entries (C contract).
+        // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live ring of `mask + 1`
+        // entries, and the entry written is not one the kernel may still consume.
         unsafe { buf_ring::buf_ring_add(br, addr, len, bid, mask, buf_offset) }
     }
 }
@@ -114,18 +130,16 @@ pub unsafe extern "C" fn io_uring_buf_ring_add(
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, count: c_int) {
     if !br.is_null() {
-        // SAFETY: a non-NULL `br` is a live buffer ring (C contract).
+        // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live buffer ring.
         unsafe { buf_ring::buf_ring_advance(br, count) }
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
-    // SAFETY: `ring` is NULL or valid (C contract).
-    if let (Some(r), false) = (unsafe { ring.as_mut() }, br.is_null()) {
-        // SAFETY: a set-up ring and a live buffer ring (C contract).
-        unsafe { buf_ring::buf_ring_cq_advance(r, br, count) }
-    }
+    // SAFETY: C-CONTRACT for this function is __io_uring_buf_ring_cq_advance's with both
+    // counts equal.
+    unsafe { __io_uring_buf_ring_cq_advance(ring, br, count, count) }
 }
 
 #[no_mangle]
@@ -135,19 +149,37 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     cq_count: c_int,
     buf_count: c_int,
 ) {
-    // SAFETY: `ring` is NULL or valid (C contract).
-    if let (Some(r), false) = (unsafe { ring.as_mut() }, br.is_null()) {
-        // SAFETY: a set-up ring and a live buffer ring (C contract).
-        unsafe { buf_ring::buf_ring_cq_advance_split(r, br, cq_count, buf_count) }
+    if br.is_null() || ring.is_null() {
+        return;
     }
+    // A ring that was never set up (all zero, no CQ mapping) is tolerated here, as the
+    // tests of liburing-era programs expect: only the buffer ring moves. Look at the one
+    // field that tells, before treating the struct as SET-UP.
+    // SAFETY: C-CONTRACT: a non-NULL `ring` points to a `struct io_uring` (set up or
+    // zeroed); the CQ head pointer is written only by exclusive operations.
+    let khead = unsafe { core::ptr::addr_of!((*ring).cq.khead).read() };
+    if khead.is_null() {
+        // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live buffer ring.
+        unsafe { buf_ring::buf_ring_advance(br, buf_count) };
+        return;
+    }
+    // SAFETY: C-CONTRACT: a ring with a CQ mapping is SET-UP with no exclusive operation
+    // running, and the caller is its only reaper (CQ-OWNER).
+    let Ok(mut cq) = (unsafe { cq_side(ring) }) else {
+        return;
+    };
+    // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live buffer ring, and the
+    // caller has read the next `cq_count` CQEs of this set-up ring.
+    unsafe { buf_ring::buf_ring_cq_advance_split(&mut cq, br, cq_count, buf_count) }
 }
 
 /// Write an out-parameter, or -EFAULT for a NULL pointer.
 ///
 /// # Safety
-/// `p` must be NULL or valid for writes.
+/// `p` must be NULL or valid for writes, and not accessed elsewhere during the call.
 unsafe fn store<T>(p: *mut T, v: T) -> Result<(), Errno> {
-    // SAFETY: caller contract; NULL is checked by as_mut.
+    // SAFETY: by this function's contract `p` is NULL (`as_mut` gives `None`) or
+    // writable, aligned and unaliased for the call.
     let slot = unsafe { p.as_mut() }.ok_or(Errno::EFAULT)?;
     *slot = v;
     Ok(())

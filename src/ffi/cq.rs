@@ -1,12 +1,54 @@
 //! C exports: peeking, waiting, consuming completions and CQ state.
+//!
+//! Completion-side exports build a [`CompletionSide`](crate::ring::CompletionSide) for
+//! the call (liburing lets them run while another thread submits); queries of kernel
+//! words use a shared [`RingRef`](crate::ring::RingRef). None forms a reference to the
+//! whole `struct io_uring`.
+
+use core::ptr;
 
 use super::ctypes::*;
-use super::submit::with_cqe_out;
-use super::{ring_mut, ring_ref};
-use crate::cq;
-use crate::errno::to_c;
-use crate::ring::{self, io_uring, io_uring_cqe_iter};
+use super::{cq_side, ring_ref, sq_side, to_c};
+use crate::cq::{self, Waited};
+use crate::errno::Errno;
+use crate::ring::{self, io_uring, io_uring_cqe_iter, CompletionSide};
 use crate::sys::{__kernel_timespec, io_uring_cqe};
+
+/// Report a wait the C way: store the CQE pointer (NULL if none) and return the status.
+///
+/// # Safety
+/// `cqe_ptr` must be valid for one pointer write.
+#[inline(always)]
+pub(super) unsafe fn report_wait(cqe_ptr: *mut *mut io_uring_cqe, waited: Waited) -> c_int {
+    let cqe = waited.cqe.map_or(ptr::null_mut(), |c| c.as_ptr());
+    // SAFETY: by this function's contract `cqe_ptr` is valid for one pointer write.
+    unsafe { cqe_ptr.write(cqe) };
+    to_c(waited.result)
+}
+
+/// Run a waiting completion-side function with checked ring and out pointers.
+///
+/// # Safety
+/// `ring` NULL or a SET-UP ring whose completion side the caller holds (CQ-OWNER);
+/// `cqe_ptr` NULL or writable.
+#[inline(always)]
+unsafe fn wait_with(
+    ring: *mut io_uring,
+    cqe_ptr: *mut *mut io_uring_cqe,
+    f: impl FnOnce(&mut CompletionSide<'_>) -> Waited,
+) -> c_int {
+    if cqe_ptr.is_null() {
+        return Errno::EINVAL.to_neg();
+    }
+    // SAFETY: CQ-OWNER and SET-UP with no exclusive operation (cq_side's contract) are
+    // this function's contract for a non-NULL `ring`.
+    match unsafe { cq_side(ring) } {
+        // SAFETY: `cqe_ptr` is non-NULL (checked above), so writable by this function's
+        // contract.
+        Ok(mut cq) => unsafe { report_wait(cqe_ptr, f(&mut cq)) },
+        Err(e) => e.to_neg(),
+    }
+}
 
 /// liburing: `int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit, unsigned wait_nr, sigset_t *sigmask)`.
 ///
@@ -20,8 +62,14 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     wait_nr: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::get_cqe(r, out, submit, wait_nr, sigmask)) }
+    let get = |cq: &mut CompletionSide<'_>| {
+        // SAFETY: by C-CONTRACT `sigmask` is NULL or a valid sigset (ENTER-ARG) and the
+        // `submit` published SQEs satisfy SQE-MEM.
+        unsafe { cq.get_cqe(submit, wait_nr, sigmask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, get) }
 }
 
 /// liburing: `int __io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned *nr_available)`.
@@ -34,17 +82,23 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| {
-            let mut nr = 0;
-            let ret = cq::peek_cqe_raw(r, out, &mut nr);
-            if let Some(n) = nr_available.as_mut() {
-                *n = nr;
-            }
-            ret
-        })
-    }
+    let peek = |cq: &mut CompletionSide<'_>| {
+        let peeked = cq.peek_head();
+        if !nr_available.is_null() {
+            // SAFETY: C-CONTRACT: the non-NULL `nr_available` is a writable unsigned.
+            unsafe { nr_available.write(peeked.available) };
+        }
+        match peeked.result {
+            Ok(cqe) => Waited { cqe, result: Ok(0) },
+            Err(e) => Waited {
+                cqe: None,
+                result: Err(e),
+            },
+        }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, peek) }
 }
 
 /// liburing: `int io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr)`.
@@ -53,8 +107,9 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
 /// `ring` a set-up ring, `cqe_ptr` writable.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::peek_cqe(r, out)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, |cq| cq.peek_cqe()) }
 }
 
 /// liburing: `int io_uring_wait_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr)`.
@@ -63,8 +118,9 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 /// `ring` a set-up ring, `cqe_ptr` writable.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::wait_cqe(r, out)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, |cq| cq.wait_cqe()) }
 }
 
 /// liburing: `int io_uring_wait_cqe_nr(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr)`.
@@ -77,14 +133,16 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::wait_cqe_nr(r, out, wait_nr)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, |cq| cq.wait_cqe_nr(wait_nr)) }
 }
 
 /// liburing: `int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, sigset_t *sigmask)`.
 ///
 /// # Safety
-/// `ring` a set-up ring, `cqe_ptr` writable, `ts`/`sigmask` NULL or valid.
+/// `ring` a set-up ring, `cqe_ptr` writable, `ts`/`sigmask` NULL or valid; on kernels
+/// without EXT_ARG a timed wait also submits, so the caller holds the submission side.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqes(
     ring: *mut io_uring,
@@ -93,8 +151,16 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     ts: *mut __kernel_timespec,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::wait_cqes(r, out, wait_nr, ts, sigmask)) }
+    let wait = |cq: &mut CompletionSide<'_>| {
+        // SAFETY: by C-CONTRACT `ts` and `sigmask` are NULL or valid (ENTER-ARG); without
+        // EXT_ARG a timed wait submits, and liburing then makes the caller the submitter
+        // too (SQ-OWNER), `ts` valid until the timeout's CQE is reaped and the pending
+        // SQEs satisfy SQE-MEM.
+        unsafe { cq.wait_cqes(wait_nr, ts, sigmask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, wait) }
 }
 
 /// liburing: `int io_uring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, struct __kernel_timespec *ts)`.
@@ -107,8 +173,15 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
     cqe_ptr: *mut *mut io_uring_cqe,
     ts: *mut __kernel_timespec,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe { with_cqe_out(ring, cqe_ptr, |r, out| cq::wait_cqe_timeout(r, out, ts)) }
+    let wait = |cq: &mut CompletionSide<'_>| {
+        // SAFETY: by C-CONTRACT `ts` is NULL or valid (ENTER-ARG); without EXT_ARG the
+        // caller is also the submitter (SQ-OWNER), `ts` stays valid until the timeout's
+        // CQE is reaped and the pending SQEs satisfy SQE-MEM (wait_cqes's contract).
+        unsafe { cq.wait_cqe_timeout(ts) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, wait) }
 }
 
 /// liburing: `int io_uring_wait_cqes_min_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, unsigned int min_ts_usec, sigset_t *sigmask)`.
@@ -124,11 +197,40 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     min_ts_usec: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| {
-            cq::wait_cqes_min_timeout(r, out, wait_nr, ts, min_ts_usec, sigmask)
-        })
+    let wait = |cq: &mut CompletionSide<'_>| {
+        // SAFETY: ENTER-ARG: by C-CONTRACT `ts` and `sigmask` are NULL or valid.
+        unsafe { cq.wait_cqes_min_timeout(wait_nr, ts, min_ts_usec, sigmask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER); `cqe_ptr` is NULL or writable.
+    unsafe { wait_with(ring, cqe_ptr, wait) }
+}
+
+/// Run a function that both submits and waits, with checked pointers.
+///
+/// # Safety
+/// `ring` NULL or a SET-UP ring whose submission and completion sides the caller holds;
+/// `cqe_ptr` NULL or writable.
+#[inline(always)]
+pub(super) unsafe fn submit_wait_with(
+    ring: *mut io_uring,
+    cqe_ptr: *mut *mut io_uring_cqe,
+    f: impl FnOnce(&mut ring::SubmissionSide<'_>, &mut CompletionSide<'_>) -> Waited,
+) -> c_int {
+    if cqe_ptr.is_null() {
+        return Errno::EINVAL.to_neg();
+    }
+    // SAFETY: SQ-OWNER and SET-UP with no exclusive operation (sq_side's contract) are
+    // this function's contract for a non-NULL `ring`.
+    let sq = unsafe { sq_side(ring) };
+    // SAFETY: CQ-OWNER and SET-UP with no exclusive operation (cq_side's contract) are
+    // this function's contract for a non-NULL `ring`.
+    let cq = unsafe { cq_side(ring) };
+    match (sq, cq) {
+        // SAFETY: `cqe_ptr` is non-NULL (checked above), so writable by this function's
+        // contract.
+        (Ok(mut sq), Ok(mut cq)) => unsafe { report_wait(cqe_ptr, f(&mut sq, &mut cq)) },
+        _ => Errno::EINVAL.to_neg(),
     }
 }
 
@@ -142,11 +244,16 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     cqes: *mut *mut io_uring_cqe,
     count: c_uint,
 ) -> c_uint {
-    // SAFETY: caller contract.
-    match unsafe { ring_mut(ring) } {
-        // SAFETY: the caller provides `count` writable slots at `cqes`.
-        Ok(r) if !cqes.is_null() => unsafe { cq::peek_batch_cqe_raw(r, cqes, count) },
-        _ => 0,
+    if cqes.is_null() {
+        return 0;
+    }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER).
+    match unsafe { cq_side(ring) } {
+        // SAFETY: C-CONTRACT: the non-NULL `cqes` has room for `count` pointers, which is
+        // peek_batch_cqe's contract.
+        Ok(mut cq) => unsafe { cq.peek_batch_cqe(cqes, count) },
+        Err(_) => 0,
     }
 }
 
@@ -156,8 +263,8 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_ref(ring).and_then(|r| crate::submit::get_events(r)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    to_c(unsafe { ring_ref(ring) }.and_then(crate::submit::get_events))
 }
 
 /// liburing: `unsigned int io_uring_cq_ready(const struct io_uring *ring)`.
@@ -166,20 +273,21 @@ pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
 /// `ring` must be NULL (gives 0) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| cq::cq_ready(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { ring_ref(ring) }.map_or(0, cq::cq_ready)
 }
 
 /// liburing: `void io_uring_cq_advance(struct io_uring *ring, unsigned nr)`.
 ///
 /// # Safety
-/// `ring` must be NULL or a set-up ring; the `nr` CQEs must have been read.
+/// `ring` must be NULL or a set-up ring whose completion side the caller holds; the
+/// `nr` CQEs must have been read.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
-    // SAFETY: caller contract.
-    if let Ok(r) = unsafe { ring_mut(ring) } {
-        // SAFETY: caller contract.
-        unsafe { cq::cq_advance(r, nr) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER).
+    if let Ok(mut cq) = unsafe { cq_side(ring) } {
+        cq.cq_advance(nr);
     }
 }
 
@@ -189,10 +297,12 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
 /// `ring` must be NULL or a set-up ring; `cqe` NULL or the CQE at its head.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe) {
-    // SAFETY: caller contract.
-    if let (Ok(r), Some(c)) = unsafe { (ring_mut(ring), cqe.as_ref()) } {
-        // SAFETY: caller contract.
-        unsafe { cq::cqe_seen(r, c) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only reaper (CQ-OWNER).
+    if let (Ok(mut cq), Some(cqe)) = (unsafe { cq_side(ring) }, ptr::NonNull::new(cqe)) {
+        // SAFETY: CQ-OWNER: by C-CONTRACT the non-NULL `cqe` is one this reaper peeked and
+        // has not yet consumed (cqe_seen's contract).
+        unsafe { cq.cqe_seen(cqe) }
     }
 }
 
@@ -202,8 +312,8 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
 /// `ring` must be NULL (gives false) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).is_ok_and(|r| cq::cq_has_overflow(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { ring_ref(ring) }.is_ok_and(cq::cq_has_overflow)
 }
 
 /// liburing: `bool io_uring_cq_eventfd_enabled(const struct io_uring *ring)`.
@@ -212,8 +322,8 @@ pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool
 /// `ring` must be NULL (gives false) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).is_ok_and(|r| cq::cq_eventfd_enabled(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { ring_ref(ring) }.is_ok_and(cq::cq_eventfd_enabled)
 }
 
 /// liburing: `int io_uring_cq_eventfd_toggle(struct io_uring *ring, bool enabled)`.
@@ -222,8 +332,8 @@ pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> b
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_toggle(ring: *mut io_uring, enabled: bool) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| cq::cq_eventfd_toggle(r, enabled)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    to_c(unsafe { ring_ref(ring) }.and_then(|r| cq::cq_eventfd_toggle(r, enabled)))
 }
 
 /// liburing: `unsigned int io_uring_cqe_shift_from_flags(unsigned flags)`.
@@ -238,8 +348,9 @@ pub extern "C" fn io_uring_cqe_shift_from_flags(flags: c_uint) -> c_uint {
 /// `ring` must be NULL (gives 0) or valid.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_shift(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| r.cqe_shift()) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
+    // (only the flags word is read).
+    unsafe { ring_ref(ring) }.map_or(0, |r| r.cqe_shift())
 }
 
 /// liburing: `struct io_uring_cqe_iter io_uring_cqe_iter_init(const struct io_uring *ring)`.
@@ -248,12 +359,11 @@ pub unsafe extern "C" fn io_uring_cqe_shift(ring: *const io_uring) -> c_uint {
 /// `ring` must be a set-up ring (NULL gives an empty iterator).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     match unsafe { ring_ref(ring) } {
-        // SAFETY: caller contract.
-        Ok(r) => unsafe { cq::cqe_iter_init(r) },
+        Ok(r) => cq::cqe_iter_init(r),
         Err(_) => io_uring_cqe_iter {
-            cqes: core::ptr::null_mut(),
+            cqes: ptr::null_mut(),
             mask: 0,
             shift: 0,
             head: 0,
@@ -265,17 +375,26 @@ pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uri
 /// liburing: `bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter, struct io_uring_cqe **cqe)`.
 ///
 /// # Safety
-/// `iter` from `io_uring_cqe_iter_init` on a live ring; `cqe` writable.
+/// `iter` from `io_uring_cqe_iter_init` on a live ring whose completion side the caller
+/// holds; `cqe` writable.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_next(iter: *mut io_uring_cqe_iter, cqe: *mut *mut io_uring_cqe) -> bool {
-    // SAFETY: caller contract.
-    let (Some(it), Some(out)) = (unsafe { iter.as_mut() }, unsafe { cqe.as_mut() }) else {
+    // SAFETY: C-CONTRACT: `iter` is NULL or a valid, writable iterator the caller does
+    // not otherwise access during the call.
+    let Some(it) = (unsafe { iter.as_mut() }) else {
         return false;
     };
-    // SAFETY: caller contract.
+    if cqe.is_null() {
+        return false;
+    }
+    // SAFETY: C-CONTRACT: `it` comes from io_uring_cqe_iter_init on a ring that is still
+    // SET-UP and reaped by this caller alone (CQ-OWNER), its head not moved past
+    // `it.head` (cqe_iter_next's contract). A NULL ring gives an empty iterator, for
+    // which nothing is read.
     match unsafe { cq::cqe_iter_next(it) } {
         Some(c) => {
-            *out = c;
+            // SAFETY: C-CONTRACT: the non-NULL `cqe` (checked above) is writable.
+            unsafe { cqe.write(c.as_ptr()) };
             true
         }
         None => false,

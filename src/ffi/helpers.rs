@@ -9,7 +9,8 @@ use crate::sys::{io_uring_cqe, io_uring_recvmsg_out, io_uring_sqe};
 /// `io_uring_sqe_set_data`: see [`prep::sqe_set_data`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_set_data(sqe: *mut io_uring_sqe, data: *mut c_void) {
-    // SAFETY: `sqe` is NULL or points to a writable SQE (caller's contract).
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sqe_set_data(sqe, data);
     }
@@ -18,7 +19,8 @@ pub unsafe extern "C" fn io_uring_sqe_set_data(sqe: *mut io_uring_sqe, data: *mu
 /// `io_uring_sqe_set_data64`: see [`prep::sqe_set_data64`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_set_data64(sqe: *mut io_uring_sqe, data: __u64) {
-    // SAFETY: `sqe` is NULL or points to a writable SQE (caller's contract).
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sqe_set_data64(sqe, data);
     }
@@ -27,7 +29,8 @@ pub unsafe extern "C" fn io_uring_sqe_set_data64(sqe: *mut io_uring_sqe, data: _
 /// `io_uring_sqe_set_flags`: see [`prep::sqe_set_flags`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_set_flags(sqe: *mut io_uring_sqe, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to a writable SQE (caller's contract).
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sqe_set_flags(sqe, flags);
     }
@@ -36,7 +39,8 @@ pub unsafe extern "C" fn io_uring_sqe_set_flags(sqe: *mut io_uring_sqe, flags: c
 /// `io_uring_sqe_set_buf_group`: see [`prep::sqe_set_buf_group`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_set_buf_group(sqe: *mut io_uring_sqe, bgid: c_int) {
-    // SAFETY: `sqe` is NULL or points to a writable SQE (caller's contract).
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sqe_set_buf_group(sqe, bgid);
     }
@@ -45,7 +49,8 @@ pub unsafe extern "C" fn io_uring_sqe_set_buf_group(sqe: *mut io_uring_sqe, bgid
 /// `io_uring_initialize_sqe`: see [`prep::initialize_sqe`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_initialize_sqe(sqe: *mut io_uring_sqe) {
-    // SAFETY: `sqe` is NULL or points to a writable SQE (caller's contract).
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::initialize_sqe(sqe);
     }
@@ -54,7 +59,8 @@ pub unsafe extern "C" fn io_uring_initialize_sqe(sqe: *mut io_uring_sqe) {
 /// `io_uring_cqe_get_data`: see [`prep::cqe_get_data`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_get_data(cqe: *const io_uring_cqe) -> *mut c_void {
-    // SAFETY: `cqe` is NULL or points to a readable CQE (caller's contract).
+    // SAFETY: C-CONTRACT: `cqe` is NULL or a readable CQE the kernel no longer writes (it
+    // was peeked and not yet seen); `as_ref` turns NULL into `None`.
     match unsafe { cqe.as_ref() } {
         Some(cqe) => prep::cqe_get_data(cqe),
         None => core::ptr::null_mut(),
@@ -64,7 +70,8 @@ pub unsafe extern "C" fn io_uring_cqe_get_data(cqe: *const io_uring_cqe) -> *mut
 /// `io_uring_cqe_get_data64`: see [`prep::cqe_get_data64`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_get_data64(cqe: *const io_uring_cqe) -> __u64 {
-    // SAFETY: `cqe` is NULL or points to a readable CQE (caller's contract).
+    // SAFETY: C-CONTRACT: `cqe` is NULL or a readable CQE the kernel no longer writes (it
+    // was peeked and not yet seen); `as_ref` turns NULL into `None`.
     match unsafe { cqe.as_ref() } {
         Some(cqe) => prep::cqe_get_data64(cqe),
         None => 0,
@@ -74,7 +81,8 @@ pub unsafe extern "C" fn io_uring_cqe_get_data64(cqe: *const io_uring_cqe) -> __
 /// `io_uring_cqe_nr`: see [`prep::cqe_nr`]. A NULL `cqe` gives 0.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
-    // SAFETY: `cqe` is NULL or points to a readable CQE (caller's contract).
+    // SAFETY: C-CONTRACT: `cqe` is NULL or a readable CQE the kernel no longer writes (it
+    // was peeked and not yet seen); `as_ref` turns NULL into `None`.
     match unsafe { cqe.as_ref() } {
         Some(cqe) => prep::cqe_nr(cqe),
         None => 0,
@@ -88,7 +96,8 @@ pub unsafe extern "C" fn io_uring_recvmsg_validate(
     buf_len: c_int,
     msgh: *mut msghdr,
 ) -> *mut io_uring_recvmsg_out {
-    // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
+    // SAFETY: C-CONTRACT: `msgh` is NULL or a readable msghdr; `as_ref` turns NULL into
+    // `None`.
     match unsafe { msgh.as_ref() } {
         Some(msgh) if !buf.is_null() => prep::recvmsg_validate(buf, buf_len, msgh),
         _ => core::ptr::null_mut(),
@@ -107,11 +116,13 @@ pub unsafe extern "C" fn io_uring_recvmsg_cmsg_firsthdr(
     o: *mut io_uring_recvmsg_out,
     msgh: *mut msghdr,
 ) -> *mut cmsghdr {
-    // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
+    // SAFETY: C-CONTRACT: `msgh` is NULL or a readable msghdr; `as_ref` turns NULL into
+    // `None`.
     let Some(msgh) = (unsafe { msgh.as_ref() }) else {
         return core::ptr::null_mut();
     };
-    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this `msgh` (caller's contract, as in liburing).
+    // SAFETY: RECVMSG-BUF: by C-CONTRACT, `o` is NULL or a buffer accepted by
+    // io_uring_recvmsg_validate for this `msgh`, as liburing documents.
     unsafe { prep::recvmsg_cmsg_firsthdr(o, msgh) }
 }
 
@@ -122,18 +133,23 @@ pub unsafe extern "C" fn io_uring_recvmsg_cmsg_nexthdr(
     msgh: *mut msghdr,
     cmsg: *mut cmsghdr,
 ) -> *mut cmsghdr {
-    // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
+    // SAFETY: C-CONTRACT: `msgh` is NULL or a readable msghdr; `as_ref` turns NULL into
+    // `None`.
     let Some(msgh) = (unsafe { msgh.as_ref() }) else {
         return core::ptr::null_mut();
     };
-    // SAFETY: `o` is NULL or a buffer accepted by io_uring_recvmsg_validate for this `msgh`, and `cmsg` came from the first/next helpers for it (caller's contract, as in liburing); a `cmsg` outside the control area is not read.
+    // SAFETY: RECVMSG-BUF: by C-CONTRACT, `o` is NULL or a buffer accepted by
+    // io_uring_recvmsg_validate for this `msgh`, and `cmsg` is NULL or came from the
+    // first/next helpers for it, as liburing documents; a `cmsg` outside the control
+    // area is not read.
     unsafe { prep::recvmsg_cmsg_nexthdr(o, msgh, cmsg) }
 }
 
 /// `io_uring_recvmsg_payload`: see [`prep::recvmsg_payload`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: *mut msghdr) -> *mut c_void {
-    // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
+    // SAFETY: C-CONTRACT: `msgh` is NULL or a readable msghdr; `as_ref` turns NULL into
+    // `None`.
     match unsafe { msgh.as_ref() } {
         Some(msgh) => prep::recvmsg_payload(o, msgh),
         None => core::ptr::null_mut(),
@@ -147,7 +163,8 @@ pub unsafe extern "C" fn io_uring_recvmsg_payload_length(
     buf_len: c_int,
     msgh: *mut msghdr,
 ) -> c_uint {
-    // SAFETY: `msgh` is NULL or points to a readable msghdr (caller's contract).
+    // SAFETY: C-CONTRACT: `msgh` is NULL or a readable msghdr; `as_ref` turns NULL into
+    // `None`.
     match unsafe { msgh.as_ref() } {
         Some(msgh) => prep::recvmsg_payload_length(o, buf_len, msgh),
         None => 0,

@@ -17,7 +17,8 @@ pub unsafe extern "C" fn io_uring_prep_rw(
     len: c_uint,
     offset: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::rw(op as u8, sqe, fd, addr as usize as u64, len, offset);
     }
@@ -34,7 +35,8 @@ pub unsafe extern "C" fn io_uring_prep_splice(
     nbytes: c_uint,
     splice_flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::splice(sqe, fd_in, off_in, fd_out, off_out, nbytes, splice_flags);
     }
@@ -49,7 +51,8 @@ pub unsafe extern "C" fn io_uring_prep_tee(
     nbytes: c_uint,
     splice_flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::tee(sqe, fd_in, fd_out, nbytes, splice_flags);
     }
@@ -64,7 +67,8 @@ pub unsafe extern "C" fn io_uring_prep_readv(
     nr_vecs: c_uint,
     offset: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::readv(sqe, fd, iovecs, nr_vecs, offset);
     }
@@ -80,7 +84,8 @@ pub unsafe extern "C" fn io_uring_prep_readv2(
     offset: __u64,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::readv2(sqe, fd, iovecs, nr_vecs, offset, flags);
     }
@@ -96,7 +101,8 @@ pub unsafe extern "C" fn io_uring_prep_read_fixed(
     offset: __u64,
     buf_index: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::read_fixed(sqe, fd, buf, nbytes, offset, buf_index);
     }
@@ -113,7 +119,8 @@ pub unsafe extern "C" fn io_uring_prep_readv_fixed(
     flags: c_int,
     buf_index: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::readv_fixed(sqe, fd, iovecs, nr_vecs, offset, flags, buf_index);
     }
@@ -128,7 +135,8 @@ pub unsafe extern "C" fn io_uring_prep_writev(
     nr_vecs: c_uint,
     offset: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::writev(sqe, fd, iovecs, nr_vecs, offset);
     }
@@ -144,7 +152,8 @@ pub unsafe extern "C" fn io_uring_prep_writev2(
     offset: __u64,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::writev2(sqe, fd, iovecs, nr_vecs, offset, flags);
     }
@@ -160,7 +169,8 @@ pub unsafe extern "C" fn io_uring_prep_write_fixed(
     offset: __u64,
     buf_index: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::write_fixed(sqe, fd, buf, nbytes, offset, buf_index);
     }
@@ -177,7 +187,8 @@ pub unsafe extern "C" fn io_uring_prep_writev_fixed(
     flags: c_int,
     buf_index: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::writev_fixed(sqe, fd, iovecs, nr_vecs, offset, flags, buf_index);
     }
@@ -186,7 +197,8 @@ pub unsafe extern "C" fn io_uring_prep_writev_fixed(
 /// `io_uring_prep_recvmsg`: see [`prep::recvmsg`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_recvmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *mut msghdr, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::recvmsg(sqe, fd, msg, flags);
     }
@@ -200,7 +212,8 @@ pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(
     msg: *mut msghdr,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::recvmsg_multishot(sqe, fd, msg, flags);
     }
@@ -209,7 +222,8 @@ pub unsafe extern "C" fn io_uring_prep_recvmsg_multishot(
 /// `io_uring_prep_sendmsg`: see [`prep::sendmsg`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_sendmsg(sqe: *mut io_uring_sqe, fd: c_int, msg: *const msghdr, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sendmsg(sqe, fd, msg, flags);
     }
@@ -218,7 +232,8 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg(sqe: *mut io_uring_sqe, fd: c_int
 /// `io_uring_prep_poll_add`: see [`prep::poll_add`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_poll_add(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::poll_add(sqe, fd, poll_mask);
     }
@@ -227,7 +242,8 @@ pub unsafe extern "C" fn io_uring_prep_poll_add(sqe: *mut io_uring_sqe, fd: c_in
 /// `io_uring_prep_poll_multishot`: see [`prep::poll_multishot`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_poll_multishot(sqe: *mut io_uring_sqe, fd: c_int, poll_mask: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::poll_multishot(sqe, fd, poll_mask);
     }
@@ -236,7 +252,8 @@ pub unsafe extern "C" fn io_uring_prep_poll_multishot(sqe: *mut io_uring_sqe, fd
 /// `io_uring_prep_poll_remove`: see [`prep::poll_remove`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_poll_remove(sqe: *mut io_uring_sqe, user_data: __u64) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::poll_remove(sqe, user_data);
     }
@@ -251,7 +268,8 @@ pub unsafe extern "C" fn io_uring_prep_poll_update(
     poll_mask: c_uint,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::poll_update(sqe, old_user_data, new_user_data, poll_mask, flags);
     }
@@ -260,7 +278,8 @@ pub unsafe extern "C" fn io_uring_prep_poll_update(
 /// `io_uring_prep_fsync`: see [`prep::fsync`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_fsync(sqe: *mut io_uring_sqe, fd: c_int, fsync_flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fsync(sqe, fd, fsync_flags);
     }
@@ -269,7 +288,8 @@ pub unsafe extern "C" fn io_uring_prep_fsync(sqe: *mut io_uring_sqe, fd: c_int, 
 /// `io_uring_prep_nop`: see [`prep::nop`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_nop(sqe: *mut io_uring_sqe) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::nop(sqe);
     }
@@ -278,7 +298,8 @@ pub unsafe extern "C" fn io_uring_prep_nop(sqe: *mut io_uring_sqe) {
 /// `io_uring_prep_nop128`: see [`prep::nop128`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_nop128(sqe: *mut io_uring_sqe) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::nop128(sqe);
     }
@@ -292,7 +313,8 @@ pub unsafe extern "C" fn io_uring_prep_timeout(
     count: c_uint,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::timeout(sqe, ts, count, flags);
     }
@@ -301,7 +323,8 @@ pub unsafe extern "C" fn io_uring_prep_timeout(
 /// `io_uring_prep_timeout_remove`: see [`prep::timeout_remove`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::timeout_remove(sqe, user_data, flags);
     }
@@ -315,7 +338,8 @@ pub unsafe extern "C" fn io_uring_prep_timeout_update(
     user_data: __u64,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::timeout_update(sqe, ts, user_data, flags);
     }
@@ -330,7 +354,8 @@ pub unsafe extern "C" fn io_uring_prep_accept(
     addrlen: *mut socklen_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::accept(sqe, fd, addr, addrlen, flags);
     }
@@ -346,7 +371,8 @@ pub unsafe extern "C" fn io_uring_prep_accept_direct(
     flags: c_int,
     file_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::accept_direct(sqe, fd, addr, addrlen, flags, file_index);
     }
@@ -361,7 +387,8 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept(
     addrlen: *mut socklen_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::multishot_accept(sqe, fd, addr, addrlen, flags);
     }
@@ -376,7 +403,8 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(
     addrlen: *mut socklen_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::multishot_accept_direct(sqe, fd, addr, addrlen, flags);
     }
@@ -385,7 +413,8 @@ pub unsafe extern "C" fn io_uring_prep_multishot_accept_direct(
 /// `io_uring_prep_cancel64`: see [`prep::cancel64`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cancel64(sqe, user_data, flags);
     }
@@ -394,7 +423,8 @@ pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_dat
 /// `io_uring_prep_cancel`: see [`prep::cancel`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_cancel(sqe: *mut io_uring_sqe, user_data: *const c_void, flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cancel(sqe, user_data, flags);
     }
@@ -403,7 +433,8 @@ pub unsafe extern "C" fn io_uring_prep_cancel(sqe: *mut io_uring_sqe, user_data:
 /// `io_uring_prep_cancel_fd`: see [`prep::cancel_fd`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_cancel_fd(sqe: *mut io_uring_sqe, fd: c_int, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cancel_fd(sqe, fd, flags);
     }
@@ -416,7 +447,8 @@ pub unsafe extern "C" fn io_uring_prep_link_timeout(
     ts: *const __kernel_timespec,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::link_timeout(sqe, ts, flags);
     }
@@ -430,7 +462,8 @@ pub unsafe extern "C" fn io_uring_prep_connect(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::connect(sqe, fd, addr, addrlen);
     }
@@ -444,7 +477,8 @@ pub unsafe extern "C" fn io_uring_prep_bind(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::bind(sqe, fd, addr, addrlen);
     }
@@ -453,7 +487,8 @@ pub unsafe extern "C" fn io_uring_prep_bind(
 /// `io_uring_prep_listen`: see [`prep::listen`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_listen(sqe: *mut io_uring_sqe, fd: c_int, backlog: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::listen(sqe, fd, backlog);
     }
@@ -468,7 +503,8 @@ pub unsafe extern "C" fn io_uring_prep_epoll_wait(
     maxevents: c_int,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::epoll_wait(sqe, fd, events, maxevents, flags);
     }
@@ -482,7 +518,8 @@ pub unsafe extern "C" fn io_uring_prep_files_update(
     nr_fds: c_uint,
     offset: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::files_update(sqe, fds, nr_fds, offset);
     }
@@ -497,7 +534,8 @@ pub unsafe extern "C" fn io_uring_prep_fallocate(
     offset: __u64,
     len: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fallocate(sqe, fd, mode, offset, len);
     }
@@ -512,7 +550,8 @@ pub unsafe extern "C" fn io_uring_prep_openat(
     flags: c_int,
     mode: mode_t,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::openat(sqe, dfd, path, flags, mode);
     }
@@ -528,7 +567,8 @@ pub unsafe extern "C" fn io_uring_prep_openat_direct(
     mode: mode_t,
     file_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::openat_direct(sqe, dfd, path, flags, mode, file_index);
     }
@@ -537,7 +577,8 @@ pub unsafe extern "C" fn io_uring_prep_openat_direct(
 /// `io_uring_prep_open`: see [`prep::open`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_open(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int, mode: mode_t) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::open(sqe, path, flags, mode);
     }
@@ -552,7 +593,8 @@ pub unsafe extern "C" fn io_uring_prep_open_direct(
     mode: mode_t,
     file_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::open_direct(sqe, path, flags, mode, file_index);
     }
@@ -561,7 +603,8 @@ pub unsafe extern "C" fn io_uring_prep_open_direct(
 /// `io_uring_prep_close`: see [`prep::close`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_close(sqe: *mut io_uring_sqe, fd: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::close(sqe, fd);
     }
@@ -570,7 +613,8 @@ pub unsafe extern "C" fn io_uring_prep_close(sqe: *mut io_uring_sqe, fd: c_int) 
 /// `io_uring_prep_close_direct`: see [`prep::close_direct`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_close_direct(sqe: *mut io_uring_sqe, file_index: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::close_direct(sqe, file_index);
     }
@@ -585,7 +629,8 @@ pub unsafe extern "C" fn io_uring_prep_read(
     nbytes: c_uint,
     offset: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::read(sqe, fd, buf, nbytes, offset);
     }
@@ -600,7 +645,8 @@ pub unsafe extern "C" fn io_uring_prep_read_multishot(
     offset: __u64,
     buf_group: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::read_multishot(sqe, fd, nbytes, offset, buf_group);
     }
@@ -615,7 +661,8 @@ pub unsafe extern "C" fn io_uring_prep_write(
     nbytes: c_uint,
     offset: __u64,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::write(sqe, fd, buf, nbytes, offset);
     }
@@ -631,7 +678,8 @@ pub unsafe extern "C" fn io_uring_prep_statx(
     mask: c_uint,
     statxbuf: *mut statx,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::statx(sqe, dfd, path, flags, mask, statxbuf);
     }
@@ -646,7 +694,8 @@ pub unsafe extern "C" fn io_uring_prep_fadvise(
     len: __u32,
     advice: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fadvise(sqe, fd, offset, len, advice);
     }
@@ -660,7 +709,8 @@ pub unsafe extern "C" fn io_uring_prep_madvise(
     length: __u32,
     advice: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::madvise(sqe, addr, length, advice);
     }
@@ -675,7 +725,8 @@ pub unsafe extern "C" fn io_uring_prep_fadvise64(
     len: off_t,
     advice: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fadvise64(sqe, fd, offset, len, advice);
     }
@@ -689,7 +740,8 @@ pub unsafe extern "C" fn io_uring_prep_madvise64(
     length: off_t,
     advice: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::madvise64(sqe, addr, length, advice);
     }
@@ -704,7 +756,8 @@ pub unsafe extern "C" fn io_uring_prep_send(
     len: size_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::send(sqe, sockfd, buf, len, flags);
     }
@@ -713,7 +766,8 @@ pub unsafe extern "C" fn io_uring_prep_send(
 /// `io_uring_prep_send_bundle`: see [`prep::send_bundle`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_send_bundle(sqe: *mut io_uring_sqe, sockfd: c_int, len: size_t, flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::send_bundle(sqe, sockfd, len, flags);
     }
@@ -726,7 +780,8 @@ pub unsafe extern "C" fn io_uring_prep_send_set_addr(
     dest_addr: *const sockaddr,
     addr_len: __u16,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::send_set_addr(sqe, dest_addr, addr_len);
     }
@@ -743,7 +798,8 @@ pub unsafe extern "C" fn io_uring_prep_sendto(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sendto(sqe, sockfd, buf, len, flags, addr, addrlen);
     }
@@ -759,7 +815,8 @@ pub unsafe extern "C" fn io_uring_prep_send_zc(
     flags: c_int,
     zc_flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::send_zc(sqe, sockfd, buf, len, flags, zc_flags);
     }
@@ -776,7 +833,8 @@ pub unsafe extern "C" fn io_uring_prep_send_zc_fixed(
     zc_flags: c_uint,
     buf_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::send_zc_fixed(sqe, sockfd, buf, len, flags, zc_flags, buf_index);
     }
@@ -790,7 +848,8 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg_zc(
     msg: *const msghdr,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sendmsg_zc(sqe, fd, msg, flags);
     }
@@ -805,7 +864,8 @@ pub unsafe extern "C" fn io_uring_prep_sendmsg_zc_fixed(
     flags: c_uint,
     buf_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sendmsg_zc_fixed(sqe, fd, msg, flags, buf_index);
     }
@@ -820,7 +880,8 @@ pub unsafe extern "C" fn io_uring_prep_recv(
     len: size_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::recv(sqe, sockfd, buf, len, flags);
     }
@@ -835,7 +896,8 @@ pub unsafe extern "C" fn io_uring_prep_recv_multishot(
     len: size_t,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::recv_multishot(sqe, sockfd, buf, len, flags);
     }
@@ -849,7 +911,8 @@ pub unsafe extern "C" fn io_uring_prep_openat2(
     path: *const c_char,
     how: *const open_how,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::openat2(sqe, dfd, path, how.cast());
     }
@@ -864,7 +927,8 @@ pub unsafe extern "C" fn io_uring_prep_openat2_direct(
     how: *const open_how,
     file_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::openat2_direct(sqe, dfd, path, how.cast(), file_index);
     }
@@ -879,7 +943,8 @@ pub unsafe extern "C" fn io_uring_prep_epoll_ctl(
     op: c_int,
     ev: *const epoll_event,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::epoll_ctl(sqe, epfd, fd, op, ev);
     }
@@ -895,7 +960,8 @@ pub unsafe extern "C" fn io_uring_prep_provide_buffers(
     bgid: c_int,
     bid: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::provide_buffers(sqe, addr, len, nr, bgid, bid);
     }
@@ -904,7 +970,8 @@ pub unsafe extern "C" fn io_uring_prep_provide_buffers(
 /// `io_uring_prep_remove_buffers`: see [`prep::remove_buffers`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_remove_buffers(sqe: *mut io_uring_sqe, nr: c_int, bgid: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::remove_buffers(sqe, nr, bgid);
     }
@@ -913,7 +980,8 @@ pub unsafe extern "C" fn io_uring_prep_remove_buffers(sqe: *mut io_uring_sqe, nr
 /// `io_uring_prep_shutdown`: see [`prep::shutdown`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_shutdown(sqe: *mut io_uring_sqe, fd: c_int, how: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::shutdown(sqe, fd, how);
     }
@@ -922,7 +990,8 @@ pub unsafe extern "C" fn io_uring_prep_shutdown(sqe: *mut io_uring_sqe, fd: c_in
 /// `io_uring_prep_unlinkat`: see [`prep::unlinkat`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_unlinkat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::unlinkat(sqe, dfd, path, flags);
     }
@@ -931,7 +1000,8 @@ pub unsafe extern "C" fn io_uring_prep_unlinkat(sqe: *mut io_uring_sqe, dfd: c_i
 /// `io_uring_prep_unlink`: see [`prep::unlink`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_unlink(sqe: *mut io_uring_sqe, path: *const c_char, flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::unlink(sqe, path, flags);
     }
@@ -947,7 +1017,8 @@ pub unsafe extern "C" fn io_uring_prep_renameat(
     newpath: *const c_char,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::renameat(sqe, olddfd, oldpath, newdfd, newpath, flags);
     }
@@ -956,7 +1027,8 @@ pub unsafe extern "C" fn io_uring_prep_renameat(
 /// `io_uring_prep_rename`: see [`prep::rename`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_rename(sqe: *mut io_uring_sqe, oldpath: *const c_char, newpath: *const c_char) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::rename(sqe, oldpath, newpath);
     }
@@ -971,7 +1043,8 @@ pub unsafe extern "C" fn io_uring_prep_sync_file_range(
     offset: __u64,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::sync_file_range(sqe, fd, len, offset, flags);
     }
@@ -980,7 +1053,8 @@ pub unsafe extern "C" fn io_uring_prep_sync_file_range(
 /// `io_uring_prep_mkdirat`: see [`prep::mkdirat`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_mkdirat(sqe: *mut io_uring_sqe, dfd: c_int, path: *const c_char, mode: mode_t) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::mkdirat(sqe, dfd, path, mode);
     }
@@ -989,7 +1063,8 @@ pub unsafe extern "C" fn io_uring_prep_mkdirat(sqe: *mut io_uring_sqe, dfd: c_in
 /// `io_uring_prep_mkdir`: see [`prep::mkdir`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_mkdir(sqe: *mut io_uring_sqe, path: *const c_char, mode: mode_t) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::mkdir(sqe, path, mode);
     }
@@ -1003,7 +1078,8 @@ pub unsafe extern "C" fn io_uring_prep_symlinkat(
     newdirfd: c_int,
     linkpath: *const c_char,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::symlinkat(sqe, target, newdirfd, linkpath);
     }
@@ -1012,7 +1088,8 @@ pub unsafe extern "C" fn io_uring_prep_symlinkat(
 /// `io_uring_prep_symlink`: see [`prep::symlink`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_symlink(sqe: *mut io_uring_sqe, target: *const c_char, linkpath: *const c_char) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::symlink(sqe, target, linkpath);
     }
@@ -1028,7 +1105,8 @@ pub unsafe extern "C" fn io_uring_prep_linkat(
     newpath: *const c_char,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::linkat(sqe, olddfd, oldpath, newdfd, newpath, flags);
     }
@@ -1042,7 +1120,8 @@ pub unsafe extern "C" fn io_uring_prep_link(
     newpath: *const c_char,
     flags: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::link(sqe, oldpath, newpath, flags);
     }
@@ -1058,7 +1137,8 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_cqe_flags(
     flags: c_uint,
     cqe_flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::msg_ring_cqe_flags(sqe, fd, len, data, flags, cqe_flags);
     }
@@ -1073,7 +1153,8 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring(
     data: __u64,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::msg_ring(sqe, fd, len, data, flags);
     }
@@ -1089,7 +1170,8 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd(
     data: __u64,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::msg_ring_fd(sqe, fd, source_fd, target_fd, data, flags);
     }
@@ -1104,7 +1186,8 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd_alloc(
     data: __u64,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::msg_ring_fd_alloc(sqe, fd, source_fd, data, flags);
     }
@@ -1119,7 +1202,8 @@ pub unsafe extern "C" fn io_uring_prep_getxattr(
     path: *const c_char,
     len: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::getxattr(sqe, name, value, path, len);
     }
@@ -1135,7 +1219,8 @@ pub unsafe extern "C" fn io_uring_prep_setxattr(
     flags: c_int,
     len: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::setxattr(sqe, name, value, path, flags, len);
     }
@@ -1150,7 +1235,8 @@ pub unsafe extern "C" fn io_uring_prep_fgetxattr(
     value: *mut c_char,
     len: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fgetxattr(sqe, fd, name, value, len);
     }
@@ -1166,7 +1252,8 @@ pub unsafe extern "C" fn io_uring_prep_fsetxattr(
     flags: c_int,
     len: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fsetxattr(sqe, fd, name, value, flags, len);
     }
@@ -1181,7 +1268,8 @@ pub unsafe extern "C" fn io_uring_prep_socket(
     protocol: c_int,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::socket(sqe, domain, r#type, protocol, flags);
     }
@@ -1197,7 +1285,8 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct(
     file_index: c_uint,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::socket_direct(sqe, domain, r#type, protocol, file_index, flags);
     }
@@ -1212,7 +1301,8 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(
     protocol: c_int,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::socket_direct_alloc(sqe, domain, r#type, protocol, flags);
     }
@@ -1221,7 +1311,8 @@ pub unsafe extern "C" fn io_uring_prep_socket_direct_alloc(
 /// `__io_uring_prep_uring_cmd`: see [`prep::uring_cmd_base`].
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, op: c_int, cmd_op: __u32, fd: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::uring_cmd_base(sqe, op as u8, cmd_op, fd);
     }
@@ -1230,7 +1321,8 @@ pub unsafe extern "C" fn __io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, op: c
 /// `io_uring_prep_uring_cmd`: see [`prep::uring_cmd`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, cmd_op: c_int, fd: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::uring_cmd(sqe, cmd_op, fd);
     }
@@ -1239,7 +1331,8 @@ pub unsafe extern "C" fn io_uring_prep_uring_cmd(sqe: *mut io_uring_sqe, cmd_op:
 /// `io_uring_prep_uring_cmd128`: see [`prep::uring_cmd128`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_uring_cmd128(sqe: *mut io_uring_sqe, cmd_op: c_int, fd: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::uring_cmd128(sqe, cmd_op, fd);
     }
@@ -1256,7 +1349,8 @@ pub unsafe extern "C" fn io_uring_prep_cmd_sock(
     optval: *mut c_void,
     optlen: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cmd_sock(sqe, cmd_op, fd, level, optname, optval, optlen);
     }
@@ -1271,7 +1365,8 @@ pub unsafe extern "C" fn io_uring_prep_cmd_getsockname(
     sockaddr_len: *mut socklen_t,
     peer: c_int,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cmd_getsockname(sqe, fd, sockaddr, sockaddr_len, peer);
     }
@@ -1287,7 +1382,8 @@ pub unsafe extern "C" fn io_uring_prep_waitid(
     options: c_int,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::waitid(sqe, idtype, id, infop, options, flags);
     }
@@ -1303,7 +1399,8 @@ pub unsafe extern "C" fn io_uring_prep_futex_wake(
     futex_flags: u32,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::futex_wake(sqe, futex, val, mask, futex_flags, flags);
     }
@@ -1319,7 +1416,8 @@ pub unsafe extern "C" fn io_uring_prep_futex_wait(
     futex_flags: u32,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::futex_wait(sqe, futex, val, mask, futex_flags, flags);
     }
@@ -1333,7 +1431,8 @@ pub unsafe extern "C" fn io_uring_prep_futex_waitv(
     nr_futex: u32,
     flags: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::futex_waitv(sqe, futex.cast(), nr_futex, flags);
     }
@@ -1342,7 +1441,8 @@ pub unsafe extern "C" fn io_uring_prep_futex_waitv(
 /// `io_uring_prep_fixed_fd_install`: see [`prep::fixed_fd_install`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(sqe: *mut io_uring_sqe, fd: c_int, flags: c_uint) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::fixed_fd_install(sqe, fd, flags);
     }
@@ -1351,7 +1451,8 @@ pub unsafe extern "C" fn io_uring_prep_fixed_fd_install(sqe: *mut io_uring_sqe, 
 /// `io_uring_prep_ftruncate`: see [`prep::ftruncate`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_ftruncate(sqe: *mut io_uring_sqe, fd: c_int, len: loff_t) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::ftruncate(sqe, fd, len);
     }
@@ -1360,7 +1461,8 @@ pub unsafe extern "C" fn io_uring_prep_ftruncate(sqe: *mut io_uring_sqe, fd: c_i
 /// `io_uring_prep_cmd_discard`: see [`prep::cmd_discard`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_cmd_discard(sqe: *mut io_uring_sqe, fd: c_int, offset: u64, nbytes: u64) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cmd_discard(sqe, fd, offset, nbytes);
     }
@@ -1369,7 +1471,8 @@ pub unsafe extern "C" fn io_uring_prep_cmd_discard(sqe: *mut io_uring_sqe, fd: c
 /// `io_uring_prep_cmd_zone_reset_all`: see [`prep::cmd_zone_reset_all`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_cmd_zone_reset_all(sqe: *mut io_uring_sqe, fd: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::cmd_zone_reset_all(sqe, fd);
     }
@@ -1378,7 +1481,8 @@ pub unsafe extern "C" fn io_uring_prep_cmd_zone_reset_all(sqe: *mut io_uring_sqe
 /// `io_uring_prep_pipe`: see [`prep::pipe`].
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_pipe(sqe: *mut io_uring_sqe, fds: *mut c_int, pipe_flags: c_int) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::pipe(sqe, fds, pipe_flags);
     }
@@ -1392,7 +1496,8 @@ pub unsafe extern "C" fn io_uring_prep_pipe_direct(
     pipe_flags: c_int,
     file_index: c_uint,
 ) {
-    // SAFETY: `sqe` is NULL or points to an SQE the caller may write (liburing's contract); NULL is ignored.
+    // SAFETY: C-CONTRACT: `sqe` is NULL or an SQE the caller may write, not accessed
+    // elsewhere during the call; `as_mut` turns NULL into `None`, which is ignored.
     if let Some(sqe) = unsafe { sqe.as_mut() } {
         prep::pipe_direct(sqe, fds, pipe_flags, file_index);
     }

@@ -6,15 +6,15 @@
 use super::ctypes::{c_int, c_uint};
 use super::register::with_ring;
 use crate::probe::{self, Probe};
-use crate::ring::io_uring;
+use crate::ring::{io_uring, RingRef};
 use crate::sys::io_uring_probe;
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_probe_ring(ring: *mut io_uring) -> *mut io_uring_probe {
-    // SAFETY: `ring` is NULL or a valid ring (C contract).
-    match unsafe { ring.as_ref() } {
-        Some(r) => Probe::for_ring(r).map_or(core::ptr::null_mut(), Probe::into_raw),
-        None => core::ptr::null_mut(),
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    match unsafe { super::ring_ref(ring) } {
+        Ok(r) => Probe::for_ring(r).map_or(core::ptr::null_mut(), Probe::into_raw),
+        Err(_) => core::ptr::null_mut(),
     }
 }
 
@@ -25,14 +25,19 @@ pub unsafe extern "C" fn io_uring_get_probe() -> *mut io_uring_probe {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_free_probe(probe: *mut io_uring_probe) {
-    // SAFETY: `probe` is NULL or came from one of the getters above (C contract).
+    // SAFETY: C-CONTRACT: `probe` is NULL or came from one of the getters above
+    // (PROBE-ALLOC, handed over by into_raw) and is not used after this call.
     unsafe { probe::free_probe(probe) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_probe(ring: *mut io_uring, p: *mut io_uring_probe, nr: c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `p` goes to the kernel.
-    unsafe { with_ring(ring, |r| probe::register_probe(r, p, nr)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `p` is NULL or `16 + 8 * nr` writable bytes.
+        unsafe { probe::register_probe(r, p, nr) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
@@ -40,6 +45,7 @@ pub unsafe extern "C" fn io_uring_opcode_supported(p: *const io_uring_probe, op:
     if p.is_null() {
         return 0;
     }
-    // SAFETY: `p` is a probe with entries up to its last_op (C contract).
+    // SAFETY: PROBE-SHAPE: by C-CONTRACT the non-NULL `p` is a probe with entries up to
+    // its last_op (one the kernel filled).
     c_int::from(unsafe { probe::opcode_supported(p, op) })
 }

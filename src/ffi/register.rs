@@ -6,9 +6,10 @@
 //! gets the kernel's own answer (normally -EFAULT), as with liburing.
 
 use super::ctypes::{__u64, c_int, c_uint, cpu_set_t, iovec, size_t};
-use crate::errno::{to_c, Errno};
+use super::{ring_ref, to_c, CReturn};
+use crate::errno::Errno;
 use crate::register::{buffers, files, misc};
-use crate::ring::io_uring;
+use crate::ring::{io_uring, RingRef};
 use crate::sys::{
     io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi, io_uring_query_hdr,
     io_uring_reg_wait, io_uring_restriction, io_uring_sqe, io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl,
@@ -18,15 +19,16 @@ use crate::sys::{
 /// -EINVAL when `ring` is NULL.
 ///
 /// # Safety
-/// `ring` must be NULL or point to a `struct io_uring` that is not being mutated
-/// concurrently.
+/// `ring` must be NULL or a SET-UP ring with no exclusive operation running on it (the
+/// C contract of every register call; submitting and reaping may go on meanwhile).
 #[inline(always)]
-pub(super) unsafe fn with_ring(ring: *const io_uring, f: impl FnOnce(&io_uring) -> Result<i32, Errno>) -> c_int {
-    // SAFETY: caller contract: NULL or a valid ring.
-    match unsafe { ring.as_ref() } {
-        Some(r) => to_c(f(r)),
-        None => Errno::EINVAL.to_neg(),
-    }
+pub(super) unsafe fn with_ring<T: CReturn>(
+    ring: *const io_uring,
+    f: impl FnOnce(RingRef<'_>) -> Result<T, Errno>,
+) -> c_int {
+    // SAFETY: C-CONTRACT for `ring` (NULL or SET-UP, no exclusive operation running) is
+    // this function's contract.
+    to_c(unsafe { ring_ref(ring) }.and_then(f))
 }
 
 // ---- buffers -------------------------------------------------------------------------
@@ -37,8 +39,13 @@ pub unsafe extern "C" fn io_uring_register_buffers(
     iovecs: *const iovec,
     nr_iovecs: c_uint,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the iovec array goes to the kernel.
-    unsafe { with_ring(ring, |r| buffers::register_buffers_raw(r, iovecs, nr_iovecs)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `iovecs` is NULL or `nr_iovecs` readable iovecs
+        // whose buffers stay valid while registered.
+        unsafe { buffers::register_buffers_raw(r, iovecs, nr_iovecs) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
@@ -48,13 +55,18 @@ pub unsafe extern "C" fn io_uring_register_buffers_tags(
     tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
-    // SAFETY: as above; the arrays go to the kernel.
-    unsafe { with_ring(ring, |r| buffers::register_buffers_tags_raw(r, iovecs, tags, nr)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `iovecs` is NULL or `nr` readable iovecs whose
+        // buffers stay valid while registered, and `tags` NULL or `nr` readable u64s.
+        unsafe { buffers::register_buffers_tags_raw(r, iovecs, tags, nr) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_buffers_sparse(ring: *mut io_uring, nr: c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| buffers::register_buffers_sparse(r, nr)) }
 }
 
@@ -66,39 +78,46 @@ pub unsafe extern "C" fn io_uring_register_buffers_update_tag(
     tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
-    // SAFETY: as above; the arrays go to the kernel.
-    unsafe {
-        with_ring(ring, |r| {
-            buffers::register_buffers_update_tag_raw(r, off, iovecs, tags, nr)
-        })
-    }
+    let update = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `iovecs` is NULL or `nr` readable iovecs whose
+        // buffers stay valid while registered, and `tags` NULL or `nr` readable u64s.
+        unsafe { buffers::register_buffers_update_tag_raw(r, off, iovecs, tags, nr) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, update) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_buffers(ring: *mut io_uring) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, buffers::unregister_buffers) }
 }
 
 /// Both rings of a clone call, or -EINVAL if either is NULL.
 ///
 /// # Safety
-/// Each pointer must be NULL or point to a valid ring.
+/// Each pointer must be NULL or a ring as for [`with_ring`] (shared handles, so
+/// `dst == src` is fine).
 unsafe fn with_rings(
     dst: *const io_uring,
     src: *const io_uring,
-    f: impl FnOnce(&io_uring, &io_uring) -> Result<i32, Errno>,
+    f: impl FnOnce(RingRef<'_>, RingRef<'_>) -> Result<i32, Errno>,
 ) -> c_int {
-    // SAFETY: caller contract: NULL or valid rings (shared references, so dst == src is fine).
-    match unsafe { (dst.as_ref(), src.as_ref()) } {
-        (Some(d), Some(s)) => to_c(f(d, s)),
+    // SAFETY: C-CONTRACT for `dst` (NULL or SET-UP, no exclusive operation running) is
+    // this function's contract.
+    let dst = unsafe { ring_ref(dst) };
+    // SAFETY: C-CONTRACT for `src`, likewise; two shared handles on one ring are fine.
+    let src = unsafe { ring_ref(src) };
+    match (dst, src) {
+        (Ok(d), Ok(s)) => to_c(f(d, s)),
         _ => Errno::EINVAL.to_neg(),
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring) -> c_int {
-    // SAFETY: both rings are NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
+    // operation running.
     unsafe { with_rings(dst, src, buffers::clone_buffers) }
 }
 
@@ -111,7 +130,8 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
     nr: c_uint,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: both rings are NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
+    // operation running.
     unsafe {
         with_rings(dst, src, |d, s| {
             buffers::clone_buffers_offset(d, s, dst_off, src_off, nr, flags)
@@ -121,7 +141,8 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
 
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring, flags: c_uint) -> c_int {
-    // SAFETY: both rings are NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
+    // operation running.
     unsafe { with_rings(dst, src, |d, s| buffers::clone_buffers_with_flags(d, s, flags)) }
 }
 
@@ -134,7 +155,8 @@ pub unsafe extern "C" fn __io_uring_clone_buffers_offset(
     nr: c_uint,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: both rings are NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
+    // operation running.
     unsafe {
         with_rings(dst, src, |d, s| {
             buffers::clone_buffers_offset_with_flags(d, s, dst_off, src_off, nr, flags)
@@ -146,8 +168,12 @@ pub unsafe extern "C" fn __io_uring_clone_buffers_offset(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_files(ring: *mut io_uring, files: *const c_int, nr_files: c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the fd array goes to the kernel.
-    unsafe { with_ring(ring, |r| files::register_files_raw(r, files, nr_files)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `files` is NULL or `nr_files` readable ints.
+        unsafe { files::register_files_raw(r, files, nr_files) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
@@ -157,13 +183,18 @@ pub unsafe extern "C" fn io_uring_register_files_tags(
     tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
-    // SAFETY: as above; the arrays go to the kernel.
-    unsafe { with_ring(ring, |r| files::register_files_tags_raw(r, files, tags, nr)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `files` is NULL or `nr` readable ints and `tags`
+        // NULL or `nr` readable u64s.
+        unsafe { files::register_files_tags_raw(r, files, tags, nr) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_files_sparse(ring: *mut io_uring, nr: c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| files::register_files_sparse(r, nr)) }
 }
 
@@ -174,8 +205,12 @@ pub unsafe extern "C" fn io_uring_register_files_update(
     files: *const c_int,
     nr_files: c_uint,
 ) -> c_int {
-    // SAFETY: as above; the fd array goes to the kernel.
-    unsafe { with_ring(ring, |r| files::register_files_update_raw(r, off, files, nr_files)) }
+    let update = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `files` is NULL or `nr_files` readable ints.
+        unsafe { files::register_files_update_raw(r, off, files, nr_files) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, update) }
 }
 
 #[no_mangle]
@@ -186,23 +221,24 @@ pub unsafe extern "C" fn io_uring_register_files_update_tag(
     tags: *const __u64,
     nr_files: c_uint,
 ) -> c_int {
-    // SAFETY: as above; the arrays go to the kernel.
-    unsafe {
-        with_ring(ring, |r| {
-            files::register_files_update_tag_raw(r, off, files, tags, nr_files)
-        })
-    }
+    let update = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `files` is NULL or `nr_files` readable ints and
+        // `tags` NULL or `nr_files` readable u64s.
+        unsafe { files::register_files_update_tag_raw(r, off, files, tags, nr_files) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, update) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_files(ring: *mut io_uring) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, files::unregister_files) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_file_alloc_range(ring: *mut io_uring, off: c_uint, len: c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| files::register_file_alloc_range(r, off, len)) }
 }
 
@@ -210,31 +246,31 @@ pub unsafe extern "C" fn io_uring_register_file_alloc_range(ring: *mut io_uring,
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_eventfd(ring: *mut io_uring, fd: c_int) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| misc::register_eventfd(r, fd)) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_eventfd_async(ring: *mut io_uring, fd: c_int) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| misc::register_eventfd_async(r, fd)) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_eventfd(ring: *mut io_uring) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, misc::unregister_eventfd) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_personality(ring: *mut io_uring) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, misc::register_personality) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_personality(ring: *mut io_uring, id: c_int) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| misc::unregister_personality(r, id)) }
 }
 
@@ -244,8 +280,12 @@ pub unsafe extern "C" fn io_uring_register_restrictions(
     res: *mut io_uring_restriction,
     nr_res: c_uint,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the array goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_restrictions_raw(r, res, nr_res)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `res` is NULL or `nr_res` readable entries.
+        unsafe { misc::register_restrictions_raw(r, res, nr_res) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
@@ -254,20 +294,29 @@ pub unsafe extern "C" fn io_uring_register_iowq_aff(
     cpusz: size_t,
     mask: *const cpu_set_t,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the mask goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_iowq_aff_raw(r, cpusz, mask)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `mask` is NULL or `cpusz` readable bytes.
+        unsafe { misc::register_iowq_aff_raw(r, cpusz, mask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_iowq_aff(ring: *mut io_uring) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract).
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, misc::unregister_iowq_aff) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_iowq_max_workers(ring: *mut io_uring, values: *mut c_uint) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the array goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_iowq_max_workers_raw(r, values)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `values` is NULL or two readable and writable
+        // unsigned ints.
+        unsafe { misc::register_iowq_max_workers_raw(r, values) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 // ---- cancel, msg, napi, clock, region, zcrx, bpf, query --------------------------------
@@ -277,38 +326,63 @@ pub unsafe extern "C" fn io_uring_register_sync_cancel(
     ring: *mut io_uring,
     reg: *mut io_uring_sync_cancel_reg,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `reg` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_sync_cancel_raw(r, reg)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `reg` is NULL or a readable
+        // io_uring_sync_cancel_reg.
+        unsafe { misc::register_sync_cancel_raw(r, reg) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_sync_msg(sqe: *mut io_uring_sqe) -> c_int {
-    // SAFETY: `sqe` goes to the kernel, which copies it (or fails with EFAULT).
+    // SAFETY: REG-ARG: by C-CONTRACT `sqe` is NULL or a readable SQE, which the kernel
+    // copies (or answers with EFAULT).
     to_c(unsafe { misc::register_sync_msg_raw(sqe) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_napi(ring: *mut io_uring, napi: *mut io_uring_napi) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `napi` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_napi_raw(r, napi)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `napi` is NULL or a readable and writable
+        // io_uring_napi.
+        unsafe { misc::register_napi_raw(r, napi) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_napi(ring: *mut io_uring, napi: *mut io_uring_napi) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `napi` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::unregister_napi_raw(r, napi)) }
+    let unregister = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `napi` is NULL or a writable io_uring_napi.
+        unsafe { misc::unregister_napi_raw(r, napi) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, unregister) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_clock(ring: *mut io_uring, arg: *mut io_uring_clock_register) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `arg` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_clock_raw(r, arg)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `arg` is NULL or a readable
+        // io_uring_clock_register.
+        unsafe { misc::register_clock_raw(r, arg) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_region(ring: *mut io_uring, reg: *mut io_uring_mem_region_reg) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `reg` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_region(r, reg)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `reg` is NULL or a valid io_uring_mem_region_reg
+        // whose descriptor and user memory stay valid for the life of the ring.
+        unsafe { misc::register_region(r, reg) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
@@ -317,36 +391,54 @@ pub unsafe extern "C" fn io_uring_register_wait_reg(
     reg: *mut io_uring_reg_wait,
     nr: c_int,
 ) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); the stub never touches `reg`.
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running;
+    // the stub never touches `reg`.
     unsafe { with_ring(ring, |r| misc::register_wait_reg(r, reg, nr)) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_ifq(ring: *mut io_uring, reg: *mut io_uring_zcrx_ifq_reg) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `reg` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_ifq(r, reg)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `reg` is NULL or a valid io_uring_zcrx_ifq_reg
+        // whose area and region memory stay valid while registered.
+        unsafe { misc::register_ifq(r, reg) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_zcrx_ctrl(ring: *mut io_uring, ctrl: *mut zcrx_ctrl) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `ctrl` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_zcrx_ctrl_raw(r, ctrl)) }
+    let control = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `ctrl` is NULL or a readable and writable
+        // zcrx_ctrl.
+        unsafe { misc::register_zcrx_ctrl_raw(r, ctrl) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, control) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_bpf_filter(ring: *mut io_uring, bpf: *mut io_uring_bpf) -> c_int {
-    // SAFETY: `ring` is NULL or valid (C contract); `bpf` goes to the kernel.
-    unsafe { with_ring(ring, |r| misc::register_bpf_filter(r, bpf)) }
+    let register = |r: RingRef<'_>| {
+        // SAFETY: REG-ARG: by C-CONTRACT `bpf` is NULL or a readable io_uring_bpf whose
+        // filter names `filter_len` readable instructions.
+        unsafe { misc::register_bpf_filter(r, bpf) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { with_ring(ring, register) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_bpf_filter_task(bpf: *mut io_uring_bpf) -> c_int {
-    // SAFETY: `bpf` goes to the kernel, which copies it (or fails with EFAULT).
+    // SAFETY: REG-ARG: by C-CONTRACT `bpf` is NULL or a readable io_uring_bpf whose
+    // filter names `filter_len` readable instructions; the kernel copies them.
     to_c(unsafe { misc::register_bpf_filter_task(bpf) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_query(query: *mut io_uring_query_hdr) -> c_int {
-    // SAFETY: the header chain goes to the kernel, which validates every pointer.
+    // SAFETY: REG-ARG: by C-CONTRACT `query` is NULL or a chain of readable and writable
+    // headers whose data pointers name writable buffers of the stated sizes.
     to_c(unsafe { misc::register_query(query) })
 }

@@ -1,8 +1,9 @@
 //! C exports: ring setup and teardown, ring fd registration, enable, iowait.
 
 use super::ctypes::*;
-use super::{ring_mut, ring_ref};
-use crate::errno::{to_c, Errno};
+use super::to_c;
+use super::{ring_exclusive, ring_ref};
+use crate::errno::Errno;
 use crate::register::ring_fd;
 use crate::ring::io_uring;
 use crate::setup;
@@ -18,7 +19,7 @@ unsafe fn with_ring_params<T>(
     f: impl FnOnce(&mut io_uring, &mut io_uring_params) -> Result<T, Errno>,
 ) -> Result<T, Errno> {
     // SAFETY: caller contract.
-    let ring = unsafe { ring_mut(ring) }?;
+    let ring = unsafe { ring_exclusive(ring) }?;
     // SAFETY: caller contract.
     let p = unsafe { p.as_mut() }.ok_or(Errno::EFAULT)?;
     f(ring, p)
@@ -39,7 +40,7 @@ fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| setup::queue_init(entries, r, flags)) }.map(|_| 0))
+    to_c(unsafe { ring_exclusive(ring).and_then(|r| setup::queue_init(entries, r, flags)) }.map(|_| 0))
 }
 
 /// liburing: `int io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p)`.
@@ -87,7 +88,7 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
 pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
     // SAFETY: caller contract.
     let r = unsafe {
-        let ring = ring_mut(ring);
+        let ring = ring_exclusive(ring);
         let p = p.as_ref().ok_or(Errno::EFAULT);
         ring.and_then(|ring| p.and_then(|p| setup::queue_mmap(fd, p, ring)))
     };
@@ -101,7 +102,7 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_ref(ring).and_then(|r| setup::ring_dontfork(r)) }.map(|_| 0))
+    to_c(unsafe { ring_exclusive(ring).and_then(|r| setup::ring_dontfork(r)) })
 }
 
 /// liburing: `void io_uring_queue_exit(struct io_uring *ring)`.
@@ -111,7 +112,7 @@ pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
     // SAFETY: caller contract.
-    if let Ok(ring) = unsafe { ring_mut(ring) } {
+    if let Ok(ring) = unsafe { ring_exclusive(ring) } {
         // SAFETY: caller contract.
         unsafe { setup::queue_exit(ring) }
     }
@@ -175,7 +176,7 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::register_ring_fd(r)) })
+    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::register_ring_fd(r)) })
 }
 
 /// liburing: `int io_uring_unregister_ring_fd(struct io_uring *ring)`.
@@ -185,7 +186,7 @@ pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::unregister_ring_fd(r)) })
+    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::unregister_ring_fd(r)) })
 }
 
 /// liburing: `int io_uring_close_ring_fd(struct io_uring *ring)`.
@@ -195,7 +196,7 @@ pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_i
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| ring_fd::close_ring_fd(r)) })
+    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::close_ring_fd(r)) })
 }
 
 /// liburing: `int io_uring_enable_rings(struct io_uring *ring)`.
@@ -215,7 +216,7 @@ pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait: bool) -> c_int {
     // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
+    to_c(unsafe { ring_exclusive(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
 }
 
 /// liburing (internal, used by its tests to keep the SQ array): `int __io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.

@@ -1,10 +1,14 @@
 //! C exports: SQE acquisition, submission and SQ state.
+//!
+//! Submission-side exports build a [`SubmissionSide`](crate::ring::SubmissionSide) for
+//! the call (liburing lets them run while another thread reaps); none forms a reference
+//! to the whole `struct io_uring`.
 
 use core::ptr;
 
+use super::cq::submit_wait_with;
 use super::ctypes::*;
-use super::{ring_mut, ring_ref};
-use crate::errno::to_c;
+use super::{ring_ref, sq_side, to_c};
 use crate::ring::{self, io_uring};
 use crate::submit;
 use crate::sys::{__kernel_timespec, io_uring_cqe, io_uring_sqe};
@@ -15,10 +19,10 @@ use crate::sys::{__kernel_timespec, io_uring_cqe, io_uring_sqe};
 /// `ring` must be NULL (gives NULL) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: caller contract.
-    match unsafe { ring_mut(ring) } {
-        // SAFETY: caller contract.
-        Ok(r) => unsafe { submit::get_sqe(r) },
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    match unsafe { sq_side(ring) } {
+        Ok(mut sq) => sq.get_sqe().map_or(ptr::null_mut(), |s| s.as_ptr()),
         Err(_) => ptr::null_mut(),
     }
 }
@@ -29,7 +33,7 @@ pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_
 /// As for `io_uring_get_sqe`.
 #[no_mangle]
 pub unsafe extern "C" fn _io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT for this function is io_uring_get_sqe's.
     unsafe { io_uring_get_sqe(ring) }
 }
 
@@ -39,10 +43,10 @@ pub unsafe extern "C" fn _io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring
 /// As for `io_uring_get_sqe`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: caller contract.
-    match unsafe { ring_mut(ring) } {
-        // SAFETY: caller contract.
-        Ok(r) => unsafe { submit::get_sqe128(r) },
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    match unsafe { sq_side(ring) } {
+        Ok(mut sq) => sq.get_sqe128().map_or(ptr::null_mut(), |s| s.as_ptr()),
         Err(_) => ptr::null_mut(),
     }
 }
@@ -53,8 +57,14 @@ pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uri
 /// `ring` must be NULL or a set-up ring whose pending SQEs reference live memory.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| submit::submit(r)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    let sq = unsafe { sq_side(ring) };
+    to_c(sq.and_then(|mut sq| {
+        // SAFETY: SQE-MEM: by C-CONTRACT the pending SQEs reference memory that stays
+        // valid until their completions.
+        unsafe { sq.submit() }
+    }))
 }
 
 /// liburing: `int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)`.
@@ -63,8 +73,14 @@ pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
 /// As for `io_uring_submit`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: c_uint) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| submit::submit_and_wait(r, wait_nr)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    let sq = unsafe { sq_side(ring) };
+    to_c(sq.and_then(|mut sq| {
+        // SAFETY: SQE-MEM: by C-CONTRACT the pending SQEs reference memory that stays
+        // valid until their completions.
+        unsafe { sq.submit_and_wait(wait_nr) }
+    }))
 }
 
 /// liburing: `int io_uring_submit_and_get_events(struct io_uring *ring)`.
@@ -73,21 +89,14 @@ pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: 
 /// As for `io_uring_submit`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_mut(ring).and_then(|r| submit::submit_and_get_events(r)) })
-}
-
-/// Run a waiting core function with checked ring and out pointers.
-pub(crate) unsafe fn with_cqe_out(
-    ring: *mut io_uring,
-    cqe_ptr: *mut *mut io_uring_cqe,
-    f: impl FnOnce(&mut io_uring, &mut *mut io_uring_cqe) -> i32,
-) -> c_int {
-    // SAFETY: caller contract.
-    match unsafe { (ring.as_mut(), cqe_ptr.as_mut()) } {
-        (Some(r), Some(out)) => f(r, out),
-        _ => -libc::EINVAL,
-    }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    let sq = unsafe { sq_side(ring) };
+    to_c(sq.and_then(|mut sq| {
+        // SAFETY: SQE-MEM: by C-CONTRACT the pending SQEs reference memory that stays
+        // valid until their completions.
+        unsafe { sq.submit_and_get_events() }
+    }))
 }
 
 /// liburing: `int io_uring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, sigset_t *sigmask)`.
@@ -102,12 +111,16 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
     ts: *mut __kernel_timespec,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| {
-            crate::cq::submit_and_wait_timeout(r, out, wait_nr, ts, sigmask)
-        })
-    }
+    let wait = |sq: &mut ring::SubmissionSide<'_>, cq: &mut ring::CompletionSide<'_>| {
+        // SAFETY: by C-CONTRACT `ts` and `sigmask` are NULL or valid (ENTER-ARG; without
+        // EXT_ARG, `ts` until the timeout's CQE is reaped) and the pending SQEs satisfy
+        // SQE-MEM.
+        unsafe { crate::cq::submit_and_wait_timeout(sq, cq, wait_nr, ts, sigmask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
+    // and the caller is both its submitter and its reaper (SQ-OWNER, CQ-OWNER); `cqe_ptr`
+    // is NULL or writable.
+    unsafe { submit_wait_with(ring, cqe_ptr, wait) }
 }
 
 /// liburing: `int io_uring_submit_and_wait_min_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, unsigned min_wait, sigset_t *sigmask)`.
@@ -123,12 +136,16 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     min_wait: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| {
-            crate::cq::submit_and_wait_min_timeout(r, out, wait_nr, ts, min_wait, sigmask)
-        })
-    }
+    let wait = |sq: &mut ring::SubmissionSide<'_>, cq: &mut ring::CompletionSide<'_>| {
+        // SAFETY: by C-CONTRACT `ts` and `sigmask` are NULL or valid (ENTER-ARG; without
+        // EXT_ARG, `ts` until the timeout's CQE is reaped) and the pending SQEs satisfy
+        // SQE-MEM.
+        unsafe { crate::cq::submit_and_wait_min_timeout(sq, cq, wait_nr, ts, min_wait, sigmask) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
+    // and the caller is both its submitter and its reaper (SQ-OWNER, CQ-OWNER); `cqe_ptr`
+    // is NULL or writable.
+    unsafe { submit_wait_with(ring, cqe_ptr, wait) }
 }
 
 /// liburing: `int io_uring_submit_and_wait_reg(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, int reg_index)`.
@@ -142,12 +159,14 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
     wait_nr: c_uint,
     reg_index: c_int,
 ) -> c_int {
-    // SAFETY: caller contract.
-    unsafe {
-        with_cqe_out(ring, cqe_ptr, |r, out| {
-            crate::cq::submit_and_wait_reg(r, out, wait_nr, reg_index)
-        })
-    }
+    let wait = |sq: &mut ring::SubmissionSide<'_>, cq: &mut ring::CompletionSide<'_>| {
+        // SAFETY: SQE-MEM: by C-CONTRACT the pending SQEs reference live memory.
+        unsafe { crate::cq::submit_and_wait_reg(sq, cq, wait_nr, reg_index) }
+    };
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
+    // and the caller is both its submitter and its reaper (SQ-OWNER, CQ-OWNER); `cqe_ptr`
+    // is NULL or writable.
+    unsafe { submit_wait_with(ring, cqe_ptr, wait) }
 }
 
 /// liburing: `unsigned int io_uring_load_sq_head(const struct io_uring *ring)`.
@@ -156,8 +175,8 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
 /// `ring` must be NULL (gives 0) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_load_sq_head(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| submit::load_sq_head(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    unsafe { ring_ref(ring) }.map_or(0, submit::load_sq_head)
 }
 
 /// liburing: `unsigned int io_uring_sq_ready(const struct io_uring *ring)`.
@@ -166,8 +185,10 @@ pub unsafe extern "C" fn io_uring_load_sq_head(ring: *const io_uring) -> c_uint 
 /// `ring` must be NULL (gives 0) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| submit::sq_ready(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER: the count reads the submitter's own
+    // tail).
+    unsafe { sq_side(ring.cast_mut()) }.map_or(0, |sq| sq.sq_ready())
 }
 
 /// liburing: `unsigned int io_uring_sq_space_left(const struct io_uring *ring)`.
@@ -176,8 +197,10 @@ pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
 /// `ring` must be NULL (gives 0) or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| submit::sq_space_left(r)) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER: the count reads the submitter's own
+    // tail).
+    unsafe { sq_side(ring.cast_mut()) }.map_or(0, |sq| sq.sq_space_left())
 }
 
 /// liburing: `unsigned int io_uring_sqe_shift_from_flags(unsigned flags)`.
@@ -192,8 +215,9 @@ pub extern "C" fn io_uring_sqe_shift_from_flags(flags: c_uint) -> c_uint {
 /// `ring` must be NULL (gives 0) or valid.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_shift(ring: *const io_uring) -> c_uint {
-    // SAFETY: caller contract.
-    unsafe { ring_ref(ring).map_or(0, |r| r.sqe_shift()) }
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
+    // (only the flags are read).
+    unsafe { ring_ref(ring) }.map_or(0, |r| r.sqe_shift())
 }
 
 /// liburing: `int io_uring_sqring_wait(struct io_uring *ring)`.
@@ -202,8 +226,9 @@ pub unsafe extern "C" fn io_uring_sqe_shift(ring: *const io_uring) -> c_uint {
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_ref(ring).and_then(|r| submit::sqring_wait(r)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
+    // and the caller is its only submitter (SQ-OWNER).
+    to_c(unsafe { sq_side(ring) }.and_then(|sq| sq.sqring_wait()))
 }
 
 /// liburing: `int __io_uring_sqring_wait(struct io_uring *ring)`.
@@ -212,6 +237,6 @@ pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_ref(ring).and_then(|r| submit::sqring_wait_enter(r)) })
+    // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
+    to_c(unsafe { ring_ref(ring) }.and_then(submit::sqring_wait_enter))
 }

@@ -10,7 +10,8 @@ use crate::sys::{io_uring_params, syscall};
 /// `p` must be NULL (the kernel answers -EFAULT) or a valid params struct.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_setup(entries: c_uint, p: *mut io_uring_params) -> c_int {
-    // SAFETY: the kernel validates the pointer; we pass it through untouched.
+    // SAFETY: SYSCALL-ARGS: by C-CONTRACT `p` is NULL (the kernel answers -EFAULT) or a
+    // writable io_uring_params; it is passed through untouched.
     unsafe { syscall::io_uring_setup(entries, p) }
 }
 
@@ -26,7 +27,8 @@ pub unsafe extern "C" fn io_uring_enter(
     flags: c_uint,
     sig: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: the kernel validates the pointer.
+    // SAFETY: SYSCALL-ARGS: by C-CONTRACT `sig` is NULL or a readable sigset (of at
+    // least the _NSIG/8 bytes passed), and the SQEs submitted satisfy SQE-MEM.
     unsafe { syscall::io_uring_enter(fd, to_submit, min_complete, flags, sig as *const c_void, 65 / 8) }
 }
 
@@ -43,7 +45,8 @@ pub unsafe extern "C" fn io_uring_enter2(
     arg: *mut c_void,
     sz: size_t,
 ) -> c_int {
-    // SAFETY: the kernel validates the pointer.
+    // SAFETY: SYSCALL-ARGS: by C-CONTRACT `arg` is NULL or valid for `sz` bytes of what
+    // `flags` says it is (ENTER-ARG), and the SQEs submitted satisfy SQE-MEM.
     unsafe { syscall::io_uring_enter(fd, to_submit, min_complete, flags, arg, sz) }
 }
 
@@ -53,6 +56,7 @@ pub unsafe extern "C" fn io_uring_enter2(
 /// `arg` must be valid for `opcode` and `nr_args`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register(fd: c_uint, opcode: c_uint, arg: *const c_void, nr_args: c_uint) -> c_int {
-    // SAFETY: the kernel validates the pointer.
+    // SAFETY: SYSCALL-ARGS: by C-CONTRACT `arg` is valid for `opcode` and `nr_args`
+    // (REG-ARG).
     unsafe { syscall::io_uring_register(fd, opcode, arg, nr_args) }
 }

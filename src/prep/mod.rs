@@ -141,10 +141,10 @@ mod tests {
         // SAFETY: reading a u32 union member of a plain-integer union.
         assert_eq!(unsafe { sqe.file.file_index }, 1);
         set_direct_slot(&mut sqe, IORING_FILE_INDEX_ALLOC);
-        // SAFETY: as above.
+        // SAFETY: reading a u32 member of a union of plain integers: any bits are valid.
         assert_eq!(unsafe { sqe.file.file_index }, IORING_FILE_INDEX_ALLOC);
         set_target_fixed_file(&mut sqe, IORING_FILE_INDEX_ALLOC);
-        // SAFETY: as above.
+        // SAFETY: reading a u32 member of a union of plain integers: any bits are valid.
         assert_eq!(unsafe { sqe.file.file_index }, 0);
     }
 }

@@ -14,6 +14,18 @@
 //! the C exports), and [`RecvMsgOut`], a bounds-checked view over a byte slice for Rust
 //! callers. All arithmetic is overflow-checked; nothing reads outside the areas the
 //! `msghdr` describes.
+//!
+//! # Invariant
+//!
+//! The raw-pointer readers rely on one invariant, cited by name:
+//!
+//! * **RECVMSG-BUF**: `o` is NULL or points to a buffer that [`recvmsg_validate`] accepts
+//!   for `msgh`, and that stays readable for the call: the 16-byte header followed by the
+//!   `msg_namelen`-byte name area and the `msg_controllen`-byte control area, with the
+//!   header as the kernel wrote it (so `controllen <= msg_controllen`: the walk over the
+//!   control messages is bounded by `controllen`). The buffer is a provided buffer at any
+//!   alignment, so every field is read with `read_unaligned`, and only through raw
+//!   pointers (no reference into it is formed).
 
 // `msg_controllen` and `cmsg_len` are `size_t` on glibc but `socklen_t` on musl: the
 // `as usize` casts are needed there.
@@ -75,15 +87,19 @@ pub fn recvmsg_name(o: *mut io_uring_recvmsg_out) -> *mut c_void {
 ///
 /// # Safety
 /// `o` must be NULL or point to a readable `io_uring_recvmsg_out` (as returned by
-/// [`recvmsg_validate`]).
+/// [`recvmsg_validate`]): RECVMSG-BUF.
 #[doc(alias = "io_uring_recvmsg_cmsg_firsthdr")]
 #[inline]
 pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> *mut cmsghdr {
     if o.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: the caller guarantees `o` points to a readable header; read_unaligned because a provided buffer need not be 4-byte aligned.
-    let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
+    // SAFETY: RECVMSG-BUF: `o` is non-NULL here, so it is a readable header; the
+    // projection forms no reference.
+    let field = unsafe { ptr::addr_of!((*o).controllen) };
+    // SAFETY: RECVMSG-BUF: a field of the readable header, read unaligned because a
+    // provided buffer need not be 4-byte aligned.
+    let controllen = unsafe { field.read_unaligned() };
     if (controllen as usize) < CMSG_HDR_LEN {
         return ptr::null_mut();
     }
@@ -99,19 +115,22 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
 ///
 /// # Safety
 /// `o` must be NULL or point to a readable header followed by the name and control
-/// areas that `msgh` describes; `cmsg` must be NULL or a pointer obtained from
-/// [`recvmsg_cmsg_firsthdr`] / this function for the same buffer. A `cmsg` outside the
-/// control area gives NULL without being read.
+/// areas that `msgh` describes (RECVMSG-BUF); `cmsg` must be NULL or a pointer obtained
+/// from [`recvmsg_cmsg_firsthdr`] / this function for the same buffer. A `cmsg` outside
+/// the control area gives NULL without being read.
 #[doc(alias = "io_uring_recvmsg_cmsg_nexthdr")]
 #[inline]
 pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, cmsg: *mut cmsghdr) -> *mut cmsghdr {
-    // SAFETY: forwarded caller guarantee on `o`.
+    // SAFETY: RECVMSG-BUF for `o` and `msgh`, this function's contract.
     let first = unsafe { recvmsg_cmsg_firsthdr(o, msgh) };
     if first.is_null() || cmsg.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: `first` non-NULL means `o` is a readable header (checked above).
-    let controllen = unsafe { ptr::addr_of!((*o).controllen).read_unaligned() };
+    // SAFETY: RECVMSG-BUF: `first` is non-NULL, so `o` is non-NULL and a readable
+    // header; the projection forms no reference.
+    let field = unsafe { ptr::addr_of!((*o).controllen) };
+    // SAFETY: RECVMSG-BUF: a field of the readable header, read unaligned.
+    let controllen = unsafe { field.read_unaligned() };
     // The control data the kernel wrote, as liburing bounds the walk.
     let ctl_len = controllen as usize;
     // Offset of `cmsg` inside the control area; its header must fit to be read.
@@ -121,8 +140,11 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
     if pos > ctl_len || ctl_len - pos < CMSG_HDR_LEN {
         return ptr::null_mut();
     }
-    // SAFETY: `cmsg` lies inside the control area with a whole header before its end (checked above), and the caller guarantees the area is readable.
-    let len = unsafe { ptr::addr_of!((*cmsg).cmsg_len).read_unaligned() } as usize;
+    // SAFETY: RECVMSG-BUF: `cmsg` lies inside the readable control area with a whole
+    // header before its end (checked above); the projection forms no reference.
+    let field = unsafe { ptr::addr_of!((*cmsg).cmsg_len) };
+    // SAFETY: RECVMSG-BUF: a field of that in-bounds header, read unaligned.
+    let len = unsafe { field.read_unaligned() } as usize;
     if len < CMSG_HDR_LEN {
         return ptr::null_mut();
     }
@@ -133,8 +155,11 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
         return ptr::null_mut();
     }
     let next_ptr = first.cast::<u8>().wrapping_add(next).cast::<cmsghdr>();
-    // SAFETY: a whole header fits at `next` inside the control area (checked above).
-    let next_len = unsafe { ptr::addr_of!((*next_ptr).cmsg_len).read_unaligned() } as usize;
+    // SAFETY: RECVMSG-BUF: a whole header fits at `next` inside the readable control
+    // area (checked above); the projection forms no reference.
+    let field = unsafe { ptr::addr_of!((*next_ptr).cmsg_len) };
+    // SAFETY: RECVMSG-BUF: a field of that in-bounds header, read unaligned.
+    let next_len = unsafe { field.read_unaligned() } as usize;
     match cmsg_align(next_len) {
         Some(n) if n <= ctl_len - next => next_ptr,
         _ => ptr::null_mut(),
@@ -357,17 +382,22 @@ mod tests {
         b.0[96..100].copy_from_slice(b"data");
 
         let o = b.0.as_mut_ptr().cast::<io_uring_recvmsg_out>();
-        // SAFETY: `o` points to a 256-byte buffer laid out as `m` describes.
-        unsafe {
-            let c1 = recvmsg_cmsg_firsthdr(o, &m);
-            assert_eq!(c1 as usize, o as usize + ctl);
-            let c2 = recvmsg_cmsg_nexthdr(o, &m, c1);
-            assert_eq!(c2 as usize, o as usize + ctl + 24);
-            assert!(recvmsg_cmsg_nexthdr(o, &m, c2).is_null());
-            // A pointer outside the control area is refused without being read.
-            assert!(recvmsg_cmsg_nexthdr(o, &m, o.cast()).is_null());
-            assert!(recvmsg_cmsg_nexthdr(o, &m, ptr::null_mut()).is_null());
-        }
+        // Each call below relies on RECVMSG-BUF: `o` points to a 256-byte buffer laid out
+        // as `m` describes, with a header whose controllen (40) fits `m`'s 64.
+        // SAFETY: RECVMSG-BUF for `o` and `m` (above).
+        let c1 = unsafe { recvmsg_cmsg_firsthdr(o, &m) };
+        assert_eq!(c1 as usize, o as usize + ctl);
+        // SAFETY: RECVMSG-BUF for `o` and `m`; `c1` came from firsthdr.
+        let c2 = unsafe { recvmsg_cmsg_nexthdr(o, &m, c1) };
+        assert_eq!(c2 as usize, o as usize + ctl + 24);
+        // SAFETY: RECVMSG-BUF for `o` and `m`; `c2` came from nexthdr.
+        assert!(unsafe { recvmsg_cmsg_nexthdr(o, &m, c2) }.is_null());
+        // A pointer outside the control area is refused without being read.
+        // SAFETY: RECVMSG-BUF for `o` and `m`; a `cmsg` outside the control area is not
+        // read.
+        assert!(unsafe { recvmsg_cmsg_nexthdr(o, &m, o.cast()) }.is_null());
+        // SAFETY: RECVMSG-BUF for `o` and `m`; a NULL `cmsg` is not read.
+        assert!(unsafe { recvmsg_cmsg_nexthdr(o, &m, ptr::null_mut()) }.is_null());
 
         let view = RecvMsgOut::parse(&b.0[..100], &m).unwrap();
         assert_eq!(view.name().len(), 16);
@@ -387,9 +417,9 @@ mod tests {
         let m = msgh(0, 8);
         put_u32(&mut b.0, 4, 8);
         let o = b.0.as_mut_ptr().cast::<io_uring_recvmsg_out>();
-        // SAFETY: `o` points to a readable header.
+        // SAFETY: RECVMSG-BUF: `o` points to a readable 256-byte buffer with a header.
         assert!(unsafe { recvmsg_cmsg_firsthdr(o, &m) }.is_null());
-        // SAFETY: as above.
+        // SAFETY: RECVMSG-BUF allows a NULL `o`, which is not read.
         assert!(unsafe { recvmsg_cmsg_firsthdr(ptr::null_mut(), &m) }.is_null());
     }
 }

@@ -15,7 +15,7 @@ use libc::iovec;
 
 use super::do_register;
 use crate::errno::Errno;
-use crate::ring::{io_uring, INT_FLAG_REG_REG_RING};
+use crate::ring::{RingRef, INT_FLAG_REG_REG_RING};
 use crate::sys::{
     io_uring_clone_buffers, io_uring_rsrc_register, io_uring_rsrc_update2, IORING_REGISTER_BUFFERS,
     IORING_REGISTER_BUFFERS2, IORING_REGISTER_BUFFERS_UPDATE, IORING_REGISTER_CLONE_BUFFERS,
@@ -65,8 +65,10 @@ pub(crate) fn rsrc_register(nr: u32, flags: u32, data: *const c_void, tags: *con
 /// bad array with `EFAULT`), and every buffer they describe must stay valid and unused by
 /// anything else until it is unregistered or the ring is torn down.
 #[doc(alias = "io_uring_register_buffers")]
-pub unsafe fn register_buffers_raw(ring: &io_uring, iovecs: *const iovec, nr_iovecs: u32) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads `nr_iovecs` iovecs at `iovecs` (caller contract).
+pub unsafe fn register_buffers_raw(ring: RingRef<'_>, iovecs: *const iovec, nr_iovecs: u32) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads `nr_iovecs` iovecs at `iovecs`, which by this
+    // function's contract are NULL or readable and describe buffers that stay valid while
+    // registered.
     unsafe { do_register(ring, IORING_REGISTER_BUFFERS, iovecs.cast(), nr_iovecs) }
 }
 
@@ -76,9 +78,10 @@ pub unsafe fn register_buffers_raw(ring: &io_uring, iovecs: *const iovec, nr_iov
 /// Every buffer in `iovecs` must stay valid and unused by anything else until it is
 /// unregistered or the ring is torn down.
 #[doc(alias = "io_uring_register_buffers")]
-pub unsafe fn register_buffers(ring: &io_uring, iovecs: &[iovec]) -> Result<i32, Errno> {
+pub unsafe fn register_buffers(ring: RingRef<'_>, iovecs: &[iovec]) -> Result<i32, Errno> {
     let nr = count(iovecs)?;
-    // SAFETY: the slice provides `nr` readable iovecs; buffer lifetime is the caller's.
+    // SAFETY: REG-ARG: the slice holds `nr` readable iovecs, and the buffers they describe
+    // stay valid while registered by this function's contract: register_buffers_raw's.
     unsafe { register_buffers_raw(ring, iovecs.as_ptr(), nr) }
 }
 
@@ -91,13 +94,15 @@ pub unsafe fn register_buffers(ring: &io_uring, iovecs: &[iovec]) -> Result<i32,
 /// point to `nr` values; the buffers as for [`register_buffers`].
 #[doc(alias = "io_uring_register_buffers_tags")]
 pub unsafe fn register_buffers_tags_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     iovecs: *const iovec,
     tags: *const u64,
     nr: u32,
 ) -> Result<i32, Errno> {
     let reg = rsrc_register(nr, 0, iovecs.cast(), tags);
-    // SAFETY: `reg` lives across the call; what it points at is the caller's contract.
+    // SAFETY: REG-ARG: `reg` is a local that lives across the call; the `nr` iovecs and
+    // tags it names are NULL or readable, and the buffers stay valid while registered, by
+    // this function's contract.
     unsafe {
         do_register(
             ring,
@@ -113,21 +118,23 @@ pub unsafe fn register_buffers_tags_raw(
 /// # Safety
 /// As for [`register_buffers`].
 #[doc(alias = "io_uring_register_buffers_tags")]
-pub unsafe fn register_buffers_tags(ring: &io_uring, iovecs: &[iovec], tags: &[u64]) -> Result<i32, Errno> {
+pub unsafe fn register_buffers_tags(ring: RingRef<'_>, iovecs: &[iovec], tags: &[u64]) -> Result<i32, Errno> {
     if iovecs.len() != tags.len() {
         return Err(Errno::EINVAL);
     }
     let nr = count(iovecs)?;
-    // SAFETY: both slices hold `nr` elements; buffer lifetime is the caller's contract.
+    // SAFETY: REG-ARG: both slices hold `nr` readable elements, and the buffers stay valid
+    // while registered by this function's contract: register_buffers_tags_raw's.
     unsafe { register_buffers_tags_raw(ring, iovecs.as_ptr(), tags.as_ptr(), nr) }
 }
 
 /// `io_uring_register_buffers_sparse`: create a table of `nr` empty buffer slots, to be
 /// filled with [`register_buffers_update_tag`] or by cloning.
 #[doc(alias = "io_uring_register_buffers_sparse")]
-pub fn register_buffers_sparse(ring: &io_uring, nr: u32) -> Result<i32, Errno> {
+pub fn register_buffers_sparse(ring: RingRef<'_>, nr: u32) -> Result<i32, Errno> {
     let reg = rsrc_register(nr, IORING_RSRC_REGISTER_SPARSE, ptr::null(), ptr::null());
-    // SAFETY: `reg` is a valid rsrc_register with no data or tag arrays.
+    // SAFETY: REG-ARG: `reg` is a local rsrc_register that lives across the call and
+    // names no data or tag arrays.
     unsafe {
         do_register(
             ring,
@@ -146,14 +153,16 @@ pub fn register_buffers_sparse(ring: &io_uring, nr: u32) -> Result<i32, Errno> {
 /// As for [`register_buffers_tags_raw`].
 #[doc(alias = "io_uring_register_buffers_update_tag")]
 pub unsafe fn register_buffers_update_tag_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     off: u32,
     iovecs: *const iovec,
     tags: *const u64,
     nr: u32,
 ) -> Result<i32, Errno> {
     let up = rsrc_update2(off, iovecs.cast(), tags, nr);
-    // SAFETY: `up` lives across the call; what it points at is the caller's contract.
+    // SAFETY: REG-ARG: `up` is a local that lives across the call; the `nr` iovecs and
+    // tags it names are NULL or readable, and the buffers stay valid while registered, by
+    // this function's contract.
     unsafe {
         do_register(
             ring,
@@ -171,7 +180,7 @@ pub unsafe fn register_buffers_update_tag_raw(
 /// As for [`register_buffers`].
 #[doc(alias = "io_uring_register_buffers_update_tag")]
 pub unsafe fn register_buffers_update_tag(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     off: u32,
     iovecs: &[iovec],
     tags: &[u64],
@@ -182,15 +191,16 @@ pub unsafe fn register_buffers_update_tag(
         _ => return Err(Errno::EINVAL),
     };
     let nr = count(iovecs)?;
-    // SAFETY: `iovecs` holds `nr` elements and `tags` is NULL or holds `nr` too.
+    // SAFETY: REG-ARG: `iovecs` holds `nr` readable elements and `tags` is NULL or holds
+    // `nr` too; the buffers stay valid while registered by this function's contract.
     unsafe { register_buffers_update_tag_raw(ring, off, iovecs.as_ptr(), tags, nr) }
 }
 
 /// `io_uring_unregister_buffers` (`IORING_UNREGISTER_BUFFERS`): `ENXIO` if none are
 /// registered.
 #[doc(alias = "io_uring_unregister_buffers")]
-pub fn unregister_buffers(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument.
+pub fn unregister_buffers(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: UNREGISTER_BUFFERS takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_UNREGISTER_BUFFERS, ptr::null(), 0) }
 }
 
@@ -201,17 +211,18 @@ pub fn unregister_buffers(ring: &io_uring) -> Result<i32, Errno> {
 /// ring fd usable for registration) and `IORING_REGISTER_DST_REPLACE`.
 #[doc(alias = "__io_uring_clone_buffers_offset")]
 pub fn clone_buffers_offset_with_flags(
-    dst: &io_uring,
-    src: &io_uring,
+    dst: RingRef<'_>,
+    src: RingRef<'_>,
     dst_off: u32,
     src_off: u32,
     nr: u32,
     flags: u32,
 ) -> Result<i32, Errno> {
-    let (src_fd, flags) = if flags & IORING_REGISTER_SRC_REGISTERED != 0 && src.int_flags & INT_FLAG_REG_REG_RING != 0 {
-        (src.enter_ring_fd, flags)
+    let (src_fd, flags) = if flags & IORING_REGISTER_SRC_REGISTERED != 0 && src.int_flags() & INT_FLAG_REG_REG_RING != 0
+    {
+        (src.enter_fd(), flags)
     } else {
-        (src.ring_fd, flags & !IORING_REGISTER_SRC_REGISTERED)
+        (src.ring_fd(), flags & !IORING_REGISTER_SRC_REGISTERED)
     };
     let arg = io_uring_clone_buffers {
         src_fd: src_fd as u32,
@@ -221,21 +232,22 @@ pub fn clone_buffers_offset_with_flags(
         nr,
         pad: [0; 3],
     };
-    // SAFETY: `arg` is a valid io_uring_clone_buffers living across the call.
+    // SAFETY: REG-ARG: `arg` is a local io_uring_clone_buffers that lives across the
+    // call and names no memory.
     unsafe { do_register(dst, IORING_REGISTER_CLONE_BUFFERS, ptr::from_ref(&arg).cast(), 1) }
 }
 
 /// `__io_uring_clone_buffers`: clone `src`'s whole buffer table into `dst` with `flags`
 /// as given.
 #[doc(alias = "__io_uring_clone_buffers")]
-pub fn clone_buffers_with_flags(dst: &io_uring, src: &io_uring, flags: u32) -> Result<i32, Errno> {
+pub fn clone_buffers_with_flags(dst: RingRef<'_>, src: RingRef<'_>, flags: u32) -> Result<i32, Errno> {
     clone_buffers_offset_with_flags(dst, src, 0, 0, 0, flags)
 }
 
 /// `io_uring_clone_buffers`: clone `src`'s whole buffer table into `dst` (which must
 /// have none yet), using `src`'s registered ring index when it has one.
 #[doc(alias = "io_uring_clone_buffers")]
-pub fn clone_buffers(dst: &io_uring, src: &io_uring) -> Result<i32, Errno> {
+pub fn clone_buffers(dst: RingRef<'_>, src: RingRef<'_>) -> Result<i32, Errno> {
     clone_buffers_with_flags(dst, src, IORING_REGISTER_SRC_REGISTERED)
 }
 
@@ -243,8 +255,8 @@ pub fn clone_buffers(dst: &io_uring, src: &io_uring) -> Result<i32, Errno> {
 /// `IORING_REGISTER_SRC_REGISTERED` always added.
 #[doc(alias = "io_uring_clone_buffers_offset")]
 pub fn clone_buffers_offset(
-    dst: &io_uring,
-    src: &io_uring,
+    dst: RingRef<'_>,
+    src: RingRef<'_>,
     dst_off: u32,
     src_off: u32,
     nr: u32,

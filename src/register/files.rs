@@ -12,7 +12,7 @@ use std::os::fd::RawFd;
 use super::buffers::{count, rsrc_register, rsrc_update2, RSRC_ARG_SIZE};
 use super::do_register;
 use crate::errno::Errno;
-use crate::ring::io_uring;
+use crate::ring::RingRef;
 use crate::sys::{
     io_uring_file_index_range, io_uring_files_update, syscall, IORING_REGISTER_FILES, IORING_REGISTER_FILES2,
     IORING_REGISTER_FILES_UPDATE, IORING_REGISTER_FILES_UPDATE2, IORING_REGISTER_FILE_ALLOC_RANGE,
@@ -28,7 +28,8 @@ fn raise_nofile_limit(nr: u32) {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // SAFETY: prlimit64(0 = this process, RLIMIT_NOFILE, no new limit, &lim) writes one rlimit64 into `lim`, which lives across the call.
+    // SAFETY: SYSCALL-ARGS: prlimit64(0 = this process, RLIMIT_NOFILE, no new limit,
+    // &lim) writes one rlimit64 into the local `lim`, which lives across the call.
     let got = unsafe {
         syscall::raw6(
             libc::SYS_prlimit64,
@@ -44,7 +45,9 @@ fn raise_nofile_limit(nr: u32) {
         return;
     }
     lim.rlim_cur = lim.rlim_cur.saturating_add(u64::from(nr));
-    // SAFETY: prlimit64(0, RLIMIT_NOFILE, &lim, NULL) only reads `lim`. A failure (the new soft limit above the hard one) is ignored: the retry then fails like the first try.
+    // SAFETY: SYSCALL-ARGS: prlimit64(0, RLIMIT_NOFILE, &lim, NULL) only reads the local
+    // `lim`. A failure (the new soft limit above the hard one) is ignored: the retry then
+    // fails like the first try.
     let _ = unsafe {
         syscall::raw6(
             libc::SYS_prlimit64,
@@ -78,9 +81,10 @@ fn with_emfile_retry(nr: u32, mut reg: impl FnMut() -> Result<i32, Errno>) -> Re
 /// `files` must be NULL or point to `nr_files` readable ints (the kernel answers a bad
 /// pointer with `EFAULT`).
 #[doc(alias = "io_uring_register_files")]
-pub unsafe fn register_files_raw(ring: &io_uring, files: *const RawFd, nr_files: u32) -> Result<i32, Errno> {
+pub unsafe fn register_files_raw(ring: RingRef<'_>, files: *const RawFd, nr_files: u32) -> Result<i32, Errno> {
     with_emfile_retry(nr_files, || {
-        // SAFETY: the kernel reads `nr_files` ints at `files` (caller contract).
+        // SAFETY: REG-ARG: the kernel reads `nr_files` ints at `files`, NULL or readable
+        // by this function's contract.
         unsafe { do_register(ring, IORING_REGISTER_FILES, files.cast(), nr_files) }
     })
 }
@@ -91,9 +95,9 @@ pub unsafe fn register_files_raw(ring: &io_uring, files: *const RawFd, nr_files:
 /// `EMFILE` for more files than `RLIMIT_NOFILE` (after raising the soft limit by the
 /// count and retrying once, as liburing does) or than the kernel's table maximum.
 #[doc(alias = "io_uring_register_files")]
-pub fn register_files(ring: &io_uring, files: &[RawFd]) -> Result<i32, Errno> {
+pub fn register_files(ring: RingRef<'_>, files: &[RawFd]) -> Result<i32, Errno> {
     let nr = count(files)?;
-    // SAFETY: the slice holds `nr` ints.
+    // SAFETY: REG-ARG, as register_files_raw states it: the slice holds `nr` readable ints.
     unsafe { register_files_raw(ring, files.as_ptr(), nr) }
 }
 
@@ -104,36 +108,39 @@ pub fn register_files(ring: &io_uring, files: &[RawFd]) -> Result<i32, Errno> {
 /// `files` must be NULL or point to `nr` ints, `tags` NULL or to `nr` u64s.
 #[doc(alias = "io_uring_register_files_tags")]
 pub unsafe fn register_files_tags_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     files: *const RawFd,
     tags: *const u64,
     nr: u32,
 ) -> Result<i32, Errno> {
     let reg = rsrc_register(nr, 0, files.cast::<c_void>(), tags);
     with_emfile_retry(nr, || {
-        // SAFETY: `reg` lives across the call; the arrays are the caller's contract.
+        // SAFETY: REG-ARG: `reg` is a local that lives across the call; the `nr` fds and
+        // tags it names are NULL or readable by this function's contract.
         unsafe { do_register(ring, IORING_REGISTER_FILES2, ptr::from_ref(&reg).cast(), RSRC_ARG_SIZE) }
     })
 }
 
 /// [`register_files_tags_raw`] over slices; `EINVAL` if their lengths differ.
 #[doc(alias = "io_uring_register_files_tags")]
-pub fn register_files_tags(ring: &io_uring, files: &[RawFd], tags: &[u64]) -> Result<i32, Errno> {
+pub fn register_files_tags(ring: RingRef<'_>, files: &[RawFd], tags: &[u64]) -> Result<i32, Errno> {
     if files.len() != tags.len() {
         return Err(Errno::EINVAL);
     }
     let nr = count(files)?;
-    // SAFETY: both slices hold `nr` elements.
+    // SAFETY: REG-ARG, as register_files_tags_raw states it: both slices hold `nr` readable
+    // elements.
     unsafe { register_files_tags_raw(ring, files.as_ptr(), tags.as_ptr(), nr) }
 }
 
 /// `io_uring_register_files_sparse`: a fixed-file table of `nr` empty slots (for
 /// `*_direct` opens/accepts and [`register_files_update`]). Retries once after `EMFILE`.
 #[doc(alias = "io_uring_register_files_sparse")]
-pub fn register_files_sparse(ring: &io_uring, nr: u32) -> Result<i32, Errno> {
+pub fn register_files_sparse(ring: RingRef<'_>, nr: u32) -> Result<i32, Errno> {
     let reg = rsrc_register(nr, IORING_RSRC_REGISTER_SPARSE, ptr::null(), ptr::null());
     with_emfile_retry(nr, || {
-        // SAFETY: `reg` is a valid rsrc_register with no arrays.
+        // SAFETY: REG-ARG: `reg` is a local rsrc_register that lives across the call and
+        // names no arrays.
         unsafe { do_register(ring, IORING_REGISTER_FILES2, ptr::from_ref(&reg).cast(), RSRC_ARG_SIZE) }
     })
 }
@@ -146,7 +153,7 @@ pub fn register_files_sparse(ring: &io_uring, nr: u32) -> Result<i32, Errno> {
 /// `files` must be NULL or point to `nr_files` ints.
 #[doc(alias = "io_uring_register_files_update")]
 pub unsafe fn register_files_update_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     off: u32,
     files: *const RawFd,
     nr_files: u32,
@@ -156,15 +163,17 @@ pub unsafe fn register_files_update_raw(
         resv: 0,
         fds: files as u64,
     };
-    // SAFETY: `up` lives across the call; `files` is the caller's contract.
+    // SAFETY: REG-ARG: `up` is a local that lives across the call; the `nr_files` fds it
+    // names are NULL or readable by this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_FILES_UPDATE, ptr::from_ref(&up).cast(), nr_files) }
 }
 
 /// [`register_files_update_raw`] over a slice.
 #[doc(alias = "io_uring_register_files_update")]
-pub fn register_files_update(ring: &io_uring, off: u32, files: &[RawFd]) -> Result<i32, Errno> {
+pub fn register_files_update(ring: RingRef<'_>, off: u32, files: &[RawFd]) -> Result<i32, Errno> {
     let nr = count(files)?;
-    // SAFETY: the slice holds `nr` ints.
+    // SAFETY: REG-ARG, as register_files_update_raw states it: the slice holds `nr`
+    // readable ints.
     unsafe { register_files_update_raw(ring, off, files.as_ptr(), nr) }
 }
 
@@ -175,14 +184,15 @@ pub fn register_files_update(ring: &io_uring, off: u32, files: &[RawFd]) -> Resu
 /// `files` must be NULL or point to `nr_files` ints, `tags` NULL or to `nr_files` u64s.
 #[doc(alias = "io_uring_register_files_update_tag")]
 pub unsafe fn register_files_update_tag_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     off: u32,
     files: *const RawFd,
     tags: *const u64,
     nr_files: u32,
 ) -> Result<i32, Errno> {
     let up = rsrc_update2(off, files.cast::<c_void>(), tags, nr_files);
-    // SAFETY: `up` lives across the call; the arrays are the caller's contract.
+    // SAFETY: REG-ARG: `up` is a local that lives across the call; the `nr_files` fds
+    // and tags it names are NULL or readable by this function's contract.
     unsafe {
         do_register(
             ring,
@@ -196,21 +206,22 @@ pub unsafe fn register_files_update_tag_raw(
 /// [`register_files_update_tag_raw`] over slices (`tags` may be empty for "no tags");
 /// `EINVAL` if a non-empty `tags` differs in length from `files`.
 #[doc(alias = "io_uring_register_files_update_tag")]
-pub fn register_files_update_tag(ring: &io_uring, off: u32, files: &[RawFd], tags: &[u64]) -> Result<i32, Errno> {
+pub fn register_files_update_tag(ring: RingRef<'_>, off: u32, files: &[RawFd], tags: &[u64]) -> Result<i32, Errno> {
     let tags = match tags.len() {
         0 => ptr::null(),
         n if n == files.len() => tags.as_ptr(),
         _ => return Err(Errno::EINVAL),
     };
     let nr = count(files)?;
-    // SAFETY: `files` holds `nr` ints, `tags` is NULL or holds `nr` u64s.
+    // SAFETY: REG-ARG, as register_files_update_tag_raw states it: `files` holds `nr`
+    // readable ints, `tags` is NULL or holds `nr` u64s.
     unsafe { register_files_update_tag_raw(ring, off, files.as_ptr(), tags, nr) }
 }
 
 /// `io_uring_unregister_files` (`IORING_UNREGISTER_FILES`): `ENXIO` without a table.
 #[doc(alias = "io_uring_unregister_files")]
-pub fn unregister_files(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument.
+pub fn unregister_files(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: UNREGISTER_FILES takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_UNREGISTER_FILES, ptr::null(), 0) }
 }
 
@@ -218,8 +229,9 @@ pub fn unregister_files(ring: &io_uring) -> Result<i32, Errno> {
 /// `IORING_FILE_INDEX_ALLOC` to `[off, off + len)` (`IORING_REGISTER_FILE_ALLOC_RANGE`,
 /// nr_args 0). `ENXIO` without a table, `EINVAL` if the range does not fit it.
 #[doc(alias = "io_uring_register_file_alloc_range")]
-pub fn register_file_alloc_range(ring: &io_uring, off: u32, len: u32) -> Result<i32, Errno> {
+pub fn register_file_alloc_range(ring: RingRef<'_>, off: u32, len: u32) -> Result<i32, Errno> {
     let range = io_uring_file_index_range { off, len, resv: 0 };
-    // SAFETY: `range` is a valid io_uring_file_index_range living across the call.
+    // SAFETY: REG-ARG: `range` is a local io_uring_file_index_range that lives across
+    // the call and names no memory.
     unsafe { do_register(ring, IORING_REGISTER_FILE_ALLOC_RANGE, ptr::from_ref(&range).cast(), 0) }
 }

@@ -17,7 +17,7 @@ use libc::cpu_set_t;
 use super::buffers::count;
 use super::{do_register, do_register_ringless};
 use crate::errno::Errno;
-use crate::ring::io_uring;
+use crate::ring::RingRef;
 use crate::sys::{
     io_uring_bpf, io_uring_clock_register, io_uring_mem_region_reg, io_uring_napi, io_uring_query_hdr,
     io_uring_reg_wait, io_uring_restriction, io_uring_sqe, io_uring_sync_cancel_reg, io_uring_zcrx_ifq_reg, zcrx_ctrl,
@@ -34,23 +34,25 @@ use crate::sys::{
 /// (`IORING_REGISTER_EVENTFD`, arg = the int's address, nr 1). `EBUSY` if one is
 /// already registered, `EBADF` if `fd` is not an eventfd.
 #[doc(alias = "io_uring_register_eventfd")]
-pub fn register_eventfd(ring: &io_uring, fd: RawFd) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads one int at the address of `fd`, which lives across the call.
+pub fn register_eventfd(ring: RingRef<'_>, fd: RawFd) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads one int at the address of the local `fd`, which
+    // lives across the call.
     unsafe { do_register(ring, IORING_REGISTER_EVENTFD, ptr::from_ref(&fd).cast(), 1) }
 }
 
 /// `io_uring_register_eventfd_async`: as [`register_eventfd`], but only completions
 /// that were punted to async context signal it (`IORING_REGISTER_EVENTFD_ASYNC`).
 #[doc(alias = "io_uring_register_eventfd_async")]
-pub fn register_eventfd_async(ring: &io_uring, fd: RawFd) -> Result<i32, Errno> {
-    // SAFETY: as in register_eventfd.
+pub fn register_eventfd_async(ring: RingRef<'_>, fd: RawFd) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads one int at the address of the local `fd`, which
+    // lives across the call.
     unsafe { do_register(ring, IORING_REGISTER_EVENTFD_ASYNC, ptr::from_ref(&fd).cast(), 1) }
 }
 
 /// `io_uring_unregister_eventfd` (`IORING_UNREGISTER_EVENTFD`): `ENXIO` if none.
 #[doc(alias = "io_uring_unregister_eventfd")]
-pub fn unregister_eventfd(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument.
+pub fn unregister_eventfd(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: UNREGISTER_EVENTFD takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_UNREGISTER_EVENTFD, ptr::null(), 0) }
 }
 
@@ -59,16 +61,16 @@ pub fn unregister_eventfd(ring: &io_uring) -> Result<i32, Errno> {
 /// `io_uring_register_personality`: register the caller's current credentials; returns
 /// the personality id to put in `sqe.personality`.
 #[doc(alias = "io_uring_register_personality")]
-pub fn register_personality(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument.
+pub fn register_personality(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: REGISTER_PERSONALITY takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_REGISTER_PERSONALITY, ptr::null(), 0) }
 }
 
 /// `io_uring_unregister_personality`: drop personality `id` (passed as `nr_args`, NULL
 /// arg). `EINVAL` for an unknown id.
 #[doc(alias = "io_uring_unregister_personality")]
-pub fn unregister_personality(ring: &io_uring, id: i32) -> Result<i32, Errno> {
-    // SAFETY: NULL argument; the id travels in nr_args.
+pub fn unregister_personality(ring: RingRef<'_>, id: i32) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: NULL argument (the id travels in nr_args), nothing is read.
     unsafe { do_register(ring, IORING_UNREGISTER_PERSONALITY, ptr::null(), id as u32) }
 }
 
@@ -82,19 +84,21 @@ pub fn unregister_personality(ring: &io_uring, id: i32) -> Result<i32, Errno> {
 /// `res` must be NULL or point to `nr_res` readable entries.
 #[doc(alias = "io_uring_register_restrictions")]
 pub unsafe fn register_restrictions_raw(
-    ring: &io_uring,
+    ring: RingRef<'_>,
     res: *const io_uring_restriction,
     nr_res: u32,
 ) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads `nr_res` entries at `res` (caller contract).
+    // SAFETY: REG-ARG: the kernel reads `nr_res` entries at `res`, NULL or readable by
+    // this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_RESTRICTIONS, res.cast(), nr_res) }
 }
 
 /// [`register_restrictions_raw`] over a slice.
 #[doc(alias = "io_uring_register_restrictions")]
-pub fn register_restrictions(ring: &io_uring, res: &[io_uring_restriction]) -> Result<i32, Errno> {
+pub fn register_restrictions(ring: RingRef<'_>, res: &[io_uring_restriction]) -> Result<i32, Errno> {
     let nr = count(res)?;
-    // SAFETY: the slice holds `nr` entries.
+    // SAFETY: REG-ARG, as register_restrictions_raw states it: the slice holds `nr`
+    // readable entries.
     unsafe { register_restrictions_raw(ring, res.as_ptr(), nr) }
 }
 
@@ -107,26 +111,28 @@ pub fn register_restrictions(ring: &io_uring, res: &[io_uring_restriction]) -> R
 /// # Safety
 /// `mask` must be NULL or point to `cpusz` readable bytes.
 #[doc(alias = "io_uring_register_iowq_aff")]
-pub unsafe fn register_iowq_aff_raw(ring: &io_uring, cpusz: usize, mask: *const cpu_set_t) -> Result<i32, Errno> {
+pub unsafe fn register_iowq_aff_raw(ring: RingRef<'_>, cpusz: usize, mask: *const cpu_set_t) -> Result<i32, Errno> {
     let nr = match u32::try_from(cpusz) {
         Ok(n) if n < 1 << 31 => n,
         _ => return Err(Errno::EINVAL),
     };
-    // SAFETY: the kernel reads `cpusz` bytes at `mask` (caller contract).
+    // SAFETY: REG-ARG: the kernel reads `cpusz` bytes at `mask`, NULL or readable by this
+    // function's contract.
     unsafe { do_register(ring, IORING_REGISTER_IOWQ_AFF, mask.cast(), nr) }
 }
 
 /// [`register_iowq_aff_raw`] with a whole `cpu_set_t`.
 #[doc(alias = "io_uring_register_iowq_aff")]
-pub fn register_iowq_aff(ring: &io_uring, mask: &cpu_set_t) -> Result<i32, Errno> {
-    // SAFETY: `mask` is a whole, readable cpu_set_t.
+pub fn register_iowq_aff(ring: RingRef<'_>, mask: &cpu_set_t) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_iowq_aff_raw states it: `mask` is a reference to a
+    // whole, readable cpu_set_t of the size passed.
     unsafe { register_iowq_aff_raw(ring, core::mem::size_of::<cpu_set_t>(), mask) }
 }
 
 /// `io_uring_unregister_iowq_aff` (`IORING_UNREGISTER_IOWQ_AFF`).
 #[doc(alias = "io_uring_unregister_iowq_aff")]
-pub fn unregister_iowq_aff(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: no argument.
+pub fn unregister_iowq_aff(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: UNREGISTER_IOWQ_AFF takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_UNREGISTER_IOWQ_AFF, ptr::null(), 0) }
 }
 
@@ -137,15 +143,17 @@ pub fn unregister_iowq_aff(ring: &io_uring) -> Result<i32, Errno> {
 /// # Safety
 /// `values` must be NULL or point to two readable and writable `unsigned int`s.
 #[doc(alias = "io_uring_register_iowq_max_workers")]
-pub unsafe fn register_iowq_max_workers_raw(ring: &io_uring, values: *mut u32) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes two u32 at `values` (caller contract).
+pub unsafe fn register_iowq_max_workers_raw(ring: RingRef<'_>, values: *mut u32) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes two u32 at `values`, NULL or readable
+    // and writable by this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_IOWQ_MAX_WORKERS, values.cast_const().cast(), 2) }
 }
 
 /// [`register_iowq_max_workers_raw`] over an array.
 #[doc(alias = "io_uring_register_iowq_max_workers")]
-pub fn register_iowq_max_workers(ring: &io_uring, values: &mut [u32; 2]) -> Result<i32, Errno> {
-    // SAFETY: `values` is two writable u32.
+pub fn register_iowq_max_workers(ring: RingRef<'_>, values: &mut [u32; 2]) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_iowq_max_workers_raw states it: `values` is an exclusive
+    // reference to two u32.
     unsafe { register_iowq_max_workers_raw(ring, values.as_mut_ptr()) }
 }
 
@@ -158,15 +166,17 @@ pub fn register_iowq_max_workers(ring: &io_uring, values: &mut [u32; 2]) -> Resu
 /// # Safety
 /// `reg` must be NULL or point to a readable `io_uring_sync_cancel_reg`.
 #[doc(alias = "io_uring_register_sync_cancel")]
-pub unsafe fn register_sync_cancel_raw(ring: &io_uring, reg: *const io_uring_sync_cancel_reg) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads one struct at `reg` (caller contract).
+pub unsafe fn register_sync_cancel_raw(ring: RingRef<'_>, reg: *const io_uring_sync_cancel_reg) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads one struct at `reg`, NULL or readable by this
+    // function's contract.
     unsafe { do_register(ring, IORING_REGISTER_SYNC_CANCEL, reg.cast(), 1) }
 }
 
 /// [`register_sync_cancel_raw`] over a reference.
 #[doc(alias = "io_uring_register_sync_cancel")]
-pub fn register_sync_cancel(ring: &io_uring, reg: &io_uring_sync_cancel_reg) -> Result<i32, Errno> {
-    // SAFETY: `reg` is a valid reference.
+pub fn register_sync_cancel(ring: RingRef<'_>, reg: &io_uring_sync_cancel_reg) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_sync_cancel_raw states it: `reg` is a reference, so
+    // readable.
     unsafe { register_sync_cancel_raw(ring, reg) }
 }
 
@@ -177,14 +187,16 @@ pub fn register_sync_cancel(ring: &io_uring, reg: &io_uring_sync_cancel_reg) -> 
 /// `sqe` must be NULL or point to a readable SQE.
 #[doc(alias = "io_uring_register_sync_msg")]
 pub unsafe fn register_sync_msg_raw(sqe: *const io_uring_sqe) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads one SQE at `sqe` (caller contract).
+    // SAFETY: REG-ARG: the kernel reads (copies) one SQE at `sqe`, NULL or readable by
+    // this function's contract; the message it sends names no memory of ours.
     unsafe { do_register_ringless(IORING_REGISTER_SEND_MSG_RING, sqe.cast(), 1) }
 }
 
 /// [`register_sync_msg_raw`] over a reference.
 #[doc(alias = "io_uring_register_sync_msg")]
 pub fn register_sync_msg(sqe: &io_uring_sqe) -> Result<i32, Errno> {
-    // SAFETY: `sqe` is a valid reference.
+    // SAFETY: REG-ARG, as register_sync_msg_raw states it: `sqe` is a reference, so
+    // readable.
     unsafe { register_sync_msg_raw(sqe) }
 }
 
@@ -196,15 +208,17 @@ pub fn register_sync_msg(sqe: &io_uring_sqe) -> Result<i32, Errno> {
 /// # Safety
 /// `napi` must be NULL or point to a readable and writable `io_uring_napi`.
 #[doc(alias = "io_uring_register_napi")]
-pub unsafe fn register_napi_raw(ring: &io_uring, napi: *mut io_uring_napi) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes one struct at `napi` (caller contract).
+pub unsafe fn register_napi_raw(ring: RingRef<'_>, napi: *mut io_uring_napi) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes one struct at `napi`, NULL or
+    // readable and writable by this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_NAPI, napi.cast_const().cast(), 1) }
 }
 
 /// [`register_napi_raw`] over a reference.
 #[doc(alias = "io_uring_register_napi")]
-pub fn register_napi(ring: &io_uring, napi: &mut io_uring_napi) -> Result<i32, Errno> {
-    // SAFETY: `napi` is a valid exclusive reference.
+pub fn register_napi(ring: RingRef<'_>, napi: &mut io_uring_napi) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_napi_raw states it: `napi` is an exclusive reference, so
+    // readable and writable.
     unsafe { register_napi_raw(ring, napi) }
 }
 
@@ -214,16 +228,18 @@ pub fn register_napi(ring: &io_uring, napi: &mut io_uring_napi) -> Result<i32, E
 /// # Safety
 /// `napi` must be NULL or point to a writable `io_uring_napi`.
 #[doc(alias = "io_uring_unregister_napi")]
-pub unsafe fn unregister_napi_raw(ring: &io_uring, napi: *mut io_uring_napi) -> Result<i32, Errno> {
-    // SAFETY: the kernel writes one struct at `napi` unless it is NULL (caller contract).
+pub unsafe fn unregister_napi_raw(ring: RingRef<'_>, napi: *mut io_uring_napi) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel writes one struct at `napi` unless it is NULL;
+    // writable by this function's contract.
     unsafe { do_register(ring, IORING_UNREGISTER_NAPI, napi.cast_const().cast(), 1) }
 }
 
 /// [`unregister_napi_raw`] over an optional reference.
 #[doc(alias = "io_uring_unregister_napi")]
-pub fn unregister_napi(ring: &io_uring, napi: Option<&mut io_uring_napi>) -> Result<i32, Errno> {
+pub fn unregister_napi(ring: RingRef<'_>, napi: Option<&mut io_uring_napi>) -> Result<i32, Errno> {
     let p = napi.map_or(ptr::null_mut(), ptr::from_mut);
-    // SAFETY: `p` is NULL or from a valid exclusive reference.
+    // SAFETY: REG-ARG, as unregister_napi_raw states it: `p` is NULL or from an exclusive
+    // reference, so writable.
     unsafe { unregister_napi_raw(ring, p) }
 }
 
@@ -235,15 +251,16 @@ pub fn unregister_napi(ring: &io_uring, napi: Option<&mut io_uring_napi>) -> Res
 /// # Safety
 /// `arg` must be NULL or point to a readable `io_uring_clock_register`.
 #[doc(alias = "io_uring_register_clock")]
-pub unsafe fn register_clock_raw(ring: &io_uring, arg: *const io_uring_clock_register) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads one struct at `arg` (caller contract).
+pub unsafe fn register_clock_raw(ring: RingRef<'_>, arg: *const io_uring_clock_register) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads one struct at `arg`, NULL or readable by this
+    // function's contract.
     unsafe { do_register(ring, IORING_REGISTER_CLOCK, arg.cast(), 0) }
 }
 
 /// [`register_clock_raw`] over a reference.
 #[doc(alias = "io_uring_register_clock")]
-pub fn register_clock(ring: &io_uring, arg: &io_uring_clock_register) -> Result<i32, Errno> {
-    // SAFETY: `arg` is a valid reference.
+pub fn register_clock(ring: RingRef<'_>, arg: &io_uring_clock_register) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_clock_raw states it: `arg` is a reference, so readable.
     unsafe { register_clock_raw(ring, arg) }
 }
 
@@ -258,15 +275,17 @@ pub fn register_clock(ring: &io_uring, arg: &io_uring_clock_register) -> Result<
 /// whose `region_uptr` points to an `io_uring_region_desc`; user memory named by that
 /// descriptor must stay valid for the life of the ring.
 #[doc(alias = "io_uring_register_region")]
-pub unsafe fn register_region(ring: &io_uring, reg: *mut io_uring_mem_region_reg) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads `reg` and the descriptor it names (caller contract).
+pub unsafe fn register_region(ring: RingRef<'_>, reg: *mut io_uring_mem_region_reg) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes `reg` and reads the descriptor it
+    // names; by this function's contract both are valid and the user memory the
+    // descriptor names stays valid for the life of the ring.
     unsafe { do_register(ring, IORING_REGISTER_MEM_REGION, reg.cast_const().cast(), 1) }
 }
 
 /// `io_uring_register_wait_reg`: a stub kept for ABI compatibility that always fails
 /// with `EINVAL`, as in liburing; registered waits go through [`register_region`].
 #[doc(alias = "io_uring_register_wait_reg")]
-pub fn register_wait_reg(_ring: &io_uring, _reg: *mut io_uring_reg_wait, _nr: i32) -> Result<i32, Errno> {
+pub fn register_wait_reg(_ring: RingRef<'_>, _reg: *mut io_uring_reg_wait, _nr: i32) -> Result<i32, Errno> {
     Err(Errno::EINVAL)
 }
 
@@ -280,8 +299,9 @@ pub fn register_wait_reg(_ring: &io_uring, _reg: *mut io_uring_reg_wait, _nr: i3
 /// `reg` must be NULL or point to a readable and writable `io_uring_zcrx_ifq_reg`
 /// whose area and region pointers describe memory that stays valid while registered.
 #[doc(alias = "io_uring_register_ifq")]
-pub unsafe fn register_ifq(ring: &io_uring, reg: *mut io_uring_zcrx_ifq_reg) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes `reg` and the memory it names (caller contract).
+pub unsafe fn register_ifq(ring: RingRef<'_>, reg: *mut io_uring_zcrx_ifq_reg) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes `reg` and the memory it names, which
+    // by this function's contract are valid and stay so while registered.
     unsafe { do_register(ring, IORING_REGISTER_ZCRX_IFQ, reg.cast_const().cast(), 1) }
 }
 
@@ -291,15 +311,17 @@ pub unsafe fn register_ifq(ring: &io_uring, reg: *mut io_uring_zcrx_ifq_reg) -> 
 /// # Safety
 /// `ctrl` must be NULL or point to a readable and writable `zcrx_ctrl`.
 #[doc(alias = "io_uring_register_zcrx_ctrl")]
-pub unsafe fn register_zcrx_ctrl_raw(ring: &io_uring, ctrl: *mut zcrx_ctrl) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes one struct at `ctrl` (caller contract).
+pub unsafe fn register_zcrx_ctrl_raw(ring: RingRef<'_>, ctrl: *mut zcrx_ctrl) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads and writes one struct at `ctrl`, NULL or
+    // readable and writable by this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_ZCRX_CTRL, ctrl.cast_const().cast(), 0) }
 }
 
 /// [`register_zcrx_ctrl_raw`] over a reference.
 #[doc(alias = "io_uring_register_zcrx_ctrl")]
-pub fn register_zcrx_ctrl(ring: &io_uring, ctrl: &mut zcrx_ctrl) -> Result<i32, Errno> {
-    // SAFETY: `ctrl` is a valid exclusive reference.
+pub fn register_zcrx_ctrl(ring: RingRef<'_>, ctrl: &mut zcrx_ctrl) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG, as register_zcrx_ctrl_raw states it: `ctrl` is an exclusive
+    // reference, so readable and writable.
     unsafe { register_zcrx_ctrl_raw(ring, ctrl) }
 }
 
@@ -312,8 +334,9 @@ pub fn register_zcrx_ctrl(ring: &io_uring, ctrl: &mut zcrx_ctrl) -> Result<i32, 
 /// `bpf` must be NULL or point to a readable `io_uring_bpf` whose filter pointer names
 /// `filter_len` readable instructions.
 #[doc(alias = "io_uring_register_bpf_filter")]
-pub unsafe fn register_bpf_filter(ring: &io_uring, bpf: *mut io_uring_bpf) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads `bpf` and the program it names (caller contract).
+pub unsafe fn register_bpf_filter(ring: RingRef<'_>, bpf: *mut io_uring_bpf) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: the kernel reads `bpf` and the `filter_len` instructions it
+    // names, NULL or readable by this function's contract.
     unsafe { do_register(ring, IORING_REGISTER_BPF_FILTER, bpf.cast_const().cast(), 1) }
 }
 
@@ -324,7 +347,8 @@ pub unsafe fn register_bpf_filter(ring: &io_uring, bpf: *mut io_uring_bpf) -> Re
 /// As for [`register_bpf_filter`].
 #[doc(alias = "io_uring_register_bpf_filter_task")]
 pub unsafe fn register_bpf_filter_task(bpf: *mut io_uring_bpf) -> Result<i32, Errno> {
-    // SAFETY: as for register_bpf_filter.
+    // SAFETY: REG-ARG: the kernel reads `bpf` and the `filter_len` instructions it
+    // names, NULL or readable by this function's contract (register_bpf_filter's).
     unsafe { do_register_ringless(IORING_REGISTER_BPF_FILTER, bpf.cast_const().cast(), 1) }
 }
 
@@ -339,6 +363,7 @@ pub unsafe fn register_bpf_filter_task(bpf: *mut io_uring_bpf) -> Result<i32, Er
 /// pointers name writable buffers of the stated sizes.
 #[doc(alias = "io_uring_register_query")]
 pub unsafe fn register_query(query: *mut io_uring_query_hdr) -> Result<i32, Errno> {
-    // SAFETY: the kernel reads and writes the header chain (caller contract).
+    // SAFETY: REG-ARG: the kernel reads and writes the header chain and the buffers it
+    // names, NULL or valid at their stated sizes by this function's contract.
     unsafe { do_register_ringless(IORING_REGISTER_QUERY, query.cast_const().cast(), 0) }
 }

@@ -9,7 +9,7 @@ use core::ptr;
 
 use super::do_register;
 use crate::errno::Errno;
-use crate::ring::{io_uring, INT_FLAG_NO_IOWAIT, INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
+use crate::ring::{io_uring, RingRef, INT_FLAG_NO_IOWAIT, INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
 use crate::sys::*;
 
 /// `io_uring_register_ring_fd`: returns 1 (the number of fds registered).
@@ -25,8 +25,11 @@ pub unsafe fn register_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
         resv: 0,
         data: ring.ring_fd as u64,
     };
-    // SAFETY: `up` is one valid update entry the kernel reads and writes back.
-    let ret = unsafe { do_register(ring, IORING_REGISTER_RING_FDS, &mut up as *mut _ as *const c_void, 1) }?;
+    // SAFETY: SET-UP by this function's contract; the `&mut` borrow keeps every other
+    // access away while the handle lives.
+    let handle = unsafe { ring.as_ring_ref() };
+    // SAFETY: REG-ARG: `up` is one local update entry the kernel reads and writes back.
+    let ret = unsafe { do_register(handle, IORING_REGISTER_RING_FDS, &mut up as *mut _ as *const c_void, 1) }?;
     if ret == 1 {
         ring.enter_ring_fd = up.offset as i32;
         ring.int_flags |= INT_FLAG_REG_RING;
@@ -50,8 +53,11 @@ pub unsafe fn unregister_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
         resv: 0,
         data: 0,
     };
-    // SAFETY: `up` is one valid update entry.
-    let ret = unsafe { do_register(ring, IORING_UNREGISTER_RING_FDS, &up as *const _ as *const c_void, 1) }?;
+    // SAFETY: SET-UP by this function's contract; the `&mut` borrow keeps every other
+    // access away while the handle lives.
+    let handle = unsafe { ring.as_ring_ref() };
+    // SAFETY: REG-ARG: `up` is one local update entry the kernel reads.
+    let ret = unsafe { do_register(handle, IORING_UNREGISTER_RING_FDS, &up as *const _ as *const c_void, 1) }?;
     if ret == 1 {
         ring.enter_ring_fd = ring.ring_fd;
         ring.int_flags &= !(INT_FLAG_REG_RING | INT_FLAG_REG_REG_RING);
@@ -82,8 +88,8 @@ pub unsafe fn close_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
 ///
 /// # Safety
 /// `ring` must be a set-up ring.
-pub unsafe fn enable_rings(ring: &io_uring) -> Result<i32, Errno> {
-    // SAFETY: ENABLE_RINGS takes no argument.
+pub unsafe fn enable_rings(ring: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-ARG: ENABLE_RINGS takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_REGISTER_ENABLE_RINGS, ptr::null(), 0) }
 }
 

@@ -212,9 +212,9 @@ fn read_uring(job: &ReadJob) -> f64 {
         {
             let iov = bufs.iovecs();
             // SAFETY: the buffers live until the end of this function, after the ring is done.
-            unsafe { uring::register::buffers::register_buffers(ring.as_raw(), &iov) }
+            unsafe { uring::register::buffers::register_buffers(ring.as_ring_ref(), &iov) }
                 .unwrap_or_else(|e| fail!("register_buffers: {e:?}"));
-            uring::register::files::register_files(ring.as_raw(), &[job.fd])
+            uring::register::files::register_files(ring.as_ring_ref(), &[job.fd])
                 .unwrap_or_else(|e| fail!("register_files: {e:?}"));
             file = 0;
         }
