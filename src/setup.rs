@@ -3,6 +3,7 @@
 
 use core::ffi::c_void;
 use core::ptr;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::errno::Errno;
 use crate::register::do_register;
@@ -11,22 +12,76 @@ use crate::ring::{INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
 use crate::sys::syscall;
 use crate::sys::*;
 
-/// Page size the ring memory calculations use (liburing assumes 4 KiB on x86_64 too).
-const PAGE_SIZE: usize = 4096;
 /// Offset of the CQE array in the kernel's shared ring area (its header is one cache line).
 const KRING_SIZE: usize = 64;
 /// Largest SQ size the kernel accepts without IORING_SETUP_CLAMP.
 const KERN_MAX_ENTRIES: u32 = 32768;
 /// Largest CQ size the kernel accepts without IORING_SETUP_CLAMP.
 const KERN_MAX_CQ_ENTRIES: u32 = 2 * KERN_MAX_ENTRIES;
-/// Size of the huge page NO_MMAP rings fall back to when a normal page is too small.
-const HUGE_PAGE_SIZE: usize = 2 * 1024 * 1024;
 
 const SQE_SIZE: usize = core::mem::size_of::<io_uring_sqe>();
 const CQE_SIZE: usize = core::mem::size_of::<io_uring_cqe>();
 
-fn page_align(n: usize) -> usize {
-    (n + PAGE_SIZE - 1) & !(PAGE_SIZE - 1)
+/// Page size assumed if `sysconf(_SC_PAGESIZE)` gives no usable answer.
+const FALLBACK_PAGE_SIZE: usize = 4096;
+/// Huge page size assumed if `/proc/meminfo` gives no usable answer: liburing's fixed
+/// choice, and the default huge page size of x86_64 and of 4K-page aarch64.
+const FALLBACK_HUGE_PAGE_SIZE: usize = 2 * 1024 * 1024;
+
+/// Cached [`page_size`]; 0 until first computed.
+static PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// Cached [`huge_page_size`]; 0 until first computed.
+static HUGE_PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+
+/// The system's page size (`sysconf(_SC_PAGESIZE)`: 4 KiB on x86_64, 4, 16 or 64 KiB on
+/// aarch64), asked once and cached.
+///
+/// Two threads racing on the first call both ask and store the same value, so relaxed
+/// accesses are enough: the cache holds either 0 or the final answer.
+pub fn page_size() -> usize {
+    let cached = PAGE_SIZE.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    // SAFETY: sysconf only reads a system constant; it takes and returns plain integers
+    // and touches no memory of ours.
+    let answer = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    let size = usize::try_from(answer)
+        .ok()
+        .filter(|s| s.is_power_of_two())
+        .unwrap_or(FALLBACK_PAGE_SIZE);
+    PAGE_SIZE.store(size, Ordering::Relaxed);
+    size
+}
+
+/// The system's default huge page size (`Hugepagesize:` in `/proc/meminfo`: 2 MiB on
+/// x86_64, 2 MiB, 32 MiB or 512 MiB on aarch64 depending on its base page size), read
+/// once and cached; 2 MiB if it cannot be read. Cached like [`page_size`].
+pub fn huge_page_size() -> usize {
+    let cached = HUGE_PAGE_SIZE.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    let size = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| parse_hugepagesize(&m))
+        .unwrap_or(FALLBACK_HUGE_PAGE_SIZE);
+    HUGE_PAGE_SIZE.store(size, Ordering::Relaxed);
+    size
+}
+
+/// The `Hugepagesize:` line of `/proc/meminfo` (`Hugepagesize:       2048 kB`) in bytes;
+/// None if it is absent, malformed or not a power of two.
+fn parse_hugepagesize(meminfo: &str) -> Option<usize> {
+    let line = meminfo.lines().find_map(|l| l.strip_prefix("Hugepagesize:"))?;
+    let kib = line.trim().strip_suffix("kB")?.trim().parse::<usize>().ok()?;
+    kib.checked_mul(1024).filter(|b| b.is_power_of_two())
+}
+
+/// `n` rounded up to a multiple of `page` (a power of two).
+fn page_align(n: usize, page: usize) -> usize {
+    debug_assert!(page.is_power_of_two());
+    (n + page - 1) & !(page - 1)
 }
 
 /// `io_uring_queue_init`: set up `ring` with `entries` SQEs and setup `flags`.
@@ -371,29 +426,105 @@ fn ring_entries(entries: u32, p: &io_uring_params) -> Result<(u32, u32), Errno> 
     Ok((sq, cq))
 }
 
-/// Bytes of SQEs and bytes of ring header + CQEs (+ SQ array) for a NO_MMAP ring.
-fn no_mmap_sizes(entries: u32, p: &io_uring_params) -> Result<(usize, usize), Errno> {
-    let (sq, cq) = ring_entries(entries, p)?;
-    let sqe_bytes = (SQE_SIZE << sqe_shift_from_flags(p.flags)) * sq as usize;
-    let mut ring_bytes = KRING_SIZE + cqe_size(p.flags) * cq as usize;
-    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
-        ring_bytes += sq as usize * 4;
-    }
-    Ok((page_align(sqe_bytes), ring_bytes))
+/// Memory of a NO_MMAP ring, computed from `entries` and `p` by the kernel's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMmapSizes {
+    /// The SQE array, rounded up to a page: the rings start on the page after it.
+    sqes: usize,
+    /// Ring header + CQEs (+ the SQ index array unless NO_SQARRAY), not rounded.
+    rings: usize,
 }
 
-unsafe fn map_anon(len: usize) -> Result<*mut c_void, Errno> {
-    let mut flags = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
-    if len > PAGE_SIZE {
-        flags |= libc::MAP_HUGETLB | libc::MAP_HUGE_2MB;
+/// [`NoMmapSizes`] for `entries` and `p` with pages of `page` bytes.
+fn no_mmap_sizes(entries: u32, p: &io_uring_params, page: usize) -> Result<NoMmapSizes, Errno> {
+    let (sq, cq) = ring_entries(entries, p)?;
+    let sqe_bytes = (SQE_SIZE << sqe_shift_from_flags(p.flags)) * sq as usize;
+    let mut rings = KRING_SIZE + cqe_size(p.flags) * cq as usize;
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        rings += sq as usize * 4;
     }
-    // SAFETY: a fresh anonymous mapping; replaces nothing.
-    unsafe { syscall::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) }
-        .map_err(|e| Errno(-e))
+    Ok(NoMmapSizes {
+        sqes: page_align(sqe_bytes, page),
+        rings,
+    })
+}
+
+/// Bytes a NO_MMAP ring uses of a caller's buffer (what `io_uring_queue_init_mem`
+/// returns): the SQEs, then the rings, rounded up to a page.
+fn no_mmap_mem_used(sizes: NoMmapSizes, page: usize) -> usize {
+    page_align(sizes.sqes + sizes.rings, page)
+}
+
+/// One anonymous mapping the library makes for a NO_MMAP ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Region {
+    len: usize,
+    /// Backed by huge pages (`len` is then the huge page size).
+    huge: bool,
+}
+
+/// The mappings the library makes itself for a NO_MMAP ring without caller memory:
+/// the SQEs go first in `sqes`; the rings follow them there, or get `rings` of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMmapPlan {
+    sqes: Region,
+    rings: Option<Region>,
+}
+
+/// Lay out a NO_MMAP ring in library-made mappings, as liburing does: a part that fits
+/// in one page gets a page, a bigger one a huge page of `huge` bytes; a part bigger than
+/// a huge page is -ENOMEM. The rings share the SQE mapping when both fit in it.
+fn no_mmap_plan(sizes: NoMmapSizes, page: usize, huge: usize) -> Result<NoMmapPlan, Errno> {
+    if sizes.sqes > huge || sizes.rings > huge {
+        return Err(Errno::ENOMEM);
+    }
+    // `io_uring_sq::sqes_sz` records the first mapping's size in 32 bits.
+    if u32::try_from(huge).is_err() && sizes.sqes > page {
+        return Err(Errno::ENOMEM);
+    }
+    let region = |bytes: usize| {
+        if bytes <= page {
+            Region { len: page, huge: false }
+        } else {
+            Region { len: huge, huge: true }
+        }
+    };
+    let sqes = region(sizes.sqes);
+    let rings = (sizes.sqes + sizes.rings > sqes.len).then(|| region(sizes.rings));
+    Ok(NoMmapPlan { sqes, rings })
+}
+
+/// `MAP_*` flags for an anonymous mapping of `region`.
+///
+/// Huge regions are `region.len` bytes, the default huge page size from
+/// [`huge_page_size`]. Plain MAP_HUGETLB would also map the default size, but only the
+/// explicit size encoding (log2(size) << MAP_HUGE_SHIFT, as MAP_HUGE_2MB is for 2 MiB)
+/// guarantees that the kernel maps exactly the size we record and later unmap: when
+/// /proc/meminfo could not be read and we assumed 2 MiB, a system whose default differs
+/// fails the mmap cleanly (or maps 2 MiB pages, if it has them) instead of handing back
+/// a bigger mapping than `sqes_sz`/`ring_sz` say. When the size did come from
+/// /proc/meminfo, the two spellings ask for the same pages.
+fn anon_map_flags(region: Region) -> i32 {
+    let mut flags = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
+    if region.huge {
+        flags |= libc::MAP_HUGETLB | ((region.len.trailing_zeros() as i32) << libc::MAP_HUGE_SHIFT);
+    }
+    flags
+}
+
+/// A fresh anonymous shared mapping laid out as `region` says.
+fn map_anon(region: Region) -> Result<*mut c_void, Errno> {
+    let prot = libc::PROT_READ | libc::PROT_WRITE;
+    // SAFETY: without MAP_FIXED the kernel picks an address no other mapping uses, so
+    // the new mapping replaces nothing any Rust reference could point into.
+    unsafe { syscall::mmap(ptr::null_mut(), region.len, prot, anon_map_flags(region), -1, 0) }.map_err(|e| Errno(-e))
 }
 
 /// Lay out (or allocate) the memory of a NO_MMAP ring and tell the kernel where it is
 /// through `p->{sq,cq}_off.user_addr`. Returns the bytes used.
+///
+/// # Safety
+/// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes.
 unsafe fn alloc_no_mmap_memory(
     entries: u32,
     p: &mut io_uring_params,
@@ -401,53 +532,46 @@ unsafe fn alloc_no_mmap_memory(
     cq: &mut io_uring_cq,
     buf: Option<(*mut c_void, usize)>,
 ) -> Result<usize, Errno> {
-    let (sqes_mem, ring_mem) = no_mmap_sizes(entries, p)?;
-    let mem_used = page_align(sqes_mem + ring_mem);
+    let page = page_size();
+    let sizes = no_mmap_sizes(entries, p, page)?;
+    let mem_used = no_mmap_mem_used(sizes, page);
     let (sqes, rings) = match buf {
         Some((base, size)) => {
             if mem_used > size {
                 return Err(Errno::ENOMEM);
             }
-            // liburing records no SQE mapping size for memory it does not own.
+            // liburing records no mapping sizes for memory it does not own.
             sq.sqes_sz = 0;
             sq.ring_sz = 0;
             cq.ring_sz = 0;
-            // SAFETY: the caller's buffer holds at least mem_used bytes.
-            (base, unsafe { (base as *mut u8).add(sqes_mem) } as *mut c_void)
+            // SAFETY: sizes.sqes < mem_used <= size, so the offset stays inside the
+            // caller's buffer, which the function contract makes valid for size bytes.
+            (base, unsafe { (base as *mut u8).add(sizes.sqes) } as *mut c_void)
         }
         None => {
-            if sqes_mem > HUGE_PAGE_SIZE || ring_mem > HUGE_PAGE_SIZE {
-                return Err(Errno::ENOMEM);
-            }
-            let first_len = if sqes_mem <= PAGE_SIZE {
-                PAGE_SIZE
-            } else {
-                HUGE_PAGE_SIZE
-            };
-            // SAFETY: fresh mapping.
-            let first = unsafe { map_anon(first_len) }?;
-            sq.sqes_sz = first_len as u32;
-            if sqes_mem + ring_mem <= first_len {
-                sq.ring_sz = 0;
-                // SAFETY: sqes_mem + ring_mem fit in the first mapping.
-                (first, unsafe { (first as *mut u8).add(sqes_mem) } as *mut c_void)
-            } else {
-                let second_len = if ring_mem <= PAGE_SIZE {
-                    PAGE_SIZE
-                } else {
-                    HUGE_PAGE_SIZE
-                };
-                // SAFETY: fresh mapping.
-                let second = match unsafe { map_anon(second_len) } {
-                    Ok(s) => s,
+            let plan = no_mmap_plan(sizes, page, huge_page_size())?;
+            let first = map_anon(plan.sqes)?;
+            // no_mmap_plan refused sizes that do not fit.
+            sq.sqes_sz = plan.sqes.len as u32;
+            match plan.rings {
+                None => {
+                    sq.ring_sz = 0;
+                    // SAFETY: the plan puts the rings in the first mapping only when
+                    // sizes.sqes + sizes.rings <= plan.sqes.len, so the offset is inside it.
+                    (first, unsafe { (first as *mut u8).add(sizes.sqes) } as *mut c_void)
+                }
+                Some(region) => match map_anon(region) {
+                    Ok(second) => {
+                        sq.ring_sz = region.len;
+                        (first, second)
+                    }
                     Err(e) => {
-                        // SAFETY: `first` was mapped above and is unused.
-                        unsafe { syscall::munmap(first, first_len) };
+                        // SAFETY: `first` is the mapping of plan.sqes.len bytes made just
+                        // above; nothing has seen its address yet.
+                        unsafe { syscall::munmap(first, plan.sqes.len) };
                         return Err(e);
                     }
-                };
-                sq.ring_sz = second_len;
-                (first, second)
+                },
             }
         }
     };
@@ -460,15 +584,18 @@ unsafe fn alloc_no_mmap_memory(
 }
 
 /// Undo [`alloc_no_mmap_memory`] when it mapped memory itself.
+///
+/// # Safety
+/// `sq` must hold what `alloc_no_mmap_memory` recorded for library-made mappings
+/// (`sqes`/`sqes_sz`, and `ring_ptr`/`ring_sz` when `ring_sz` is nonzero), unused since.
 unsafe fn unmap_no_mmap_memory(sq: &io_uring_sq) {
-    // SAFETY: caller guarantees these are the library's own mappings, no longer in use.
-    unsafe {
-        if !sq.sqes.is_null() {
-            syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize);
-        }
-        if sq.ring_sz != 0 {
-            syscall::munmap(sq.ring_ptr, sq.ring_sz);
-        }
+    if !sq.sqes.is_null() {
+        // SAFETY: by the function contract, the SQE mapping of sqes_sz bytes, unused.
+        unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
+    }
+    if sq.ring_sz != 0 {
+        // SAFETY: by the function contract, the separate ring mapping, unused.
+        unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
     }
 }
 
@@ -539,10 +666,25 @@ pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<(), Errno> {
     Ok(())
 }
 
+/// Bytes of memory a NO_MMAP ring of this shape needs with pages of `page` bytes: the
+/// rings and the SQE array, each rounded up to a page.
+fn memory_size_for(entries: u32, p: &io_uring_params, page: usize) -> Result<usize, Errno> {
+    let sizes = no_mmap_sizes(entries, p, page)?;
+    Ok(page_align(sizes.rings, page) + sizes.sqes)
+}
+
+/// Locked memory a ring of this shape is charged with pages of `page` bytes: nothing
+/// when the kernel accounts ring memory to memcg (`memcg_accounted`), else its size.
+fn mlock_size_for(entries: u32, p: &io_uring_params, page: usize, memcg_accounted: bool) -> Result<usize, Errno> {
+    if memcg_accounted {
+        return Ok(0);
+    }
+    memory_size_for(entries, p, page)
+}
+
 /// `io_uring_memory_size_params`: bytes of memory a NO_MMAP ring of this shape needs.
 pub fn memory_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Errno> {
-    let (sqes_mem, ring_mem) = no_mmap_sizes(entries, p)?;
-    Ok(page_align(ring_mem) + sqes_mem)
+    memory_size_for(entries, p, page_size())
 }
 
 /// `io_uring_memory_size`.
@@ -563,15 +705,14 @@ pub fn mlock_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Err
     // cannot be created (bad size, no memlock left on an old kernel), the features stay 0
     // and the size is computed (or rejected) below.
     let mut probe = io_uring_params::default();
-    // SAFETY: probe is a valid params struct; the fd is closed right away.
+    // SAFETY: `probe` is a live, writable io_uring_params, the only memory the kernel
+    // touches; the fd it may return is ours alone and closed right below.
     let fd = unsafe { syscall::io_uring_setup(entries, &mut probe) };
     if fd >= 0 {
         syscall::close(fd);
-        if probe.features & IORING_FEAT_NATIVE_WORKERS != 0 {
-            return Ok(0);
-        }
     }
-    memory_size_params(entries, p)
+    let memcg = fd >= 0 && probe.features & IORING_FEAT_NATIVE_WORKERS != 0;
+    mlock_size_for(entries, p, page_size(), memcg)
 }
 
 /// `io_uring_mlock_size`.
@@ -621,4 +762,253 @@ unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Re
         unsafe { fill_identity_sq_array(&ring.sq) };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The size rules for 4, 16 and 64 KiB pages, against values worked out by hand from
+    //! the kernel ABI: an SQE is 64 bytes (128 with SQE128), a CQE 16 (32 with CQE32),
+    //! the rings' shared header 64 bytes, and the SQ index array 4 bytes per SQ entry
+    //! unless NO_SQARRAY. The 4 KiB values are what the library computed before it
+    //! asked the system for its page size.
+
+    use super::*;
+
+    const K4: usize = 4 << 10;
+    const K16: usize = 16 << 10;
+    const K64: usize = 64 << 10;
+    const M2: usize = 2 << 20;
+    const M512: usize = 512 << 20;
+
+    fn params(flags: u32) -> io_uring_params {
+        io_uring_params {
+            flags,
+            ..Default::default()
+        }
+    }
+
+    fn sizes(sqes: usize, rings: usize) -> NoMmapSizes {
+        NoMmapSizes { sqes, rings }
+    }
+
+    #[test]
+    fn runtime_page_size_is_the_systems() {
+        // SAFETY: sysconf reads a system constant and touches no memory of ours.
+        let direct = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        assert_eq!(page_size() as libc::c_long, direct);
+        assert_eq!(page_size(), page_size(), "cached value is stable");
+        let huge = huge_page_size();
+        assert!(huge.is_power_of_two() && huge > page_size(), "huge page size {huge}");
+    }
+
+    #[test]
+    fn hugepagesize_line_parsing() {
+        let meminfo =
+            "MemTotal:       16318480 kB\nHugePages_Total:       0\nHugepagesize:       2048 kB\nHugetlb:  0 kB\n";
+        assert_eq!(parse_hugepagesize(meminfo), Some(M2));
+        assert_eq!(parse_hugepagesize("Hugepagesize:     524288 kB\n"), Some(M512));
+        assert_eq!(parse_hugepagesize("Hugepagesize:      32768 kB"), Some(32 << 20));
+        assert_eq!(parse_hugepagesize("MemTotal: 1 kB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: 3000 kB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: lots\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: 2048 MB\n"), None);
+    }
+
+    #[test]
+    fn page_alignment() {
+        for page in [K4, K16, K64] {
+            assert_eq!(page_align(0, page), 0);
+            assert_eq!(page_align(1, page), page);
+            assert_eq!(page_align(page, page), page);
+            assert_eq!(page_align(page + 1, page), 2 * page);
+        }
+    }
+
+    #[test]
+    fn no_mmap_sizes_small_ring() {
+        // 8 SQEs: 512 bytes of SQEs; 16 CQEs: 64 + 256 + 8 * 4 = 352 bytes of rings.
+        for page in [K4, K16, K64] {
+            assert_eq!(no_mmap_sizes(8, &params(0), page), Ok(sizes(page, 352)));
+            // NO_SQARRAY drops the 32-byte index array.
+            assert_eq!(
+                no_mmap_sizes(8, &params(IORING_SETUP_NO_SQARRAY), page),
+                Ok(sizes(page, 320))
+            );
+        }
+    }
+
+    #[test]
+    fn memory_size_for_each_page_size() {
+        // 8 entries: one page of SQEs + one page for 352 bytes of rings.
+        assert_eq!(memory_size_for(8, &params(0), K4), Ok(8192));
+        assert_eq!(memory_size_for(8, &params(0), K16), Ok(32768));
+        assert_eq!(memory_size_for(8, &params(0), K64), Ok(131072));
+        // 5 entries round up to 8: same as above.
+        assert_eq!(memory_size_for(5, &params(0), K16), Ok(32768));
+
+        // 4096 SQEs = 256 KiB (a multiple of every page size); 8192 CQEs:
+        // 64 + 131072 + 16384 (array) = 147520 bytes of rings = 36.02 4K pages -> 37,
+        // 9.004 16K pages -> 10, 2.25 64K pages -> 3.
+        assert_eq!(memory_size_for(4096, &params(0), K4), Ok(262144 + 37 * K4));
+        assert_eq!(memory_size_for(4096, &params(0), K4), Ok(413696));
+        assert_eq!(memory_size_for(4096, &params(0), K16), Ok(262144 + 10 * K16));
+        assert_eq!(memory_size_for(4096, &params(0), K16), Ok(425984));
+        assert_eq!(memory_size_for(4096, &params(0), K64), Ok(262144 + 3 * K64));
+        assert_eq!(memory_size_for(4096, &params(0), K64), Ok(458752));
+
+        // 100 entries -> 128 SQEs of 128 bytes = 16384; 256 CQEs of 32 bytes + 64 =
+        // 8256 bytes of rings (no array): 4K: 16384 + 12288; 16K: 16384 + 16384;
+        // 64K: 65536 + 65536.
+        let big = params(IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_NO_SQARRAY);
+        assert_eq!(memory_size_for(100, &big, K4), Ok(28672));
+        assert_eq!(memory_size_for(100, &big, K16), Ok(32768));
+        assert_eq!(memory_size_for(100, &big, K64), Ok(131072));
+
+        // CQSIZE: 8 SQEs, 1000 -> 1024 CQEs: 64 + 16384 + 32 = 16480 bytes of rings:
+        // 4K: 4096 + 20480; 16K: 16384 + 32768; 64K: 65536 + 65536.
+        let mut cq = params(IORING_SETUP_CQSIZE);
+        cq.cq_entries = 1000;
+        assert_eq!(memory_size_for(8, &cq, K4), Ok(24576));
+        assert_eq!(memory_size_for(8, &cq, K16), Ok(49152));
+        assert_eq!(memory_size_for(8, &cq, K64), Ok(131072));
+    }
+
+    #[test]
+    fn memory_size_rejects_what_the_kernel_rejects() {
+        for page in [K4, K16, K64] {
+            assert_eq!(memory_size_for(0, &params(0), page), Err(Errno::EINVAL));
+            assert_eq!(memory_size_for(65536, &params(0), page), Err(Errno::EINVAL));
+            // CLAMP caps at 32768 SQEs (2 MiB) and 65536 CQEs (1 MiB + 64 + 128 KiB).
+            let rings = 64 + 65536 * 16 + 32768 * 4;
+            assert_eq!(
+                memory_size_for(65536, &params(IORING_SETUP_CLAMP), page),
+                Ok(M2 + page_align(rings, page))
+            );
+            let mut cq = params(IORING_SETUP_CQSIZE);
+            assert_eq!(memory_size_for(8, &cq, page), Err(Errno::EINVAL));
+            cq.cq_entries = 4;
+            assert_eq!(memory_size_for(8, &cq, page), Err(Errno::EINVAL));
+        }
+    }
+
+    #[test]
+    fn mlock_size_for_each_page_size() {
+        assert_eq!(mlock_size_for(8, &params(0), K4, true), Ok(0));
+        assert_eq!(mlock_size_for(8, &params(0), K4, false), Ok(8192));
+        assert_eq!(mlock_size_for(8, &params(0), K16, false), Ok(32768));
+        assert_eq!(mlock_size_for(8, &params(0), K64, false), Ok(131072));
+        assert_eq!(mlock_size_for(0, &params(0), K64, false), Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn queue_init_mem_bytes_used() {
+        // SQEs then rings, rounded up once: 8 entries use two pages of any size.
+        for page in [K4, K16, K64] {
+            let s = no_mmap_sizes(8, &params(0), page).unwrap();
+            assert_eq!(no_mmap_mem_used(s, page), 2 * page);
+        }
+        // 4096 entries: 262144 + 147520 = 409664 bytes = 100.02 4K pages -> 101,
+        // 25.004 16K pages -> 26, 6.25 64K pages -> 7.
+        let used = |page| no_mmap_mem_used(no_mmap_sizes(4096, &params(0), page).unwrap(), page);
+        assert_eq!(used(K4), 101 * K4);
+        assert_eq!(used(K16), 26 * K16);
+        assert_eq!(used(K64), 7 * K64);
+    }
+
+    fn small(len: usize) -> Region {
+        Region { len, huge: false }
+    }
+
+    fn huge(len: usize) -> Region {
+        Region { len, huge: true }
+    }
+
+    #[test]
+    fn no_mmap_plan_small_rings_use_two_pages() {
+        // 8 entries: the SQEs fill their page, the rings get a second one.
+        for page in [K4, K16, K64] {
+            let s = no_mmap_sizes(8, &params(0), page).unwrap();
+            assert_eq!(
+                no_mmap_plan(s, page, M2),
+                Ok(NoMmapPlan {
+                    sqes: small(page),
+                    rings: Some(small(page))
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn no_mmap_plan_depends_on_the_page_size() {
+        // 1024 entries: 65536 bytes of SQEs, 64 + 2048 * 16 + 4096 = 36928 bytes of rings.
+        let s = |page| no_mmap_sizes(1024, &params(0), page).unwrap();
+        // 4K and 16K pages: the SQEs need a huge page, and the rings fit behind them.
+        for page in [K4, K16] {
+            assert_eq!(
+                no_mmap_plan(s(page), page, M2),
+                Ok(NoMmapPlan {
+                    sqes: huge(M2),
+                    rings: None
+                })
+            );
+        }
+        // 64K pages: one page of SQEs, one page of rings, no huge page at all.
+        assert_eq!(
+            no_mmap_plan(s(K64), K64, M512),
+            Ok(NoMmapPlan {
+                sqes: small(K64),
+                rings: Some(small(K64))
+            })
+        );
+    }
+
+    #[test]
+    fn no_mmap_plan_huge_page_limits() {
+        // 32768 SQE128 entries: 4 MiB of SQEs, more than a 2 MiB huge page...
+        let p = params(IORING_SETUP_SQE128 | IORING_SETUP_NO_SQARRAY);
+        let s = no_mmap_sizes(32768, &p, K4).unwrap();
+        assert_eq!(s, sizes(4 << 20, 64 + 65536 * 16));
+        assert_eq!(no_mmap_plan(s, K4, M2), Err(Errno::ENOMEM));
+        // ...but they fit, with the rings, in the 512 MiB huge page of a 64K-page system.
+        let s = no_mmap_sizes(32768, &p, K64).unwrap();
+        assert_eq!(
+            no_mmap_plan(s, K64, M512),
+            Ok(NoMmapPlan {
+                sqes: huge(M512),
+                rings: None
+            })
+        );
+        // SQEs that fill a huge page exactly leave the rings a mapping of their own.
+        assert_eq!(
+            no_mmap_plan(sizes(M2, 100), K4, M2),
+            Ok(NoMmapPlan {
+                sqes: huge(M2),
+                rings: Some(small(K4))
+            })
+        );
+        assert_eq!(
+            no_mmap_plan(sizes(M2, K4 + 1), K4, M2),
+            Ok(NoMmapPlan {
+                sqes: huge(M2),
+                rings: Some(huge(M2))
+            })
+        );
+        assert_eq!(no_mmap_plan(sizes(K4, M2 + 1), K4, M2), Err(Errno::ENOMEM));
+    }
+
+    #[test]
+    fn anon_map_flags_encode_the_huge_page_size() {
+        let base = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
+        assert_eq!(anon_map_flags(small(K16)), base);
+        // For 2 MiB, the encoding is the kernel's MAP_HUGE_2MB.
+        assert_eq!(anon_map_flags(huge(M2)), base | libc::MAP_HUGETLB | libc::MAP_HUGE_2MB);
+        assert_eq!(
+            anon_map_flags(huge(M512)),
+            base | libc::MAP_HUGETLB | libc::MAP_HUGE_512MB
+        );
+        assert_eq!(
+            anon_map_flags(huge(1 << 30)),
+            base | libc::MAP_HUGETLB | libc::MAP_HUGE_1GB
+        );
+    }
 }
