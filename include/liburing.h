@@ -633,6 +633,8 @@ int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait) LIBURING_NOEX
 
 int __io_uring_queue_init_params(unsigned int entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size) LIBURING_NOEXCEPT;
 
+void io_uring_unmap_rings(struct io_uring_sq *sq, struct io_uring_cq *cq) LIBURING_NOEXCEPT;
+
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;

@@ -599,22 +599,40 @@ unsafe fn unmap_no_mmap_memory(sq: &io_uring_sq) {
     }
 }
 
-/// Unmap whatever ring memory the library mapped (not the application's).
+/// liburing's internal `io_uring_unmap_rings`: unmap the SQ ring mapping if it has a
+/// recorded size, and the CQ ring mapping if it is a separate one with a recorded size.
+/// The SQE array is left alone, and nothing in `sq` or `cq` is changed.
+///
+/// A size of 0 is how this library (and liburing) marks memory it did not map: the
+/// caller's NO_MMAP buffer, or rings that live inside the SQE mapping.
+///
+/// # Safety
+/// Each `ring_ptr`/`ring_sz` pair with a nonzero size must describe a mapping this
+/// process made and that nothing uses any more.
+pub unsafe fn unmap_sq_cq_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
+    if !sq.ring_ptr.is_null() && sq.ring_sz != 0 {
+        // SAFETY: by the function contract this is an unused mapping of ring_sz bytes.
+        unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
+    }
+    if !cq.ring_ptr.is_null() && cq.ring_ptr != sq.ring_ptr && cq.ring_sz != 0 {
+        // SAFETY: as above; a CQ ring sharing the SQ mapping was excluded.
+        unsafe { syscall::munmap(cq.ring_ptr, cq.ring_sz) };
+    }
+}
+
+/// Unmap whatever ring memory the library mapped (not the application's): the SQE
+/// array, then the rings.
+///
+/// # Safety
+/// The ring's mappings with nonzero recorded sizes must be its own and unused.
 unsafe fn unmap_rings(ring: &io_uring) {
     let sq = &ring.sq;
-    let cq = &ring.cq;
-    // SAFETY: the ring is being torn down; these are its own mappings.
-    unsafe {
-        if !sq.sqes.is_null() && sq.sqes_sz != 0 {
-            syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize);
-        }
-        if !sq.ring_ptr.is_null() && sq.ring_sz != 0 {
-            syscall::munmap(sq.ring_ptr, sq.ring_sz);
-        }
-        if !cq.ring_ptr.is_null() && cq.ring_ptr != sq.ring_ptr && cq.ring_sz != 0 {
-            syscall::munmap(cq.ring_ptr, cq.ring_sz);
-        }
+    if !sq.sqes.is_null() && sq.sqes_sz != 0 {
+        // SAFETY: by the function contract sqes/sqes_sz is an unused mapping of the ring.
+        unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
     }
+    // SAFETY: the function contract covers the ring mappings too.
+    unsafe { unmap_sq_cq_rings(sq, &ring.cq) };
 }
 
 /// `io_uring_queue_exit`: unmap the rings, unregister a registered ring fd, close the fd.
@@ -994,6 +1012,50 @@ mod tests {
             })
         );
         assert_eq!(no_mmap_plan(sizes(K4, M2 + 1), K4, M2), Err(Errno::ENOMEM));
+    }
+
+    /// Whether every page of `[p, p + len)` is mapped.
+    fn mapped(p: *mut c_void, len: usize) -> bool {
+        // SAFETY: msync with MS_ASYNC only looks the range up in our page tables (ENOMEM
+        // if part of it is unmapped); it reads and writes no memory of ours.
+        unsafe { libc::msync(p, len, libc::MS_ASYNC) == 0 }
+    }
+
+    #[test]
+    fn unmap_sq_cq_rings_unmaps_the_rings_but_not_the_sqes() {
+        let mut ring = io_uring::zeroed();
+        // SAFETY: `ring` is a fresh local that holds no ring yet.
+        match unsafe { queue_init(8, &mut ring, 0) } {
+            Err(Errno(libc::ENOSYS)) | Err(Errno::EPERM) => return, // no io_uring here
+            r => r.expect("queue_init"),
+        }
+        let (sq, cq) = (ring.sq.ring_ptr, ring.cq.ring_ptr);
+        let (sq_len, cq_len) = (ring.sq.ring_sz, ring.cq.ring_sz);
+        let (sqes, sqes_len) = (ring.sq.sqes as *mut c_void, ring.sq.sqes_sz as usize);
+        assert!(mapped(sq, sq_len) && mapped(cq, cq_len) && mapped(sqes, sqes_len));
+
+        // Sizes of 0 mean "not the library's": nothing is unmapped.
+        let mut sq_app = ring.sq;
+        let mut cq_app = ring.cq;
+        sq_app.ring_sz = 0;
+        cq_app.ring_sz = 0;
+        // SAFETY: with both sizes 0 the function unmaps nothing.
+        unsafe { unmap_sq_cq_rings(&sq_app, &cq_app) };
+        assert!(mapped(sq, sq_len) && mapped(cq, cq_len));
+
+        // SAFETY: the ring's own mappings; nothing reads the rings after this (the exit
+        // below is told they are gone).
+        unsafe { unmap_sq_cq_rings(&ring.sq, &ring.cq) };
+        assert!(!mapped(sq, sq_len), "SQ ring still mapped");
+        assert!(!mapped(cq, cq_len), "CQ ring still mapped");
+        assert!(mapped(sqes, sqes_len), "the SQEs are not unmap_rings' business");
+
+        ring.sq.ring_sz = 0;
+        ring.cq.ring_sz = 0;
+        // SAFETY: the ring was set up above; its ring mappings are marked as not ours,
+        // so the exit unmaps only the SQEs and closes the fd.
+        unsafe { queue_exit(&mut ring) };
+        assert!(!mapped(sqes, sqes_len));
     }
 
     #[test]
