@@ -93,7 +93,8 @@ pub unsafe fn queue_init(entries: u32, ring: &mut io_uring, flags: u32) -> Resul
         flags,
         ..Default::default()
     };
-    // SAFETY: forwarded caller contract.
+    // SAFETY: queue_init_params has the same single requirement as this function
+    // (`ring` may be overwritten), and `p` is a live local.
     unsafe { queue_init_params(entries, ring, &mut p) }
 }
 
@@ -103,7 +104,8 @@ pub unsafe fn queue_init(entries: u32, ring: &mut io_uring, flags: u32) -> Resul
 /// # Safety
 /// As for [`queue_init`].
 pub unsafe fn queue_init_params(entries: u32, ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
-    // SAFETY: no caller memory (NO_MMAP without a buffer maps its own).
+    // SAFETY: with no caller buffer (None) init_prefer_no_sqarray has no memory
+    // requirement: a NO_MMAP ring gets library-made mappings.
     unsafe { init_prefer_no_sqarray(entries, ring, p, None) }.map(|_| ())
 }
 
@@ -123,7 +125,9 @@ pub unsafe fn queue_init_mem(
     p.flags |= IORING_SETUP_NO_MMAP;
     // A NULL buffer asks the library to map the ring memory itself.
     let mem = (!buf.is_null()).then_some((buf, buf_size));
-    // SAFETY: forwarded caller contract on buf.
+    // SAFETY: a Some(mem) is the non-NULL `buf`, which this function's `# Safety`
+    // requires to be valid for reads and writes of `buf_size` bytes: what
+    // init_prefer_no_sqarray requires of it.
     unsafe { init_prefer_no_sqarray(entries, ring, p, mem) }
 }
 
@@ -141,12 +145,16 @@ pub unsafe fn queue_init_params_exact(
     buf_size: usize,
 ) -> Result<usize, Errno> {
     let mem = (!buf.is_null()).then_some((buf, buf_size));
-    // SAFETY: forwarded caller contract on buf.
+    // SAFETY: as in queue_init_mem, a Some(mem) is a buffer valid for `buf_size` bytes
+    // of reads and writes (this function's `# Safety`), what init_ring requires.
     unsafe { init_ring(entries, ring, p, mem) }
 }
 
 /// Set up with IORING_SETUP_NO_SQARRAY unless the kernel refuses it, as liburing does:
 /// the SQ index array is pure overhead when the library always submits in order.
+///
+/// # Safety
+/// As for [`init_ring`].
 unsafe fn init_prefer_no_sqarray(
     entries: u32,
     ring: &mut io_uring,
@@ -155,11 +163,13 @@ unsafe fn init_prefer_no_sqarray(
 ) -> Result<usize, Errno> {
     let asked = p.flags;
     p.flags |= IORING_SETUP_NO_SQARRAY;
-    // SAFETY: forwarded caller contract.
+    // SAFETY: `buf` is passed on unchanged, so init_ring's requirement on it (a buffer
+    // valid for its size) is this function's own.
     match unsafe { init_ring(entries, ring, p, buf) } {
         Err(Errno::EINVAL) if asked & IORING_SETUP_NO_SQARRAY == 0 => {
             p.flags = asked;
-            // SAFETY: as above.
+            // SAFETY: as above; the failed attempt kept nothing of `buf` (init_ring
+            // records it only on success).
             unsafe { init_ring(entries, ring, p, buf) }
         }
         other => other,
@@ -167,6 +177,10 @@ unsafe fn init_prefer_no_sqarray(
 }
 
 /// The real setup (liburing's internal `__io_uring_queue_init_params`).
+///
+/// # Safety
+/// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes
+/// for as long as the ring lives.
 unsafe fn init_ring(
     entries: u32,
     ring: &mut io_uring,
@@ -180,7 +194,8 @@ unsafe fn init_ring(
     }
     let mut mem_used = 0;
     if no_mmap {
-        // SAFETY: forwarded caller contract on buf.
+        // SAFETY: `buf` is passed on unchanged; alloc_no_mmap_memory requires of it what
+        // this function's `# Safety` guarantees.
         mem_used = unsafe { alloc_no_mmap_memory(entries, p, &mut ring.sq, &mut ring.cq, buf) }?;
         if buf.is_some() {
             ring.int_flags |= INT_FLAG_APP_MEM;
@@ -232,19 +247,26 @@ unsafe fn init_ring(
 
 /// Point every SQ slot at the SQE of the same index. The library always submits SQEs in
 /// ring order, so the array is written once here and never again.
+///
+/// # Safety
+/// `sq.array` must point to the live SQ index array of `sq.ring_entries` slots.
 unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
         // The kernel reads the array only below the tail we publish later (with a
         // release store or a syscall), so a relaxed store is enough.
-        // SAFETY: i < ring_entries, the array's length.
+        // SAFETY: i < ring_entries, the length of the live array (`# Safety`), so the
+        // slot is an aligned u32 inside the SQ ring mapping.
         unsafe { syscall_free_write(sq.array.add(i as usize), i) };
     }
 }
 
 /// Relaxed store into shared ring memory.
+///
+/// # Safety
+/// `p` must point to an aligned `u32` inside a live ring mapping.
 #[inline(always)]
 unsafe fn syscall_free_write(p: *mut u32, v: u32) {
-    // SAFETY: caller guarantees p is inside a live ring mapping.
+    // SAFETY: `p` is an aligned u32 in a live mapping (`# Safety`), all write_once needs.
     unsafe { crate::barrier::write_once(p, v) }
 }
 
@@ -256,7 +278,8 @@ unsafe fn syscall_free_write(p: *mut u32, v: u32) {
 /// `fd` must be an io_uring fd and `p` the params its setup returned.
 pub unsafe fn queue_mmap(fd: i32, p: &io_uring_params, ring: &mut io_uring) -> Result<(), Errno> {
     *ring = io_uring::zeroed();
-    // SAFETY: forwarded caller contract.
+    // SAFETY: `fd` is an io_uring fd and `p` the params its setup returned (`# Safety`),
+    // exactly what mmap_rings requires.
     unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) }?;
     ring.flags = p.flags;
     ring.features = p.features;
@@ -273,8 +296,10 @@ fn cqe_size(flags: u32) -> usize {
     }
 }
 
-unsafe fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, Errno> {
-    // SAFETY: a fresh mapping chosen by the kernel (no MAP_FIXED); it replaces nothing.
+/// A fresh shared mapping of `len` bytes of `fd` at `offset`.
+fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, Errno> {
+    // SAFETY: without MAP_FIXED the kernel picks an address no other mapping uses, so
+    // the new mapping replaces nothing any Rust reference could point into.
     unsafe {
         syscall::mmap(
             ptr::null_mut(),
@@ -289,6 +314,10 @@ unsafe fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, E
 }
 
 /// Map the SQ ring, CQ ring (unless the kernel shares one mapping) and the SQE array.
+///
+/// # Safety
+/// `fd` must be an io_uring fd and `p` the params its setup (or resize) returned, so
+/// that the offsets in `p` lie inside the mappings made from its sizes.
 unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> Result<(), Errno> {
     let mut sq_ring_sz = p.sq_off.array as usize + p.sq_entries as usize * 4;
     let mut cq_ring_sz = p.cq_off.cqes as usize + p.cq_entries as usize * cqe_size(p.flags);
@@ -297,13 +326,11 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
         sq_ring_sz = sq_ring_sz.max(cq_ring_sz);
         cq_ring_sz = sq_ring_sz;
     }
-    // SAFETY: fd is an io_uring fd; the offsets are the kernel's documented mmap offsets.
-    let sq_ptr = unsafe { mmap_shared(fd, sq_ring_sz, IORING_OFF_SQ_RING) }?;
+    let sq_ptr = mmap_shared(fd, sq_ring_sz, IORING_OFF_SQ_RING)?;
     let cq_ptr = if single {
         sq_ptr
     } else {
-        // SAFETY: as above.
-        match unsafe { mmap_shared(fd, cq_ring_sz, IORING_OFF_CQ_RING) } {
+        match mmap_shared(fd, cq_ring_sz, IORING_OFF_CQ_RING) {
             Ok(p) => p,
             Err(e) => {
                 // SAFETY: the SQ mapping was made just above and is unused.
@@ -313,16 +340,15 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
         }
     };
     let sqes_sz = (p.sq_entries as usize * SQE_SIZE) << sqe_shift_from_flags(p.flags);
-    // SAFETY: as above.
-    let sqes = match unsafe { mmap_shared(fd, sqes_sz, IORING_OFF_SQES) } {
+    let sqes = match mmap_shared(fd, sqes_sz, IORING_OFF_SQES) {
         Ok(s) => s,
         Err(e) => {
-            // SAFETY: both mappings were made above and are unused.
-            unsafe {
-                syscall::munmap(sq_ptr, sq_ring_sz);
-                if cq_ptr != sq_ptr {
-                    syscall::munmap(cq_ptr, cq_ring_sz);
-                }
+            // SAFETY: the SQ ring mapping of sq_ring_sz bytes was made above and its
+            // address has not left this function.
+            unsafe { syscall::munmap(sq_ptr, sq_ring_sz) };
+            if cq_ptr != sq_ptr {
+                // SAFETY: likewise the separate CQ ring mapping of cq_ring_sz bytes.
+                unsafe { syscall::munmap(cq_ptr, cq_ring_sz) };
             }
             return Err(e);
         }
@@ -331,12 +357,17 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
     sq.sqes_sz = sqes_sz as u32;
     sq.sqes = sqes as *mut io_uring_sqe;
     cq.ring_sz = cq_ring_sz;
-    // SAFETY: the mappings hold the layout p describes.
+    // SAFETY: the mappings were made with the sizes p implies, and p comes from the
+    // kernel for this fd (`# Safety`), so its offsets lie inside them.
     unsafe { setup_ring_pointers(p, sq, cq, sq_ptr, cq_ptr) };
     Ok(())
 }
 
 /// Fill the `k*` pointers from the kernel's offsets and cache mask and entries.
+///
+/// # Safety
+/// `sq_ring` and `cq_ring` must be live ring mappings laid out as the kernel's offsets
+/// in `p` describe (every offset inside its mapping, the mask and entries words set).
 unsafe fn setup_ring_pointers(
     p: &io_uring_params,
     sq: &mut io_uring_sq,
@@ -347,7 +378,7 @@ unsafe fn setup_ring_pointers(
     let sqb = sq_ring as *mut u8;
     let cqb = cq_ring as *mut u8;
     let at = |base: *mut u8, off: u32| -> *mut u32 {
-        // SAFETY: every offset the kernel reports lies inside the mapping it describes.
+        // SAFETY: every offset in `p` lies inside the mapping it describes (`# Safety`).
         unsafe { base.add(off as usize) as *mut u32 }
     };
     sq.ring_ptr = sq_ring;
@@ -381,13 +412,14 @@ unsafe fn setup_ring_pointers(
 
     // Mask and entries are written by the kernel at setup and never change; the setup
     // syscall and mmap ordered them before us, so relaxed reads are enough.
-    // SAFETY: the k* pointers were just set inside the live mappings.
-    unsafe {
-        sq.ring_mask = crate::barrier::read_once(sq.kring_mask);
-        sq.ring_entries = crate::barrier::read_once(sq.kring_entries);
-        cq.ring_mask = crate::barrier::read_once(cq.kring_mask);
-        cq.ring_entries = crate::barrier::read_once(cq.kring_entries);
-    }
+    // SAFETY: kring_mask was just pointed at its aligned word in the live SQ mapping.
+    sq.ring_mask = unsafe { crate::barrier::read_once(sq.kring_mask) };
+    // SAFETY: likewise kring_entries.
+    sq.ring_entries = unsafe { crate::barrier::read_once(sq.kring_entries) };
+    // SAFETY: likewise the CQ ring's mask, in the live CQ mapping.
+    cq.ring_mask = unsafe { crate::barrier::read_once(cq.kring_mask) };
+    // SAFETY: likewise the CQ ring's entries.
+    cq.ring_entries = unsafe { crate::barrier::read_once(cq.kring_entries) };
 }
 
 /// SQ and CQ sizes the kernel will pick for `entries` and `p`, by its own rules.
@@ -590,11 +622,12 @@ unsafe fn alloc_no_mmap_memory(
 /// (`sqes`/`sqes_sz`, and `ring_ptr`/`ring_sz` when `ring_sz` is nonzero), unused since.
 unsafe fn unmap_no_mmap_memory(sq: &io_uring_sq) {
     if !sq.sqes.is_null() {
-        // SAFETY: by the function contract, the SQE mapping of sqes_sz bytes, unused.
+        // SAFETY: `# Safety`: sqes/sqes_sz is a library-made mapping nobody uses.
         unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
     }
     if sq.ring_sz != 0 {
-        // SAFETY: by the function contract, the separate ring mapping, unused.
+        // SAFETY: `# Safety`: with a nonzero ring_sz, ring_ptr is the separate
+        // library-made ring mapping, unused.
         unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
     }
 }
@@ -611,7 +644,8 @@ unsafe fn unmap_no_mmap_memory(sq: &io_uring_sq) {
 /// process made and that nothing uses any more.
 pub unsafe fn unmap_sq_cq_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
     if !sq.ring_ptr.is_null() && sq.ring_sz != 0 {
-        // SAFETY: by the function contract this is an unused mapping of ring_sz bytes.
+        // SAFETY: `# Safety`: a nonzero-sized ring_ptr/ring_sz pair is a mapping of this
+        // process that nothing uses.
         unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
     }
     if !cq.ring_ptr.is_null() && cq.ring_ptr != sq.ring_ptr && cq.ring_sz != 0 {
@@ -628,10 +662,12 @@ pub unsafe fn unmap_sq_cq_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
 unsafe fn unmap_rings(ring: &io_uring) {
     let sq = &ring.sq;
     if !sq.sqes.is_null() && sq.sqes_sz != 0 {
-        // SAFETY: by the function contract sqes/sqes_sz is an unused mapping of the ring.
+        // SAFETY: `# Safety`: sqes/sqes_sz with a nonzero size is the ring's own unused
+        // SQE mapping.
         unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
     }
-    // SAFETY: the function contract covers the ring mappings too.
+    // SAFETY: `# Safety` makes the nonzero-sized ring mappings the ring's own and
+    // unused, which is what unmap_sq_cq_rings requires.
     unsafe { unmap_sq_cq_rings(sq, &ring.cq) };
 }
 
@@ -644,7 +680,8 @@ unsafe fn unmap_rings(ring: &io_uring) {
 /// used afterwards.
 pub unsafe fn queue_exit(ring: &mut io_uring) {
     if ring.int_flags & INT_FLAG_APP_MEM == 0 {
-        // SAFETY: caller contract.
+        // SAFETY: without INT_FLAG_APP_MEM the mappings with nonzero sizes are the ones
+        // this library made for the ring, and `# Safety` says nothing uses them any more.
         unsafe { unmap_rings(ring) };
     }
     if ring.int_flags & INT_FLAG_REG_RING != 0 {
@@ -669,17 +706,14 @@ pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     let sqes_len = (ring.sq.ring_entries as usize * SQE_SIZE) << ring.sqe_shift();
-    // SAFETY: these ranges are the ring's own mappings.
-    unsafe {
-        Errno::result(syscall::madvise(
-            ring.sq.sqes as *mut c_void,
-            sqes_len,
-            libc::MADV_DONTFORK,
-        ))?;
-        Errno::result(syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK))?;
-        if ring.cq.ring_ptr != ring.sq.ring_ptr {
-            Errno::result(syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK))?;
-        }
+    // MADV_DONTFORK changes only what a child inherits; it reads and writes no memory.
+    // SAFETY: the SQE array of a set-up ring (`# Safety`), sqes_len bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq.sqes as *mut c_void, sqes_len, libc::MADV_DONTFORK) })?;
+    // SAFETY: the ring's SQ ring mapping, ring_sz bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK) })?;
+    if ring.cq.ring_ptr != ring.sq.ring_ptr {
+        // SAFETY: the ring's separate CQ ring mapping, ring_sz bytes long.
+        Errno::result(unsafe { syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK) })?;
     }
     Ok(())
 }
@@ -751,12 +785,15 @@ pub fn mlock_size(entries: u32, flags: u32) -> Result<usize, Errno> {
 /// `ring` must be a set-up ring; no SQE or CQE pointer into the old rings may be used
 /// afterwards.
 pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
-    // SAFETY: forwarded caller contract.
+    // SAFETY: resize_rings_inner has exactly this function's requirements (a set-up
+    // ring, no pointers into the old rings used afterwards).
     let r = unsafe { resize_rings_inner(ring, p) };
     p.flags = 0;
     r
 }
 
+/// # Safety
+/// As for [`resize_rings`].
 unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
     if ring.flags & IORING_SETUP_NO_MMAP != 0 {
         return Err(Errno::EINVAL);
