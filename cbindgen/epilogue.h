@@ -59,10 +59,62 @@
 	     (void) (head))
 
 
-/* A pointer as the integer io_uring structures store (liburing's local helper). */
+/*
+ * liburing's four local helpers (_LOCAL_INLINE there): static, never exported,
+ * here only so that code written against liburing's header compiles.
+ */
+
+/* A pointer as the integer io_uring structures store. */
 static inline __u64 uring_ptr_to_u64(const void *ptr) LIBURING_NOEXCEPT
 {
 	return (__u64)(unsigned long)ptr;
+}
+
+/*
+ * Make 'sqe' install its file into direct-descriptor slot 'file_index'.  The
+ * kernel reads 0 as "no slot", so slot n travels as n + 1 (unsigned, wrapping).
+ */
+static inline void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
+						    unsigned int file_index)
+	LIBURING_NOEXCEPT
+{
+	sqe->file_index = file_index + 1;
+}
+
+/*
+ * 'poll_mask' as the SQE's poll32_events field holds it.  The kernel reads that
+ * word as two 16-bit halves in little-endian order, so a big-endian CPU stores
+ * the halves swapped.
+ */
+static inline unsigned int __io_uring_prep_poll_mask(unsigned int poll_mask)
+	LIBURING_NOEXCEPT
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	poll_mask = (poll_mask << 16) | (poll_mask >> 16);
+#endif
+	return poll_mask;
+}
+
+/*
+ * Is 'cqe', the CQE at the head of the ring, one the application never sees?
+ * Those are IORING_CQE_F_SKIP fillers and, on kernels without
+ * IORING_FEAT_EXT_ARG, the library's own timeout CQEs (user_data
+ * LIBURING_UDATA_TIMEOUT).  Such a CQE is consumed here; a timeout CQE with a
+ * negative result stores it in *err.  Returns true when the caller should look
+ * at the next CQE: the CQE was consumed and *err is (still) 0.
+ */
+static inline bool io_uring_skip_cqe(struct io_uring *ring,
+				     struct io_uring_cqe *cqe, int *err)
+{
+	if (!(cqe->flags & IORING_CQE_F_SKIP)) {
+		if ((ring->features & IORING_FEAT_EXT_ARG) ||
+		    cqe->user_data != LIBURING_UDATA_TIMEOUT)
+			return false;
+		if (cqe->res < 0)
+			*err = cqe->res;
+	}
+	io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+	return !*err;
 }
 #endif /* LIBURING_H_EPILOGUE_ */
 /* ---- end of epilogue ---- */

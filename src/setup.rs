@@ -3,6 +3,7 @@
 
 use core::ffi::c_void;
 use core::ptr;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::errno::Errno;
 use crate::register::do_register;
@@ -11,22 +12,76 @@ use crate::ring::{INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
 use crate::sys::syscall;
 use crate::sys::*;
 
-/// Page size the ring memory calculations use (liburing assumes 4 KiB on x86_64 too).
-const PAGE_SIZE: usize = 4096;
 /// Offset of the CQE array in the kernel's shared ring area (its header is one cache line).
 const KRING_SIZE: usize = 64;
 /// Largest SQ size the kernel accepts without IORING_SETUP_CLAMP.
 const KERN_MAX_ENTRIES: u32 = 32768;
 /// Largest CQ size the kernel accepts without IORING_SETUP_CLAMP.
 const KERN_MAX_CQ_ENTRIES: u32 = 2 * KERN_MAX_ENTRIES;
-/// Size of the huge page NO_MMAP rings fall back to when a normal page is too small.
-const HUGE_PAGE_SIZE: usize = 2 * 1024 * 1024;
 
 const SQE_SIZE: usize = core::mem::size_of::<io_uring_sqe>();
 const CQE_SIZE: usize = core::mem::size_of::<io_uring_cqe>();
 
-fn page_align(n: usize) -> usize {
-    (n + PAGE_SIZE - 1) & !(PAGE_SIZE - 1)
+/// Page size assumed if `sysconf(_SC_PAGESIZE)` gives no usable answer.
+const FALLBACK_PAGE_SIZE: usize = 4096;
+/// Huge page size assumed if `/proc/meminfo` gives no usable answer: liburing's fixed
+/// choice, and the default huge page size of x86_64 and of 4K-page aarch64.
+const FALLBACK_HUGE_PAGE_SIZE: usize = 2 * 1024 * 1024;
+
+/// Cached [`page_size`]; 0 until first computed.
+static PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// Cached [`huge_page_size`]; 0 until first computed.
+static HUGE_PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+
+/// The system's page size (`sysconf(_SC_PAGESIZE)`: 4 KiB on x86_64, 4, 16 or 64 KiB on
+/// aarch64), asked once and cached.
+///
+/// Two threads racing on the first call both ask and store the same value, so relaxed
+/// accesses are enough: the cache holds either 0 or the final answer.
+pub fn page_size() -> usize {
+    let cached = PAGE_SIZE.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    // SAFETY: sysconf only reads a system constant; it takes and returns plain integers
+    // and touches no memory of ours.
+    let answer = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    let size = usize::try_from(answer)
+        .ok()
+        .filter(|s| s.is_power_of_two())
+        .unwrap_or(FALLBACK_PAGE_SIZE);
+    PAGE_SIZE.store(size, Ordering::Relaxed);
+    size
+}
+
+/// The system's default huge page size (`Hugepagesize:` in `/proc/meminfo`: 2 MiB on
+/// x86_64, 2 MiB, 32 MiB or 512 MiB on aarch64 depending on its base page size), read
+/// once and cached; 2 MiB if it cannot be read. Cached like [`page_size`].
+pub fn huge_page_size() -> usize {
+    let cached = HUGE_PAGE_SIZE.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    let size = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| parse_hugepagesize(&m))
+        .unwrap_or(FALLBACK_HUGE_PAGE_SIZE);
+    HUGE_PAGE_SIZE.store(size, Ordering::Relaxed);
+    size
+}
+
+/// The `Hugepagesize:` line of `/proc/meminfo` (`Hugepagesize:       2048 kB`) in bytes;
+/// None if it is absent, malformed or not a power of two.
+fn parse_hugepagesize(meminfo: &str) -> Option<usize> {
+    let line = meminfo.lines().find_map(|l| l.strip_prefix("Hugepagesize:"))?;
+    let kib = line.trim().strip_suffix("kB")?.trim().parse::<usize>().ok()?;
+    kib.checked_mul(1024).filter(|b| b.is_power_of_two())
+}
+
+/// `n` rounded up to a multiple of `page` (a power of two).
+fn page_align(n: usize, page: usize) -> usize {
+    debug_assert!(page.is_power_of_two());
+    (n + page - 1) & !(page - 1)
 }
 
 /// `io_uring_queue_init`: set up `ring` with `entries` SQEs and setup `flags`.
@@ -38,7 +93,8 @@ pub unsafe fn queue_init(entries: u32, ring: &mut io_uring, flags: u32) -> Resul
         flags,
         ..Default::default()
     };
-    // SAFETY: forwarded caller contract.
+    // SAFETY: queue_init_params has the same single requirement as this function
+    // (`ring` may be overwritten), and `p` is a live local.
     unsafe { queue_init_params(entries, ring, &mut p) }
 }
 
@@ -48,7 +104,8 @@ pub unsafe fn queue_init(entries: u32, ring: &mut io_uring, flags: u32) -> Resul
 /// # Safety
 /// As for [`queue_init`].
 pub unsafe fn queue_init_params(entries: u32, ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
-    // SAFETY: no caller memory (NO_MMAP without a buffer maps its own).
+    // SAFETY: with no caller buffer (None) init_prefer_no_sqarray has no memory
+    // requirement: a NO_MMAP ring gets library-made mappings.
     unsafe { init_prefer_no_sqarray(entries, ring, p, None) }.map(|_| ())
 }
 
@@ -68,7 +125,9 @@ pub unsafe fn queue_init_mem(
     p.flags |= IORING_SETUP_NO_MMAP;
     // A NULL buffer asks the library to map the ring memory itself.
     let mem = (!buf.is_null()).then_some((buf, buf_size));
-    // SAFETY: forwarded caller contract on buf.
+    // SAFETY: a Some(mem) is the non-NULL `buf`, which this function's `# Safety`
+    // requires to be valid for reads and writes of `buf_size` bytes: what
+    // init_prefer_no_sqarray requires of it.
     unsafe { init_prefer_no_sqarray(entries, ring, p, mem) }
 }
 
@@ -86,12 +145,16 @@ pub unsafe fn queue_init_params_exact(
     buf_size: usize,
 ) -> Result<usize, Errno> {
     let mem = (!buf.is_null()).then_some((buf, buf_size));
-    // SAFETY: forwarded caller contract on buf.
+    // SAFETY: as in queue_init_mem, a Some(mem) is a buffer valid for `buf_size` bytes
+    // of reads and writes (this function's `# Safety`), what init_ring requires.
     unsafe { init_ring(entries, ring, p, mem) }
 }
 
 /// Set up with IORING_SETUP_NO_SQARRAY unless the kernel refuses it, as liburing does:
 /// the SQ index array is pure overhead when the library always submits in order.
+///
+/// # Safety
+/// As for [`init_ring`].
 unsafe fn init_prefer_no_sqarray(
     entries: u32,
     ring: &mut io_uring,
@@ -100,11 +163,13 @@ unsafe fn init_prefer_no_sqarray(
 ) -> Result<usize, Errno> {
     let asked = p.flags;
     p.flags |= IORING_SETUP_NO_SQARRAY;
-    // SAFETY: forwarded caller contract.
+    // SAFETY: `buf` is passed on unchanged, so init_ring's requirement on it (a buffer
+    // valid for its size) is this function's own.
     match unsafe { init_ring(entries, ring, p, buf) } {
         Err(Errno::EINVAL) if asked & IORING_SETUP_NO_SQARRAY == 0 => {
             p.flags = asked;
-            // SAFETY: as above.
+            // SAFETY: as above; the failed attempt kept nothing of `buf` (init_ring
+            // records it only on success).
             unsafe { init_ring(entries, ring, p, buf) }
         }
         other => other,
@@ -112,6 +177,10 @@ unsafe fn init_prefer_no_sqarray(
 }
 
 /// The real setup (liburing's internal `__io_uring_queue_init_params`).
+///
+/// # Safety
+/// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes
+/// for as long as the ring lives.
 unsafe fn init_ring(
     entries: u32,
     ring: &mut io_uring,
@@ -125,7 +194,8 @@ unsafe fn init_ring(
     }
     let mut mem_used = 0;
     if no_mmap {
-        // SAFETY: forwarded caller contract on buf.
+        // SAFETY: `buf` is passed on unchanged; alloc_no_mmap_memory requires of it what
+        // this function's `# Safety` guarantees.
         mem_used = unsafe { alloc_no_mmap_memory(entries, p, &mut ring.sq, &mut ring.cq, buf) }?;
         if buf.is_some() {
             ring.int_flags |= INT_FLAG_APP_MEM;
@@ -177,19 +247,26 @@ unsafe fn init_ring(
 
 /// Point every SQ slot at the SQE of the same index. The library always submits SQEs in
 /// ring order, so the array is written once here and never again.
+///
+/// # Safety
+/// `sq.array` must point to the live SQ index array of `sq.ring_entries` slots.
 unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
         // The kernel reads the array only below the tail we publish later (with a
         // release store or a syscall), so a relaxed store is enough.
-        // SAFETY: i < ring_entries, the array's length.
+        // SAFETY: i < ring_entries, the length of the live array (`# Safety`), so the
+        // slot is an aligned u32 inside the SQ ring mapping.
         unsafe { syscall_free_write(sq.array.add(i as usize), i) };
     }
 }
 
 /// Relaxed store into shared ring memory.
+///
+/// # Safety
+/// `p` must point to an aligned `u32` inside a live ring mapping.
 #[inline(always)]
 unsafe fn syscall_free_write(p: *mut u32, v: u32) {
-    // SAFETY: caller guarantees p is inside a live ring mapping.
+    // SAFETY: `p` is an aligned u32 in a live mapping (`# Safety`), all write_once needs.
     unsafe { crate::barrier::write_once(p, v) }
 }
 
@@ -201,7 +278,8 @@ unsafe fn syscall_free_write(p: *mut u32, v: u32) {
 /// `fd` must be an io_uring fd and `p` the params its setup returned.
 pub unsafe fn queue_mmap(fd: i32, p: &io_uring_params, ring: &mut io_uring) -> Result<(), Errno> {
     *ring = io_uring::zeroed();
-    // SAFETY: forwarded caller contract.
+    // SAFETY: `fd` is an io_uring fd and `p` the params its setup returned (`# Safety`),
+    // exactly what mmap_rings requires.
     unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) }?;
     ring.flags = p.flags;
     ring.features = p.features;
@@ -218,8 +296,10 @@ fn cqe_size(flags: u32) -> usize {
     }
 }
 
-unsafe fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, Errno> {
-    // SAFETY: a fresh mapping chosen by the kernel (no MAP_FIXED); it replaces nothing.
+/// A fresh shared mapping of `len` bytes of `fd` at `offset`.
+fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, Errno> {
+    // SAFETY: without MAP_FIXED the kernel picks an address no other mapping uses, so
+    // the new mapping replaces nothing any Rust reference could point into.
     unsafe {
         syscall::mmap(
             ptr::null_mut(),
@@ -234,6 +314,10 @@ unsafe fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, E
 }
 
 /// Map the SQ ring, CQ ring (unless the kernel shares one mapping) and the SQE array.
+///
+/// # Safety
+/// `fd` must be an io_uring fd and `p` the params its setup (or resize) returned, so
+/// that the offsets in `p` lie inside the mappings made from its sizes.
 unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> Result<(), Errno> {
     let mut sq_ring_sz = p.sq_off.array as usize + p.sq_entries as usize * 4;
     let mut cq_ring_sz = p.cq_off.cqes as usize + p.cq_entries as usize * cqe_size(p.flags);
@@ -242,13 +326,11 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
         sq_ring_sz = sq_ring_sz.max(cq_ring_sz);
         cq_ring_sz = sq_ring_sz;
     }
-    // SAFETY: fd is an io_uring fd; the offsets are the kernel's documented mmap offsets.
-    let sq_ptr = unsafe { mmap_shared(fd, sq_ring_sz, IORING_OFF_SQ_RING) }?;
+    let sq_ptr = mmap_shared(fd, sq_ring_sz, IORING_OFF_SQ_RING)?;
     let cq_ptr = if single {
         sq_ptr
     } else {
-        // SAFETY: as above.
-        match unsafe { mmap_shared(fd, cq_ring_sz, IORING_OFF_CQ_RING) } {
+        match mmap_shared(fd, cq_ring_sz, IORING_OFF_CQ_RING) {
             Ok(p) => p,
             Err(e) => {
                 // SAFETY: the SQ mapping was made just above and is unused.
@@ -258,16 +340,15 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
         }
     };
     let sqes_sz = (p.sq_entries as usize * SQE_SIZE) << sqe_shift_from_flags(p.flags);
-    // SAFETY: as above.
-    let sqes = match unsafe { mmap_shared(fd, sqes_sz, IORING_OFF_SQES) } {
+    let sqes = match mmap_shared(fd, sqes_sz, IORING_OFF_SQES) {
         Ok(s) => s,
         Err(e) => {
-            // SAFETY: both mappings were made above and are unused.
-            unsafe {
-                syscall::munmap(sq_ptr, sq_ring_sz);
-                if cq_ptr != sq_ptr {
-                    syscall::munmap(cq_ptr, cq_ring_sz);
-                }
+            // SAFETY: the SQ ring mapping of sq_ring_sz bytes was made above and its
+            // address has not left this function.
+            unsafe { syscall::munmap(sq_ptr, sq_ring_sz) };
+            if cq_ptr != sq_ptr {
+                // SAFETY: likewise the separate CQ ring mapping of cq_ring_sz bytes.
+                unsafe { syscall::munmap(cq_ptr, cq_ring_sz) };
             }
             return Err(e);
         }
@@ -276,12 +357,17 @@ unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mu
     sq.sqes_sz = sqes_sz as u32;
     sq.sqes = sqes as *mut io_uring_sqe;
     cq.ring_sz = cq_ring_sz;
-    // SAFETY: the mappings hold the layout p describes.
+    // SAFETY: the mappings were made with the sizes p implies, and p comes from the
+    // kernel for this fd (`# Safety`), so its offsets lie inside them.
     unsafe { setup_ring_pointers(p, sq, cq, sq_ptr, cq_ptr) };
     Ok(())
 }
 
 /// Fill the `k*` pointers from the kernel's offsets and cache mask and entries.
+///
+/// # Safety
+/// `sq_ring` and `cq_ring` must be live ring mappings laid out as the kernel's offsets
+/// in `p` describe (every offset inside its mapping, the mask and entries words set).
 unsafe fn setup_ring_pointers(
     p: &io_uring_params,
     sq: &mut io_uring_sq,
@@ -292,7 +378,7 @@ unsafe fn setup_ring_pointers(
     let sqb = sq_ring as *mut u8;
     let cqb = cq_ring as *mut u8;
     let at = |base: *mut u8, off: u32| -> *mut u32 {
-        // SAFETY: every offset the kernel reports lies inside the mapping it describes.
+        // SAFETY: every offset in `p` lies inside the mapping it describes (`# Safety`).
         unsafe { base.add(off as usize) as *mut u32 }
     };
     sq.ring_ptr = sq_ring;
@@ -326,13 +412,14 @@ unsafe fn setup_ring_pointers(
 
     // Mask and entries are written by the kernel at setup and never change; the setup
     // syscall and mmap ordered them before us, so relaxed reads are enough.
-    // SAFETY: the k* pointers were just set inside the live mappings.
-    unsafe {
-        sq.ring_mask = crate::barrier::read_once(sq.kring_mask);
-        sq.ring_entries = crate::barrier::read_once(sq.kring_entries);
-        cq.ring_mask = crate::barrier::read_once(cq.kring_mask);
-        cq.ring_entries = crate::barrier::read_once(cq.kring_entries);
-    }
+    // SAFETY: kring_mask was just pointed at its aligned word in the live SQ mapping.
+    sq.ring_mask = unsafe { crate::barrier::read_once(sq.kring_mask) };
+    // SAFETY: likewise kring_entries.
+    sq.ring_entries = unsafe { crate::barrier::read_once(sq.kring_entries) };
+    // SAFETY: likewise the CQ ring's mask, in the live CQ mapping.
+    cq.ring_mask = unsafe { crate::barrier::read_once(cq.kring_mask) };
+    // SAFETY: likewise the CQ ring's entries.
+    cq.ring_entries = unsafe { crate::barrier::read_once(cq.kring_entries) };
 }
 
 /// SQ and CQ sizes the kernel will pick for `entries` and `p`, by its own rules.
@@ -371,29 +458,105 @@ fn ring_entries(entries: u32, p: &io_uring_params) -> Result<(u32, u32), Errno> 
     Ok((sq, cq))
 }
 
-/// Bytes of SQEs and bytes of ring header + CQEs (+ SQ array) for a NO_MMAP ring.
-fn no_mmap_sizes(entries: u32, p: &io_uring_params) -> Result<(usize, usize), Errno> {
-    let (sq, cq) = ring_entries(entries, p)?;
-    let sqe_bytes = (SQE_SIZE << sqe_shift_from_flags(p.flags)) * sq as usize;
-    let mut ring_bytes = KRING_SIZE + cqe_size(p.flags) * cq as usize;
-    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
-        ring_bytes += sq as usize * 4;
-    }
-    Ok((page_align(sqe_bytes), ring_bytes))
+/// Memory of a NO_MMAP ring, computed from `entries` and `p` by the kernel's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMmapSizes {
+    /// The SQE array, rounded up to a page: the rings start on the page after it.
+    sqes: usize,
+    /// Ring header + CQEs (+ the SQ index array unless NO_SQARRAY), not rounded.
+    rings: usize,
 }
 
-unsafe fn map_anon(len: usize) -> Result<*mut c_void, Errno> {
-    let mut flags = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
-    if len > PAGE_SIZE {
-        flags |= libc::MAP_HUGETLB | libc::MAP_HUGE_2MB;
+/// [`NoMmapSizes`] for `entries` and `p` with pages of `page` bytes.
+fn no_mmap_sizes(entries: u32, p: &io_uring_params, page: usize) -> Result<NoMmapSizes, Errno> {
+    let (sq, cq) = ring_entries(entries, p)?;
+    let sqe_bytes = (SQE_SIZE << sqe_shift_from_flags(p.flags)) * sq as usize;
+    let mut rings = KRING_SIZE + cqe_size(p.flags) * cq as usize;
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        rings += sq as usize * 4;
     }
-    // SAFETY: a fresh anonymous mapping; replaces nothing.
-    unsafe { syscall::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) }
-        .map_err(|e| Errno(-e))
+    Ok(NoMmapSizes {
+        sqes: page_align(sqe_bytes, page),
+        rings,
+    })
+}
+
+/// Bytes a NO_MMAP ring uses of a caller's buffer (what `io_uring_queue_init_mem`
+/// returns): the SQEs, then the rings, rounded up to a page.
+fn no_mmap_mem_used(sizes: NoMmapSizes, page: usize) -> usize {
+    page_align(sizes.sqes + sizes.rings, page)
+}
+
+/// One anonymous mapping the library makes for a NO_MMAP ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Region {
+    len: usize,
+    /// Backed by huge pages (`len` is then the huge page size).
+    huge: bool,
+}
+
+/// The mappings the library makes itself for a NO_MMAP ring without caller memory:
+/// the SQEs go first in `sqes`; the rings follow them there, or get `rings` of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMmapPlan {
+    sqes: Region,
+    rings: Option<Region>,
+}
+
+/// Lay out a NO_MMAP ring in library-made mappings, as liburing does: a part that fits
+/// in one page gets a page, a bigger one a huge page of `huge` bytes; a part bigger than
+/// a huge page is -ENOMEM. The rings share the SQE mapping when both fit in it.
+fn no_mmap_plan(sizes: NoMmapSizes, page: usize, huge: usize) -> Result<NoMmapPlan, Errno> {
+    if sizes.sqes > huge || sizes.rings > huge {
+        return Err(Errno::ENOMEM);
+    }
+    // `io_uring_sq::sqes_sz` records the first mapping's size in 32 bits.
+    if u32::try_from(huge).is_err() && sizes.sqes > page {
+        return Err(Errno::ENOMEM);
+    }
+    let region = |bytes: usize| {
+        if bytes <= page {
+            Region { len: page, huge: false }
+        } else {
+            Region { len: huge, huge: true }
+        }
+    };
+    let sqes = region(sizes.sqes);
+    let rings = (sizes.sqes + sizes.rings > sqes.len).then(|| region(sizes.rings));
+    Ok(NoMmapPlan { sqes, rings })
+}
+
+/// `MAP_*` flags for an anonymous mapping of `region`.
+///
+/// Huge regions are `region.len` bytes, the default huge page size from
+/// [`huge_page_size`]. Plain MAP_HUGETLB would also map the default size, but only the
+/// explicit size encoding (log2(size) << MAP_HUGE_SHIFT, as MAP_HUGE_2MB is for 2 MiB)
+/// guarantees that the kernel maps exactly the size we record and later unmap: when
+/// /proc/meminfo could not be read and we assumed 2 MiB, a system whose default differs
+/// fails the mmap cleanly (or maps 2 MiB pages, if it has them) instead of handing back
+/// a bigger mapping than `sqes_sz`/`ring_sz` say. When the size did come from
+/// /proc/meminfo, the two spellings ask for the same pages.
+fn anon_map_flags(region: Region) -> i32 {
+    let mut flags = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
+    if region.huge {
+        flags |= libc::MAP_HUGETLB | ((region.len.trailing_zeros() as i32) << libc::MAP_HUGE_SHIFT);
+    }
+    flags
+}
+
+/// A fresh anonymous shared mapping laid out as `region` says.
+fn map_anon(region: Region) -> Result<*mut c_void, Errno> {
+    let prot = libc::PROT_READ | libc::PROT_WRITE;
+    // SAFETY: without MAP_FIXED the kernel picks an address no other mapping uses, so
+    // the new mapping replaces nothing any Rust reference could point into.
+    unsafe { syscall::mmap(ptr::null_mut(), region.len, prot, anon_map_flags(region), -1, 0) }.map_err(|e| Errno(-e))
 }
 
 /// Lay out (or allocate) the memory of a NO_MMAP ring and tell the kernel where it is
 /// through `p->{sq,cq}_off.user_addr`. Returns the bytes used.
+///
+/// # Safety
+/// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes.
 unsafe fn alloc_no_mmap_memory(
     entries: u32,
     p: &mut io_uring_params,
@@ -401,53 +564,46 @@ unsafe fn alloc_no_mmap_memory(
     cq: &mut io_uring_cq,
     buf: Option<(*mut c_void, usize)>,
 ) -> Result<usize, Errno> {
-    let (sqes_mem, ring_mem) = no_mmap_sizes(entries, p)?;
-    let mem_used = page_align(sqes_mem + ring_mem);
+    let page = page_size();
+    let sizes = no_mmap_sizes(entries, p, page)?;
+    let mem_used = no_mmap_mem_used(sizes, page);
     let (sqes, rings) = match buf {
         Some((base, size)) => {
             if mem_used > size {
                 return Err(Errno::ENOMEM);
             }
-            // liburing records no SQE mapping size for memory it does not own.
+            // liburing records no mapping sizes for memory it does not own.
             sq.sqes_sz = 0;
             sq.ring_sz = 0;
             cq.ring_sz = 0;
-            // SAFETY: the caller's buffer holds at least mem_used bytes.
-            (base, unsafe { (base as *mut u8).add(sqes_mem) } as *mut c_void)
+            // SAFETY: sizes.sqes < mem_used <= size, so the offset stays inside the
+            // caller's buffer, which the function contract makes valid for size bytes.
+            (base, unsafe { (base as *mut u8).add(sizes.sqes) } as *mut c_void)
         }
         None => {
-            if sqes_mem > HUGE_PAGE_SIZE || ring_mem > HUGE_PAGE_SIZE {
-                return Err(Errno::ENOMEM);
-            }
-            let first_len = if sqes_mem <= PAGE_SIZE {
-                PAGE_SIZE
-            } else {
-                HUGE_PAGE_SIZE
-            };
-            // SAFETY: fresh mapping.
-            let first = unsafe { map_anon(first_len) }?;
-            sq.sqes_sz = first_len as u32;
-            if sqes_mem + ring_mem <= first_len {
-                sq.ring_sz = 0;
-                // SAFETY: sqes_mem + ring_mem fit in the first mapping.
-                (first, unsafe { (first as *mut u8).add(sqes_mem) } as *mut c_void)
-            } else {
-                let second_len = if ring_mem <= PAGE_SIZE {
-                    PAGE_SIZE
-                } else {
-                    HUGE_PAGE_SIZE
-                };
-                // SAFETY: fresh mapping.
-                let second = match unsafe { map_anon(second_len) } {
-                    Ok(s) => s,
+            let plan = no_mmap_plan(sizes, page, huge_page_size())?;
+            let first = map_anon(plan.sqes)?;
+            // no_mmap_plan refused sizes that do not fit.
+            sq.sqes_sz = plan.sqes.len as u32;
+            match plan.rings {
+                None => {
+                    sq.ring_sz = 0;
+                    // SAFETY: the plan puts the rings in the first mapping only when
+                    // sizes.sqes + sizes.rings <= plan.sqes.len, so the offset is inside it.
+                    (first, unsafe { (first as *mut u8).add(sizes.sqes) } as *mut c_void)
+                }
+                Some(region) => match map_anon(region) {
+                    Ok(second) => {
+                        sq.ring_sz = region.len;
+                        (first, second)
+                    }
                     Err(e) => {
-                        // SAFETY: `first` was mapped above and is unused.
-                        unsafe { syscall::munmap(first, first_len) };
+                        // SAFETY: `first` is the mapping of plan.sqes.len bytes made just
+                        // above; nothing has seen its address yet.
+                        unsafe { syscall::munmap(first, plan.sqes.len) };
                         return Err(e);
                     }
-                };
-                sq.ring_sz = second_len;
-                (first, second)
+                },
             }
         }
     };
@@ -460,34 +616,59 @@ unsafe fn alloc_no_mmap_memory(
 }
 
 /// Undo [`alloc_no_mmap_memory`] when it mapped memory itself.
+///
+/// # Safety
+/// `sq` must hold what `alloc_no_mmap_memory` recorded for library-made mappings
+/// (`sqes`/`sqes_sz`, and `ring_ptr`/`ring_sz` when `ring_sz` is nonzero), unused since.
 unsafe fn unmap_no_mmap_memory(sq: &io_uring_sq) {
-    // SAFETY: caller guarantees these are the library's own mappings, no longer in use.
-    unsafe {
-        if !sq.sqes.is_null() {
-            syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize);
-        }
-        if sq.ring_sz != 0 {
-            syscall::munmap(sq.ring_ptr, sq.ring_sz);
-        }
+    if !sq.sqes.is_null() {
+        // SAFETY: `# Safety`: sqes/sqes_sz is a library-made mapping nobody uses.
+        unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
+    }
+    if sq.ring_sz != 0 {
+        // SAFETY: `# Safety`: with a nonzero ring_sz, ring_ptr is the separate
+        // library-made ring mapping, unused.
+        unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
     }
 }
 
-/// Unmap whatever ring memory the library mapped (not the application's).
+/// liburing's internal `io_uring_unmap_rings`: unmap the SQ ring mapping if it has a
+/// recorded size, and the CQ ring mapping if it is a separate one with a recorded size.
+/// The SQE array is left alone, and nothing in `sq` or `cq` is changed.
+///
+/// A size of 0 is how this library (and liburing) marks memory it did not map: the
+/// caller's NO_MMAP buffer, or rings that live inside the SQE mapping.
+///
+/// # Safety
+/// Each `ring_ptr`/`ring_sz` pair with a nonzero size must describe a mapping this
+/// process made and that nothing uses any more.
+pub unsafe fn unmap_sq_cq_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
+    if !sq.ring_ptr.is_null() && sq.ring_sz != 0 {
+        // SAFETY: `# Safety`: a nonzero-sized ring_ptr/ring_sz pair is a mapping of this
+        // process that nothing uses.
+        unsafe { syscall::munmap(sq.ring_ptr, sq.ring_sz) };
+    }
+    if !cq.ring_ptr.is_null() && cq.ring_ptr != sq.ring_ptr && cq.ring_sz != 0 {
+        // SAFETY: as above; a CQ ring sharing the SQ mapping was excluded.
+        unsafe { syscall::munmap(cq.ring_ptr, cq.ring_sz) };
+    }
+}
+
+/// Unmap whatever ring memory the library mapped (not the application's): the SQE
+/// array, then the rings.
+///
+/// # Safety
+/// The ring's mappings with nonzero recorded sizes must be its own and unused.
 unsafe fn unmap_rings(ring: &io_uring) {
     let sq = &ring.sq;
-    let cq = &ring.cq;
-    // SAFETY: the ring is being torn down; these are its own mappings.
-    unsafe {
-        if !sq.sqes.is_null() && sq.sqes_sz != 0 {
-            syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize);
-        }
-        if !sq.ring_ptr.is_null() && sq.ring_sz != 0 {
-            syscall::munmap(sq.ring_ptr, sq.ring_sz);
-        }
-        if !cq.ring_ptr.is_null() && cq.ring_ptr != sq.ring_ptr && cq.ring_sz != 0 {
-            syscall::munmap(cq.ring_ptr, cq.ring_sz);
-        }
+    if !sq.sqes.is_null() && sq.sqes_sz != 0 {
+        // SAFETY: `# Safety`: sqes/sqes_sz with a nonzero size is the ring's own unused
+        // SQE mapping.
+        unsafe { syscall::munmap(sq.sqes as *mut c_void, sq.sqes_sz as usize) };
     }
+    // SAFETY: `# Safety` makes the nonzero-sized ring mappings the ring's own and
+    // unused, which is what unmap_sq_cq_rings requires.
+    unsafe { unmap_sq_cq_rings(sq, &ring.cq) };
 }
 
 /// `io_uring_queue_exit`: unmap the rings, unregister a registered ring fd, close the fd.
@@ -499,7 +680,8 @@ unsafe fn unmap_rings(ring: &io_uring) {
 /// used afterwards.
 pub unsafe fn queue_exit(ring: &mut io_uring) {
     if ring.int_flags & INT_FLAG_APP_MEM == 0 {
-        // SAFETY: caller contract.
+        // SAFETY: without INT_FLAG_APP_MEM the mappings with nonzero sizes are the ones
+        // this library made for the ring, and `# Safety` says nothing uses them any more.
         unsafe { unmap_rings(ring) };
     }
     if ring.int_flags & INT_FLAG_REG_RING != 0 {
@@ -524,25 +706,37 @@ pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     let sqes_len = (ring.sq.ring_entries as usize * SQE_SIZE) << ring.sqe_shift();
-    // SAFETY: these ranges are the ring's own mappings.
-    unsafe {
-        Errno::result(syscall::madvise(
-            ring.sq.sqes as *mut c_void,
-            sqes_len,
-            libc::MADV_DONTFORK,
-        ))?;
-        Errno::result(syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK))?;
-        if ring.cq.ring_ptr != ring.sq.ring_ptr {
-            Errno::result(syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK))?;
-        }
+    // MADV_DONTFORK changes only what a child inherits; it reads and writes no memory.
+    // SAFETY: the SQE array of a set-up ring (`# Safety`), sqes_len bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq.sqes as *mut c_void, sqes_len, libc::MADV_DONTFORK) })?;
+    // SAFETY: the ring's SQ ring mapping, ring_sz bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK) })?;
+    if ring.cq.ring_ptr != ring.sq.ring_ptr {
+        // SAFETY: the ring's separate CQ ring mapping, ring_sz bytes long.
+        Errno::result(unsafe { syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK) })?;
     }
     Ok(())
 }
 
+/// Bytes of memory a NO_MMAP ring of this shape needs with pages of `page` bytes: the
+/// rings and the SQE array, each rounded up to a page.
+fn memory_size_for(entries: u32, p: &io_uring_params, page: usize) -> Result<usize, Errno> {
+    let sizes = no_mmap_sizes(entries, p, page)?;
+    Ok(page_align(sizes.rings, page) + sizes.sqes)
+}
+
+/// Locked memory a ring of this shape is charged with pages of `page` bytes: nothing
+/// when the kernel accounts ring memory to memcg (`memcg_accounted`), else its size.
+fn mlock_size_for(entries: u32, p: &io_uring_params, page: usize, memcg_accounted: bool) -> Result<usize, Errno> {
+    if memcg_accounted {
+        return Ok(0);
+    }
+    memory_size_for(entries, p, page)
+}
+
 /// `io_uring_memory_size_params`: bytes of memory a NO_MMAP ring of this shape needs.
 pub fn memory_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Errno> {
-    let (sqes_mem, ring_mem) = no_mmap_sizes(entries, p)?;
-    Ok(page_align(ring_mem) + sqes_mem)
+    memory_size_for(entries, p, page_size())
 }
 
 /// `io_uring_memory_size`.
@@ -563,15 +757,14 @@ pub fn mlock_size_params(entries: u32, p: &io_uring_params) -> Result<usize, Err
     // cannot be created (bad size, no memlock left on an old kernel), the features stay 0
     // and the size is computed (or rejected) below.
     let mut probe = io_uring_params::default();
-    // SAFETY: probe is a valid params struct; the fd is closed right away.
+    // SAFETY: `probe` is a live, writable io_uring_params, the only memory the kernel
+    // touches; the fd it may return is ours alone and closed right below.
     let fd = unsafe { syscall::io_uring_setup(entries, &mut probe) };
     if fd >= 0 {
         syscall::close(fd);
-        if probe.features & IORING_FEAT_NATIVE_WORKERS != 0 {
-            return Ok(0);
-        }
     }
-    memory_size_params(entries, p)
+    let memcg = fd >= 0 && probe.features & IORING_FEAT_NATIVE_WORKERS != 0;
+    mlock_size_for(entries, p, page_size(), memcg)
 }
 
 /// `io_uring_mlock_size`.
@@ -592,12 +785,15 @@ pub fn mlock_size(entries: u32, flags: u32) -> Result<usize, Errno> {
 /// `ring` must be a set-up ring; no SQE or CQE pointer into the old rings may be used
 /// afterwards.
 pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
-    // SAFETY: forwarded caller contract.
+    // SAFETY: resize_rings_inner has exactly this function's requirements (a set-up
+    // ring, no pointers into the old rings used afterwards).
     let r = unsafe { resize_rings_inner(ring, p) };
     p.flags = 0;
     r
 }
 
+/// # Safety
+/// As for [`resize_rings`].
 unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
     if ring.flags & IORING_SETUP_NO_MMAP != 0 {
         return Err(Errno::EINVAL);
@@ -628,4 +824,297 @@ unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Re
         unsafe { fill_identity_sq_array(&ring.sq) };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The size rules for 4, 16 and 64 KiB pages, against values worked out by hand from
+    //! the kernel ABI: an SQE is 64 bytes (128 with SQE128), a CQE 16 (32 with CQE32),
+    //! the rings' shared header 64 bytes, and the SQ index array 4 bytes per SQ entry
+    //! unless NO_SQARRAY. The 4 KiB values are what the library computed before it
+    //! asked the system for its page size.
+
+    use super::*;
+
+    const K4: usize = 4 << 10;
+    const K16: usize = 16 << 10;
+    const K64: usize = 64 << 10;
+    const M2: usize = 2 << 20;
+    const M512: usize = 512 << 20;
+
+    fn params(flags: u32) -> io_uring_params {
+        io_uring_params {
+            flags,
+            ..Default::default()
+        }
+    }
+
+    fn sizes(sqes: usize, rings: usize) -> NoMmapSizes {
+        NoMmapSizes { sqes, rings }
+    }
+
+    #[test]
+    fn runtime_page_size_is_the_systems() {
+        // SAFETY: sysconf reads a system constant and touches no memory of ours.
+        let direct = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        assert_eq!(page_size() as libc::c_long, direct);
+        assert_eq!(page_size(), page_size(), "cached value is stable");
+        let huge = huge_page_size();
+        assert!(huge.is_power_of_two() && huge > page_size(), "huge page size {huge}");
+    }
+
+    #[test]
+    fn hugepagesize_line_parsing() {
+        let meminfo =
+            "MemTotal:       16318480 kB\nHugePages_Total:       0\nHugepagesize:       2048 kB\nHugetlb:  0 kB\n";
+        assert_eq!(parse_hugepagesize(meminfo), Some(M2));
+        assert_eq!(parse_hugepagesize("Hugepagesize:     524288 kB\n"), Some(M512));
+        assert_eq!(parse_hugepagesize("Hugepagesize:      32768 kB"), Some(32 << 20));
+        assert_eq!(parse_hugepagesize("MemTotal: 1 kB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: 3000 kB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: lots\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: 2048 MB\n"), None);
+    }
+
+    #[test]
+    fn page_alignment() {
+        for page in [K4, K16, K64] {
+            assert_eq!(page_align(0, page), 0);
+            assert_eq!(page_align(1, page), page);
+            assert_eq!(page_align(page, page), page);
+            assert_eq!(page_align(page + 1, page), 2 * page);
+        }
+    }
+
+    #[test]
+    fn no_mmap_sizes_small_ring() {
+        // 8 SQEs: 512 bytes of SQEs; 16 CQEs: 64 + 256 + 8 * 4 = 352 bytes of rings.
+        for page in [K4, K16, K64] {
+            assert_eq!(no_mmap_sizes(8, &params(0), page), Ok(sizes(page, 352)));
+            // NO_SQARRAY drops the 32-byte index array.
+            assert_eq!(
+                no_mmap_sizes(8, &params(IORING_SETUP_NO_SQARRAY), page),
+                Ok(sizes(page, 320))
+            );
+        }
+    }
+
+    #[test]
+    fn memory_size_for_each_page_size() {
+        // 8 entries: one page of SQEs + one page for 352 bytes of rings.
+        assert_eq!(memory_size_for(8, &params(0), K4), Ok(8192));
+        assert_eq!(memory_size_for(8, &params(0), K16), Ok(32768));
+        assert_eq!(memory_size_for(8, &params(0), K64), Ok(131072));
+        // 5 entries round up to 8: same as above.
+        assert_eq!(memory_size_for(5, &params(0), K16), Ok(32768));
+
+        // 4096 SQEs = 256 KiB (a multiple of every page size); 8192 CQEs:
+        // 64 + 131072 + 16384 (array) = 147520 bytes of rings = 36.02 4K pages -> 37,
+        // 9.004 16K pages -> 10, 2.25 64K pages -> 3.
+        assert_eq!(memory_size_for(4096, &params(0), K4), Ok(262144 + 37 * K4));
+        assert_eq!(memory_size_for(4096, &params(0), K4), Ok(413696));
+        assert_eq!(memory_size_for(4096, &params(0), K16), Ok(262144 + 10 * K16));
+        assert_eq!(memory_size_for(4096, &params(0), K16), Ok(425984));
+        assert_eq!(memory_size_for(4096, &params(0), K64), Ok(262144 + 3 * K64));
+        assert_eq!(memory_size_for(4096, &params(0), K64), Ok(458752));
+
+        // 100 entries -> 128 SQEs of 128 bytes = 16384; 256 CQEs of 32 bytes + 64 =
+        // 8256 bytes of rings (no array): 4K: 16384 + 12288; 16K: 16384 + 16384;
+        // 64K: 65536 + 65536.
+        let big = params(IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_NO_SQARRAY);
+        assert_eq!(memory_size_for(100, &big, K4), Ok(28672));
+        assert_eq!(memory_size_for(100, &big, K16), Ok(32768));
+        assert_eq!(memory_size_for(100, &big, K64), Ok(131072));
+
+        // CQSIZE: 8 SQEs, 1000 -> 1024 CQEs: 64 + 16384 + 32 = 16480 bytes of rings:
+        // 4K: 4096 + 20480; 16K: 16384 + 32768; 64K: 65536 + 65536.
+        let mut cq = params(IORING_SETUP_CQSIZE);
+        cq.cq_entries = 1000;
+        assert_eq!(memory_size_for(8, &cq, K4), Ok(24576));
+        assert_eq!(memory_size_for(8, &cq, K16), Ok(49152));
+        assert_eq!(memory_size_for(8, &cq, K64), Ok(131072));
+    }
+
+    #[test]
+    fn memory_size_rejects_what_the_kernel_rejects() {
+        for page in [K4, K16, K64] {
+            assert_eq!(memory_size_for(0, &params(0), page), Err(Errno::EINVAL));
+            assert_eq!(memory_size_for(65536, &params(0), page), Err(Errno::EINVAL));
+            // CLAMP caps at 32768 SQEs (2 MiB) and 65536 CQEs (1 MiB + 64 + 128 KiB).
+            let rings = 64 + 65536 * 16 + 32768 * 4;
+            assert_eq!(
+                memory_size_for(65536, &params(IORING_SETUP_CLAMP), page),
+                Ok(M2 + page_align(rings, page))
+            );
+            let mut cq = params(IORING_SETUP_CQSIZE);
+            assert_eq!(memory_size_for(8, &cq, page), Err(Errno::EINVAL));
+            cq.cq_entries = 4;
+            assert_eq!(memory_size_for(8, &cq, page), Err(Errno::EINVAL));
+        }
+    }
+
+    #[test]
+    fn mlock_size_for_each_page_size() {
+        assert_eq!(mlock_size_for(8, &params(0), K4, true), Ok(0));
+        assert_eq!(mlock_size_for(8, &params(0), K4, false), Ok(8192));
+        assert_eq!(mlock_size_for(8, &params(0), K16, false), Ok(32768));
+        assert_eq!(mlock_size_for(8, &params(0), K64, false), Ok(131072));
+        assert_eq!(mlock_size_for(0, &params(0), K64, false), Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn queue_init_mem_bytes_used() {
+        // SQEs then rings, rounded up once: 8 entries use two pages of any size.
+        for page in [K4, K16, K64] {
+            let s = no_mmap_sizes(8, &params(0), page).unwrap();
+            assert_eq!(no_mmap_mem_used(s, page), 2 * page);
+        }
+        // 4096 entries: 262144 + 147520 = 409664 bytes = 100.02 4K pages -> 101,
+        // 25.004 16K pages -> 26, 6.25 64K pages -> 7.
+        let used = |page| no_mmap_mem_used(no_mmap_sizes(4096, &params(0), page).unwrap(), page);
+        assert_eq!(used(K4), 101 * K4);
+        assert_eq!(used(K16), 26 * K16);
+        assert_eq!(used(K64), 7 * K64);
+    }
+
+    fn small(len: usize) -> Region {
+        Region { len, huge: false }
+    }
+
+    fn huge(len: usize) -> Region {
+        Region { len, huge: true }
+    }
+
+    #[test]
+    fn no_mmap_plan_small_rings_use_two_pages() {
+        // 8 entries: the SQEs fill their page, the rings get a second one.
+        for page in [K4, K16, K64] {
+            let s = no_mmap_sizes(8, &params(0), page).unwrap();
+            assert_eq!(
+                no_mmap_plan(s, page, M2),
+                Ok(NoMmapPlan {
+                    sqes: small(page),
+                    rings: Some(small(page))
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn no_mmap_plan_depends_on_the_page_size() {
+        // 1024 entries: 65536 bytes of SQEs, 64 + 2048 * 16 + 4096 = 36928 bytes of rings.
+        let s = |page| no_mmap_sizes(1024, &params(0), page).unwrap();
+        // 4K and 16K pages: the SQEs need a huge page, and the rings fit behind them.
+        for page in [K4, K16] {
+            assert_eq!(
+                no_mmap_plan(s(page), page, M2),
+                Ok(NoMmapPlan {
+                    sqes: huge(M2),
+                    rings: None
+                })
+            );
+        }
+        // 64K pages: one page of SQEs, one page of rings, no huge page at all.
+        assert_eq!(
+            no_mmap_plan(s(K64), K64, M512),
+            Ok(NoMmapPlan {
+                sqes: small(K64),
+                rings: Some(small(K64))
+            })
+        );
+    }
+
+    #[test]
+    fn no_mmap_plan_huge_page_limits() {
+        // 32768 SQE128 entries: 4 MiB of SQEs, more than a 2 MiB huge page...
+        let p = params(IORING_SETUP_SQE128 | IORING_SETUP_NO_SQARRAY);
+        let s = no_mmap_sizes(32768, &p, K4).unwrap();
+        assert_eq!(s, sizes(4 << 20, 64 + 65536 * 16));
+        assert_eq!(no_mmap_plan(s, K4, M2), Err(Errno::ENOMEM));
+        // ...but they fit, with the rings, in the 512 MiB huge page of a 64K-page system.
+        let s = no_mmap_sizes(32768, &p, K64).unwrap();
+        assert_eq!(
+            no_mmap_plan(s, K64, M512),
+            Ok(NoMmapPlan {
+                sqes: huge(M512),
+                rings: None
+            })
+        );
+        // SQEs that fill a huge page exactly leave the rings a mapping of their own.
+        assert_eq!(
+            no_mmap_plan(sizes(M2, 100), K4, M2),
+            Ok(NoMmapPlan {
+                sqes: huge(M2),
+                rings: Some(small(K4))
+            })
+        );
+        assert_eq!(
+            no_mmap_plan(sizes(M2, K4 + 1), K4, M2),
+            Ok(NoMmapPlan {
+                sqes: huge(M2),
+                rings: Some(huge(M2))
+            })
+        );
+        assert_eq!(no_mmap_plan(sizes(K4, M2 + 1), K4, M2), Err(Errno::ENOMEM));
+    }
+
+    /// Whether every page of `[p, p + len)` is mapped.
+    fn mapped(p: *mut c_void, len: usize) -> bool {
+        // SAFETY: msync with MS_ASYNC only looks the range up in our page tables (ENOMEM
+        // if part of it is unmapped); it reads and writes no memory of ours.
+        unsafe { libc::msync(p, len, libc::MS_ASYNC) == 0 }
+    }
+
+    #[test]
+    fn unmap_sq_cq_rings_unmaps_the_rings_but_not_the_sqes() {
+        let mut ring = io_uring::zeroed();
+        // SAFETY: `ring` is a fresh local that holds no ring yet.
+        match unsafe { queue_init(8, &mut ring, 0) } {
+            Err(Errno(libc::ENOSYS)) | Err(Errno::EPERM) => return, // no io_uring here
+            r => r.expect("queue_init"),
+        }
+        let (sq, cq) = (ring.sq.ring_ptr, ring.cq.ring_ptr);
+        let (sq_len, cq_len) = (ring.sq.ring_sz, ring.cq.ring_sz);
+        let (sqes, sqes_len) = (ring.sq.sqes as *mut c_void, ring.sq.sqes_sz as usize);
+        assert!(mapped(sq, sq_len) && mapped(cq, cq_len) && mapped(sqes, sqes_len));
+
+        // Sizes of 0 mean "not the library's": nothing is unmapped.
+        let mut sq_app = ring.sq;
+        let mut cq_app = ring.cq;
+        sq_app.ring_sz = 0;
+        cq_app.ring_sz = 0;
+        // SAFETY: with both sizes 0 the function unmaps nothing.
+        unsafe { unmap_sq_cq_rings(&sq_app, &cq_app) };
+        assert!(mapped(sq, sq_len) && mapped(cq, cq_len));
+
+        // SAFETY: the ring's own mappings; nothing reads the rings after this (the exit
+        // below is told they are gone).
+        unsafe { unmap_sq_cq_rings(&ring.sq, &ring.cq) };
+        assert!(!mapped(sq, sq_len), "SQ ring still mapped");
+        assert!(!mapped(cq, cq_len), "CQ ring still mapped");
+        assert!(mapped(sqes, sqes_len), "the SQEs are not unmap_rings' business");
+
+        ring.sq.ring_sz = 0;
+        ring.cq.ring_sz = 0;
+        // SAFETY: the ring was set up above; its ring mappings are marked as not ours,
+        // so the exit unmaps only the SQEs and closes the fd.
+        unsafe { queue_exit(&mut ring) };
+        assert!(!mapped(sqes, sqes_len));
+    }
+
+    #[test]
+    fn anon_map_flags_encode_the_huge_page_size() {
+        let base = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
+        assert_eq!(anon_map_flags(small(K16)), base);
+        // For 2 MiB, the encoding is the kernel's MAP_HUGE_2MB.
+        assert_eq!(anon_map_flags(huge(M2)), base | libc::MAP_HUGETLB | libc::MAP_HUGE_2MB);
+        assert_eq!(
+            anon_map_flags(huge(M512)),
+            base | libc::MAP_HUGETLB | libc::MAP_HUGE_512MB
+        );
+        assert_eq!(
+            anon_map_flags(huge(1 << 30)),
+            base | libc::MAP_HUGETLB | libc::MAP_HUGE_1GB
+        );
+    }
 }

@@ -12,6 +12,10 @@
 //! * the SONAME is `liburing.so.2`.
 //!
 //! Every missing or wrong symbol is printed before the test fails.
+//!
+//! A second test checks the library-internal functions liburing's own tests call
+//! (`__io_uring_queue_init_params`, `io_uring_unmap_rings`): global in `liburing.a`,
+//! never in the shared object's dynamic symbol table, as in liburing.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -193,5 +197,76 @@ fn library_exports_every_function_under_its_node() {
             want.len(),
             so_rows
         );
+    }
+}
+
+/// Functions liburing compiles into the library for its own tests: global symbols of
+/// `liburing.a`, but local in `liburing.so` (its version script ends in `local: *`).
+const INTERNAL_FUNCTIONS: &[&str] = &["__io_uring_queue_init_params", "io_uring_unmap_rings"];
+
+/// Names of the global functions the members of `liburing.a` define, from
+/// `readelf --syms -W` (not `nm`: binutils' nm hands Rust's objects to its LLVM plugin,
+/// which cannot read them, and then lists no symbols).
+fn archive_global_functions(archive: &Path) -> Vec<String> {
+    symtab_function_bindings(archive)
+        .into_iter()
+        .filter(|(_, binds)| binds.iter().any(|b| b == "GLOBAL"))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Binding (`LOCAL`, `GLOBAL`, `WEAK`) of every defined function in the full symbol
+/// tables (`.symtab`) of `file` (an object, a shared object or an archive), by name.
+fn symtab_function_bindings(file: &Path) -> BTreeMap<String, Vec<String>> {
+    let text = run("readelf", &["--syms", "-W"], file);
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 8 || !f[0].ends_with(':') || f[3] != "FUNC" || f[6] == "UND" {
+            continue;
+        }
+        let name = f[7].split('@').next().unwrap_or(f[7]);
+        map.entry(name.to_string()).or_default().push(f[4].to_string());
+    }
+    map
+}
+
+#[test]
+fn library_internals_are_global_in_the_archive_and_local_in_the_shared_object() {
+    let root = repo_root();
+    let so = build_library(&root);
+    let archive = so.with_file_name("liburing.a");
+    assert!(
+        archive.is_file(),
+        "{} does not exist (is crate-type staticlib set?)",
+        archive.display()
+    );
+    let in_archive = archive_global_functions(&archive);
+    let dynamic = dynamic_symbols(&so);
+    let symtab = symtab_function_bindings(&so);
+    let mut problems = Vec::new();
+    for name in INTERNAL_FUNCTIONS {
+        if !in_archive.iter().any(|n| n == name) {
+            problems.push(format!("{name} is not a global function of {}", archive.display()));
+        }
+        if let Some(list) = dynamic.get(*name) {
+            problems.push(format!(
+                "{name} is in the dynamic symbol table of {} ({:?})",
+                so.display(),
+                list
+            ));
+        }
+        // LTO may inline it away; if the static symbol table still names it, it is local.
+        if let Some(binds) = symtab.get(*name) {
+            if binds.iter().any(|b| b != "LOCAL") {
+                problems.push(format!("{name} is not LOCAL in {}: {binds:?}", so.display()));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        panic!("{} problem(s) with the library-internal functions", problems.len());
     }
 }

@@ -5,7 +5,7 @@ use super::to_c;
 use super::{ring_exclusive, ring_ref};
 use crate::errno::Errno;
 use crate::register::ring_fd;
-use crate::ring::io_uring;
+use crate::ring::{io_uring, io_uring_cq, io_uring_sq};
 use crate::setup;
 use crate::sys::io_uring_params;
 
@@ -239,4 +239,25 @@ pub unsafe extern "C" fn __io_uring_queue_init_params(
         })
     };
     to_c(r.map(|n| n as i32))
+}
+
+/// liburing (internal, used by its tests): `void io_uring_unmap_rings(struct io_uring_sq *sq, struct io_uring_cq *cq)`.
+/// Unmaps the SQ ring mapping and, if separate, the CQ ring mapping (not the SQEs);
+/// a ring size of 0 means "not ours, leave it". Does nothing if either pointer is NULL.
+/// Not version-exported from the shared object, as in liburing; present in `liburing.a`.
+///
+/// # Safety
+/// `sq` and `cq` must be NULL or valid; their nonzero-sized ring mappings must be
+/// unused from now on.
+#[no_mangle]
+pub unsafe extern "C" fn io_uring_unmap_rings(sq: *mut io_uring_sq, cq: *mut io_uring_cq) {
+    // SAFETY: the function contract makes a non-NULL `sq` valid for reads.
+    let sq = unsafe { sq.as_ref() };
+    // SAFETY: likewise for `cq`.
+    let cq = unsafe { cq.as_ref() };
+    if let (Some(sq), Some(cq)) = (sq, cq) {
+        // SAFETY: the function contract hands over the ring mappings with nonzero sizes
+        // as unused, which is what unmap_sq_cq_rings requires.
+        unsafe { setup::unmap_sq_cq_rings(sq, cq) }
+    }
 }

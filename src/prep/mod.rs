@@ -86,8 +86,12 @@ pub(crate) fn ptr_to_u64<T: ?Sized>(ptr: *const T) -> u64 {
 
 /// Store a direct-descriptor slot: the kernel reads `file_index` as `slot + 1` (0 means
 /// "no direct descriptor"). The addition wraps like C's unsigned arithmetic.
+///
+/// liburing's header-local `__io_uring_set_target_fixed_file`; the `*_direct`
+/// preparers use it (through a helper that passes `IORING_FILE_INDEX_ALLOC` through).
+#[doc(alias = "__io_uring_set_target_fixed_file")]
 #[inline]
-pub(crate) fn set_target_fixed_file(sqe: &mut io_uring_sqe, file_index: u32) {
+pub fn set_target_fixed_file(sqe: &mut io_uring_sqe, file_index: u32) {
     sqe.file.file_index = file_index.wrapping_add(1);
 }
 
@@ -146,5 +150,25 @@ mod tests {
         set_target_fixed_file(&mut sqe, IORING_FILE_INDEX_ALLOC);
         // SAFETY: reading a u32 member of a union of plain integers: any bits are valid.
         assert_eq!(unsafe { sqe.file.file_index }, 0);
+        set_target_fixed_file(&mut sqe, 41);
+        // SAFETY: as above.
+        assert_eq!(unsafe { sqe.file.file_index }, 42);
+    }
+
+    #[test]
+    fn poll_mask_is_what_poll32_events_holds() {
+        let swap = cfg!(target_endian = "big");
+        for m in [0u32, 1, 4, 0x1234_5678, 0xFFFF_0000, 0xFFFF_FFFF] {
+            let want = if swap { m.rotate_left(16) } else { m };
+            assert_eq!(poll_mask(m), want, "mask {m:#x}");
+            let mut sqe = io_uring_sqe::zeroed();
+            poll_add(&mut sqe, 3, m);
+            // SAFETY: reading a u32 union member of a plain-integer union.
+            assert_eq!(unsafe { sqe.op_flags.poll32_events }, want);
+        }
+        // Little endian (x86_64, aarch64): the mask as it is.
+        if !swap {
+            assert_eq!(poll_mask(0x1234_5678), 0x1234_5678);
+        }
     }
 }

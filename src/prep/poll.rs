@@ -5,10 +5,14 @@ use libc::epoll_event;
 use super::{ptr_to_u64, rw};
 use crate::sys::*;
 
-/// The kernel reads `poll32_events` as two 16-bit halves in little-endian order; on a
-/// big-endian CPU the halves are swapped so that the mask arrives intact.
+/// `poll_mask` as the SQE's `poll32_events` field holds it. The kernel reads that word
+/// as two 16-bit halves in little-endian order; on a big-endian CPU the halves are
+/// swapped so that the mask arrives intact.
+///
+/// liburing's header-local `__io_uring_prep_poll_mask`; the poll preparers use it.
+#[doc(alias = "__io_uring_prep_poll_mask")]
 #[inline]
-fn poll_mask(poll_mask: u32) -> u32 {
+pub fn poll_mask(poll_mask: u32) -> u32 {
     if cfg!(target_endian = "big") {
         poll_mask.rotate_left(16)
     } else {
