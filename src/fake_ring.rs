@@ -38,14 +38,13 @@ impl FakeRing {
         let mut cqes = vec![io_uring_cqe::default(); cqe_slots];
         let mut ring = io_uring::zeroed();
         let w = words.as_mut_ptr();
-        // SAFETY: indices are inside the 8-word box, which outlives the ring.
-        unsafe {
-            ring.sq.khead = w.add(SQ_HEAD);
-            ring.sq.ktail = w.add(SQ_TAIL);
-            ring.sq.kflags = w.add(SQ_FLAGS);
-            ring.cq.khead = w.add(CQ_HEAD);
-            ring.cq.ktail = w.add(CQ_TAIL);
-        }
+        // The word indices are all below 8, so wrapping_add stays inside the box, which
+        // outlives the ring (no unsafe arithmetic needed).
+        ring.sq.khead = w.wrapping_add(SQ_HEAD);
+        ring.sq.ktail = w.wrapping_add(SQ_TAIL);
+        ring.sq.kflags = w.wrapping_add(SQ_FLAGS);
+        ring.cq.khead = w.wrapping_add(CQ_HEAD);
+        ring.cq.ktail = w.wrapping_add(CQ_TAIL);
         ring.sq.sqes = sqes.as_mut_ptr();
         ring.cq.cqes = cqes.as_mut_ptr();
         ring.sq.ring_mask = entries - 1;

@@ -254,9 +254,10 @@ unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
         // The kernel reads the array only below the tail we publish later (with a
         // release store or a syscall), so a relaxed store is enough.
-        // SAFETY: i < ring_entries, the length of the live array (`# Safety`), so the
-        // slot is an aligned u32 inside the SQ ring mapping.
-        unsafe { syscall_free_write(sq.array.add(i as usize), i) };
+        // SAFETY: i < ring_entries, the length of the live array (`# Safety`).
+        let slot = unsafe { sq.array.add(i as usize) };
+        // SAFETY: the slot is an aligned u32 inside the live SQ ring mapping.
+        unsafe { syscall_free_write(slot, i) };
     }
 }
 
@@ -800,15 +801,10 @@ unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Re
     }
     p.sq_off = io_sqring_offsets::default();
     p.cq_off = io_cqring_offsets::default();
-    // SAFETY: p is a valid params struct the kernel reads and fills.
-    unsafe {
-        do_register(
-            ring.as_ring_ref(),
-            IORING_REGISTER_RESIZE_RINGS,
-            p as *mut _ as *const c_void,
-            1,
-        )
-    }?;
+    // SAFETY: SET-UP, by this function's contract; the `&mut` borrow is exclusive.
+    let handle = unsafe { ring.as_ring_ref() };
+    // SAFETY: REG-ARG: p is a valid params struct the kernel reads and fills.
+    unsafe { do_register(handle, IORING_REGISTER_RESIZE_RINGS, p as *mut _ as *const c_void, 1) }?;
     let mut sq = io_uring_sq::zeroed();
     let mut cq = io_uring_cq::zeroed();
     // SAFETY: ring_fd is the ring's real fd; p now holds the new offsets.

@@ -687,8 +687,7 @@ fn restrictions_refuse_ops_outside_the_allow_list() {
         misc::register_restrictions(ring.r(), &[allow_sqe_op(IORING_OP_READ)]),
         Err(Errno(libc::EBUSY))
     );
-    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
-    assert_eq!(unsafe { ring_fd::enable_rings(ring.r()) }, Ok(0));
+    assert_eq!(ring_fd::enable_rings(ring.r()), Ok(0));
 
     assert_eq!(nop(&mut ring, 1).res, 0);
     let (r, w) = pipe();
@@ -712,8 +711,7 @@ fn restrictions_refuse_ops_outside_the_allow_list() {
     assert_eq!(misc::register_restrictions(bad.r(), &[junk]), Err(Errno::EINVAL));
     // SAFETY: the kernel rejects the NULL array.
     assert_null_refused(unsafe { misc::register_restrictions_raw(bad.r(), ptr::null(), 1) });
-    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
-    assert_eq!(unsafe { ring_fd::enable_rings(bad.r()) }, Ok(0));
+    assert_eq!(ring_fd::enable_rings(bad.r()), Ok(0));
     assert_eq!(nop(&mut bad, 3).res, 0);
 }
 
@@ -897,8 +895,7 @@ fn region_backs_registered_waits() {
         }
         r => panic!("{r:?}"),
     }
-    // SAFETY: TEST-RING: the handle is on a SET-UP ring (the function's only requirement).
-    assert_eq!(unsafe { ring_fd::enable_rings(ring.r()) }, Ok(0));
+    assert_eq!(ring_fd::enable_rings(ring.r()), Ok(0));
     // Slot 0 of the region: a 20 ms timeout; waiting with nothing pending times out.
     let w = page.cast::<io_uring_reg_wait>();
     // SAFETY: slot 0 lies in our page; the kernel reads it only during the wait below.

@@ -156,8 +156,11 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     // tests of liburing-era programs expect: only the buffer ring moves. Look at the one
     // field that tells, before treating the struct as SET-UP.
     // SAFETY: C-CONTRACT: a non-NULL `ring` points to a `struct io_uring` (set up or
-    // zeroed); the CQ head pointer is written only by exclusive operations.
-    let khead = unsafe { core::ptr::addr_of!((*ring).cq.khead).read() };
+    // zeroed), so the field's address is in bounds.
+    let khead_field = unsafe { core::ptr::addr_of!((*ring).cq.khead) };
+    // SAFETY: as above; the CQ head pointer is written only by exclusive operations,
+    // which do not run concurrently (C-CONTRACT).
+    let khead = unsafe { khead_field.read() };
     if khead.is_null() {
         // SAFETY: LIVE-BR: by C-CONTRACT the non-NULL `br` is a live buffer ring.
         unsafe { buf_ring::buf_ring_advance(br, buf_count) };

@@ -12,15 +12,16 @@ use crate::sys::io_uring_params;
 /// Unpack a C ring pointer (NULL: -EINVAL) and params pointer (NULL: -EFAULT).
 ///
 /// # Safety
-/// Non-NULL pointers must be valid and unaliased for the call.
+/// C-CONTRACT for an exclusive operation: non-NULL pointers are valid and nothing else
+/// uses them during the call.
 unsafe fn with_ring_params<T>(
     ring: *mut io_uring,
     p: *mut io_uring_params,
     f: impl FnOnce(&mut io_uring, &mut io_uring_params) -> Result<T, Errno>,
 ) -> Result<T, Errno> {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a ring no one else uses during this exclusive call.
     let ring = unsafe { ring_exclusive(ring) }?;
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a valid params struct, unaliased for the call.
     let p = unsafe { p.as_mut() }.ok_or(Errno::EFAULT)?;
     f(ring, p)
 }
@@ -39,8 +40,10 @@ fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
 /// `ring` must be NULL or writable memory for a `struct io_uring`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_exclusive(ring).and_then(|r| setup::queue_init(entries, r, flags)) }.map(|_| 0))
+    // SAFETY: C-CONTRACT: NULL or memory for a ring no one else uses during setup.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: setup only needs writable memory for the struct, which `ring` is.
+    to_c(ring.and_then(|r| unsafe { setup::queue_init(entries, r, flags) }))
 }
 
 /// liburing: `int io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p)`.
@@ -53,9 +56,10 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
     ring: *mut io_uring,
     p: *mut io_uring_params,
 ) -> c_int {
-    // SAFETY: caller contract.
-    let r = unsafe { with_ring_params(ring, p, |ring, p| setup::queue_init_params(entries, ring, p)) };
-    to_c(r.map(|_| 0))
+    // SAFETY: setup only needs writable memory for the struct, which `ring` is.
+    let init = |ring: &mut io_uring, p: &mut io_uring_params| unsafe { setup::queue_init_params(entries, ring, p) };
+    // SAFETY: C-CONTRACT: NULL or valid pointers, unaliased during setup.
+    to_c(unsafe { with_ring_params(ring, p, init) })
 }
 
 /// liburing: `int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.
@@ -71,12 +75,13 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
     buf: *mut c_void,
     buf_size: size_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    let r = unsafe {
-        with_ring_params(ring, p, |ring, p| {
-            setup::queue_init_mem(entries, ring, p, buf, buf_size)
-        })
+    // SAFETY: C-CONTRACT: `buf` is NULL or valid for `buf_size` bytes and outlives the
+    // ring, as queue_init_mem requires.
+    let init = |ring: &mut io_uring, p: &mut io_uring_params| unsafe {
+        setup::queue_init_mem(entries, ring, p, buf, buf_size)
     };
+    // SAFETY: C-CONTRACT: NULL or valid pointers, unaliased during setup.
+    let r = unsafe { with_ring_params(ring, p, init) };
     to_c(r.map(|n| n as i32))
 }
 
@@ -86,13 +91,13 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
 /// `p` must be the params `fd`'s setup returned; `ring` writable.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    let r = unsafe {
-        let ring = ring_exclusive(ring);
-        let p = p.as_ref().ok_or(Errno::EFAULT);
-        ring.and_then(|ring| p.and_then(|p| setup::queue_mmap(fd, p, ring)))
-    };
-    to_c(r.map(|_| 0))
+    // SAFETY: C-CONTRACT: NULL or memory for a ring no one else uses during setup.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: C-CONTRACT: NULL or the params `fd`'s setup returned.
+    let p = unsafe { p.as_ref() }.ok_or(Errno::EFAULT);
+    // SAFETY: queue_mmap maps `fd` with the offsets of the matching params (C-CONTRACT).
+    let map = |ring: &mut io_uring| p.and_then(|p| unsafe { setup::queue_mmap(fd, p, ring) });
+    to_c(ring.and_then(map))
 }
 
 /// liburing: `int io_uring_ring_dontfork(struct io_uring *ring)`.
@@ -101,8 +106,10 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_exclusive(ring).and_then(|r| setup::ring_dontfork(r)) })
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: SET-UP: the mappings dontfork advises are the ring's live ones.
+    to_c(ring.and_then(|r| unsafe { setup::ring_dontfork(r) }))
 }
 
 /// liburing: `void io_uring_queue_exit(struct io_uring *ring)`.
@@ -111,9 +118,9 @@ pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
 /// `ring` must be NULL or a set-up ring; nothing may use its SQEs/CQEs afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
     if let Ok(ring) = unsafe { ring_exclusive(ring) } {
-        // SAFETY: caller contract.
+        // SAFETY: C-CONTRACT: a SET-UP ring whose SQEs/CQEs nobody uses afterwards.
         unsafe { setup::queue_exit(ring) }
     }
 }
@@ -124,9 +131,10 @@ pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
 /// `ring` must be NULL or a set-up ring, `p` NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int {
-    // SAFETY: caller contract.
-    let r = unsafe { with_ring_params(ring, p, |ring, p| setup::resize_rings(ring, p)) };
-    to_c(r.map(|_| 0))
+    // SAFETY: C-CONTRACT: a SET-UP ring, with nothing else running on it.
+    let resize = |ring: &mut io_uring, p: &mut io_uring_params| unsafe { setup::resize_rings(ring, p) };
+    // SAFETY: C-CONTRACT: NULL or valid pointers, unaliased during the resize.
+    to_c(unsafe { with_ring_params(ring, p, resize) })
 }
 
 /// liburing: `ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)`.
@@ -141,7 +149,7 @@ pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t
 /// `p` must be NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a valid params struct.
     let p = unsafe { p.as_ref() };
     size_to_c(
         p.ok_or(Errno::EFAULT)
@@ -161,7 +169,7 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> ssize_
 /// `p` must be NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> ssize_t {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a valid params struct.
     let p = unsafe { p.as_ref() };
     size_to_c(
         p.ok_or(Errno::EFAULT)
@@ -175,8 +183,10 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::register_ring_fd(r)) })
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: SET-UP, as above.
+    to_c(ring.and_then(|r| unsafe { ring_fd::register_ring_fd(r) }))
 }
 
 /// liburing: `int io_uring_unregister_ring_fd(struct io_uring *ring)`.
@@ -185,8 +195,10 @@ pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::unregister_ring_fd(r)) })
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: SET-UP, as above.
+    to_c(ring.and_then(|r| unsafe { ring_fd::unregister_ring_fd(r) }))
 }
 
 /// liburing: `int io_uring_close_ring_fd(struct io_uring *ring)`.
@@ -195,8 +207,10 @@ pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_i
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_exclusive(ring).and_then(|r| ring_fd::close_ring_fd(r)) })
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
+    let ring = unsafe { ring_exclusive(ring) };
+    // SAFETY: SET-UP, as above.
+    to_c(ring.and_then(|r| unsafe { ring_fd::close_ring_fd(r) }))
 }
 
 /// liburing: `int io_uring_enable_rings(struct io_uring *ring)`.
@@ -205,8 +219,8 @@ pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
-    // SAFETY: caller contract.
-    to_c(unsafe { ring_ref(ring).and_then(|r| ring_fd::enable_rings(r)) })
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring.
+    to_c(unsafe { ring_ref(ring) }.and_then(ring_fd::enable_rings))
 }
 
 /// liburing: `int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)`.
@@ -215,7 +229,7 @@ pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait: bool) -> c_int {
-    // SAFETY: caller contract.
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
     to_c(unsafe { ring_exclusive(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
 }
 
@@ -232,12 +246,13 @@ pub unsafe extern "C" fn __io_uring_queue_init_params(
     buf: *mut c_void,
     buf_size: size_t,
 ) -> c_int {
-    // SAFETY: caller contract.
-    let r = unsafe {
-        with_ring_params(ring, p, |ring, p| {
-            setup::queue_init_params_exact(entries, ring, p, buf, buf_size)
-        })
+    // SAFETY: C-CONTRACT: `buf` is NULL or valid for `buf_size` bytes and outlives the
+    // ring.
+    let init = |ring: &mut io_uring, p: &mut io_uring_params| unsafe {
+        setup::queue_init_params_exact(entries, ring, p, buf, buf_size)
     };
+    // SAFETY: C-CONTRACT: NULL or valid pointers, unaliased during setup.
+    let r = unsafe { with_ring_params(ring, p, init) };
     to_c(r.map(|n| n as i32))
 }
 
@@ -251,9 +266,9 @@ pub unsafe extern "C" fn __io_uring_queue_init_params(
 /// unused from now on.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unmap_rings(sq: *mut io_uring_sq, cq: *mut io_uring_cq) {
-    // SAFETY: the function contract makes a non-NULL `sq` valid for reads.
+    // SAFETY: C-CONTRACT: a non-NULL `sq` is valid for reads.
     let sq = unsafe { sq.as_ref() };
-    // SAFETY: likewise for `cq`.
+    // SAFETY: C-CONTRACT: likewise for `cq`.
     let cq = unsafe { cq.as_ref() };
     if let (Some(sq), Some(cq)) = (sq, cq) {
         // SAFETY: the function contract hands over the ring mappings with nonzero sizes

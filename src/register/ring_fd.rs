@@ -85,10 +85,7 @@ pub unsafe fn close_ring_fd(ring: &mut io_uring) -> Result<i32, Errno> {
 }
 
 /// `io_uring_enable_rings`: start a ring created with IORING_SETUP_R_DISABLED.
-///
-/// # Safety
-/// `ring` must be a set-up ring.
-pub unsafe fn enable_rings(ring: RingRef<'_>) -> Result<i32, Errno> {
+pub fn enable_rings(ring: RingRef<'_>) -> Result<i32, Errno> {
     // SAFETY: REG-ARG: ENABLE_RINGS takes no argument, and NULL is passed.
     unsafe { do_register(ring, IORING_REGISTER_ENABLE_RINGS, ptr::null(), 0) }
 }
