@@ -238,7 +238,7 @@ fn mixed_cq_iteration_skips_fillers_and_steps_over_big_cqes() {
     let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
     assert_eq!(n, 2, "a filler after returned CQEs ends the batch");
     cq.cq_advance(3);
-    // SAFETY: as above.
+    // SAFETY: `out` still has room for 8 pointers.
     let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
     assert_eq!((n, user_data(out[0])), (1, 3), "a leading filler is consumed");
 }

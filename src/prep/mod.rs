@@ -151,7 +151,7 @@ mod tests {
         // SAFETY: reading a u32 member of a union of plain integers: any bits are valid.
         assert_eq!(unsafe { sqe.file.file_index }, 0);
         set_target_fixed_file(&mut sqe, 41);
-        // SAFETY: as above.
+        // SAFETY: the same plain-integer union member as above: any bits are valid.
         assert_eq!(unsafe { sqe.file.file_index }, 42);
     }
 

@@ -204,8 +204,9 @@ pub unsafe fn madvise(addr: *mut c_void, len: usize, advice: i32) -> i32 {
     unsafe { raw6(libc::SYS_madvise, addr as usize, len, advice as usize, 0, 0, 0) as i32 }
 }
 
-/// `close(2)` returning `0` or `-errno`, leaving `errno` alone.
-pub fn close(fd: i32) -> i32 {
+/// `close(2)` returning `0` or `-errno`, leaving `errno` alone. Crate-private: closing
+/// an fd someone else owns would break I/O safety, so only the ring's own fds go here.
+pub(crate) fn close(fd: i32) -> i32 {
     // SAFETY: SYSCALL-ARGS: close takes no address, and closing a descriptor changes no
     // mapping of this process.
     unsafe { raw6(libc::SYS_close, fd as isize as usize, 0, 0, 0, 0, 0) as i32 }
