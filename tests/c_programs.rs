@@ -27,6 +27,16 @@
 //! Environment overrides (for testing the runner itself):
 //! `URING_C_TESTS_DIR` (default `<repo>/c-tests`) and
 //! `URING_C_TEST_TIMEOUT` (seconds, default 60).
+//!
+//! Per-program settings, read from marker lines in a `c-tests/*.c` source
+//! (usually inside its opening comment):
+//! - `c-test-timeout: SECS` gives that program a longer limit than the
+//!   default (the larger of the two wins).
+//! - `c-test-valgrind: TOOL[,TOOL...] [KEY=VALUE...]` also runs the program
+//!   under each valgrind tool (`memcheck`, `helgrind`, `drd`), as extra tests
+//!   named `<program> [valgrind TOOL]`, with the given environment (e.g. a
+//!   smaller operation count).  Any valgrind error fails the test
+//!   (`--error-exitcode`); they are skipped when valgrind is not installed.
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -61,6 +71,39 @@ struct TestProgram {
     name: String,
     src: PathBuf,
     kind: Kind,
+    /// From a `c-test-timeout:` marker.
+    timeout_secs: Option<u64>,
+    /// Run under this valgrind tool (a variant made from a `c-test-valgrind:` marker).
+    valgrind: Option<String>,
+    /// Extra environment for the run.
+    env: EnvVars,
+}
+
+/// Environment variables for one run.
+type EnvVars = Vec<(String, String)>;
+
+/// Marker lines in a C source: `(c-test-timeout, [(valgrind tool, env)])`.
+fn read_markers(src: &Path) -> (Option<u64>, Vec<(String, EnvVars)>) {
+    let text = fs::read_to_string(src).unwrap_or_default();
+    let mut timeout = None;
+    let mut valgrind = Vec::new();
+    for line in text.lines() {
+        if let Some((_, rest)) = line.split_once("c-test-timeout:") {
+            timeout = rest.split_whitespace().next().and_then(|v| v.parse().ok());
+        }
+        if let Some((_, rest)) = line.split_once("c-test-valgrind:") {
+            let mut words = rest.split_whitespace();
+            let tools = words.next().unwrap_or("");
+            let env: EnvVars = words
+                .filter_map(|w| w.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            for tool in tools.split(',').filter(|t| !t.is_empty()) {
+                valgrind.push((tool.to_string(), env.clone()));
+            }
+        }
+    }
+    (timeout, valgrind)
 }
 
 enum Outcome {
@@ -178,11 +221,30 @@ fn discover(root: &Path) -> Vec<TestProgram> {
             } else {
                 continue;
             };
+            let src = dir.join(&n);
+            let (timeout_secs, valgrind) = if kind == Kind::C {
+                read_markers(&src)
+            } else {
+                (None, Vec::new())
+            };
             out.push(TestProgram {
                 name: format!("{prefix}{n}"),
-                src: dir.join(&n),
+                src: src.clone(),
                 kind,
+                timeout_secs,
+                valgrind: None,
+                env: Vec::new(),
             });
+            for (tool, env) in valgrind {
+                out.push(TestProgram {
+                    name: format!("{prefix}{n} [valgrind {tool}]"),
+                    src: src.clone(),
+                    kind,
+                    timeout_secs,
+                    valgrind: Some(tool),
+                    env,
+                });
+            }
         }
     };
     let dir = std::env::var_os("URING_C_TESTS_DIR")
@@ -203,6 +265,9 @@ fn discover(root: &Path) -> Vec<TestProgram> {
             name: format!("c-tests/{d}/"),
             src: dir.join(&d),
             kind: Kind::Differential,
+            timeout_secs: None,
+            valgrind: None,
+            env: Vec::new(),
         });
     }
     out
@@ -290,6 +355,31 @@ fn debian_missing() -> Option<String> {
     None
 }
 
+/// Why valgrind tests cannot run here, if they cannot.
+fn valgrind_missing() -> Option<String> {
+    match Command::new("valgrind").arg("--version").stdin(Stdio::null()).output() {
+        Ok(out) if out.status.success() => None,
+        Ok(out) => Some(format!("valgrind --version failed ({})", out.status)),
+        Err(e) => Some(format!("valgrind is not installed ({e})")),
+    }
+}
+
+/// Exit status valgrind is told to use when it found errors.
+const VALGRIND_ERROR_EXIT: i32 = 99;
+
+/// Tool-specific valgrind options.
+fn valgrind_tool_args(tool: &str) -> &'static [&'static str] {
+    match tool {
+        "memcheck" => &[
+            "--leak-check=full",
+            "--show-leak-kinds=definite,indirect",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--track-origins=yes",
+        ],
+        _ => &[],
+    }
+}
+
 fn c_compiler() -> OsString {
     std::env::var_os("CC").unwrap_or_else(|| OsString::from("cc"))
 }
@@ -304,15 +394,21 @@ struct Env {
     libdir: PathBuf,
     outdir: PathBuf,
     debian_missing: Option<String>,
+    valgrind_missing: Option<String>,
 }
 
 /// Compile one program; Ok(binary) or Err(compiler output).
 fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     let name = t.name.strip_prefix("c-tests/").unwrap_or(&t.name);
-    let rel = match t.kind {
+    let name = name.split(" [").next().unwrap_or(name);
+    let mut rel = match t.kind {
         Kind::Differential => format!("{}/main", name.trim_end_matches('/')),
         _ => name.rsplit_once('.').map(|(stem, _)| stem.to_string()).unwrap(),
     };
+    if let Some(tool) = &t.valgrind {
+        // A binary of its own: the variants may be compiled at the same time.
+        rel = format!("{rel}.vg-{tool}");
+    }
     let bin = env.outdir.join(&rel);
     if let Some(parent) = bin.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("mkdir {}: {e}", parent.display()))?;
@@ -425,13 +521,13 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-fn timeout() -> Duration {
+fn timeout(t: &TestProgram) -> Duration {
     let secs = std::env::var("URING_C_TEST_TIMEOUT")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|&s: &u64| s > 0)
         .unwrap_or(DEFAULT_TIMEOUT_SECS);
-    Duration::from_secs(secs)
+    Duration::from_secs(secs.max(t.timeout_secs.unwrap_or(0)))
 }
 
 fn kill_group(pgid: u32) {
@@ -467,6 +563,11 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
             return result(Outcome::Skipped(why.clone()), String::new());
         }
     }
+    if t.valgrind.is_some() {
+        if let Some(why) = &env.valgrind_missing {
+            return result(Outcome::Skipped(why.clone()), String::new());
+        }
+    }
     let bin = match compile(env, t) {
         Ok(b) => b,
         Err(msg) => return result(Outcome::Failed("compile error".into()), msg),
@@ -481,7 +582,19 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         );
     };
 
-    let mut cmd = Command::new(&bin);
+    let mut cmd = match &t.valgrind {
+        None => Command::new(&bin),
+        Some(tool) => {
+            let mut c = Command::new("valgrind");
+            c.arg(format!("--tool={tool}"))
+                .arg("-q")
+                .arg(format!("--error-exitcode={VALGRIND_ERROR_EXIT}"))
+                .args(valgrind_tool_args(tool))
+                .arg(&bin);
+            c
+        }
+    };
+    cmd.envs(t.env.iter().map(|(k, v)| (k, v)));
     cmd.env("LD_LIBRARY_PATH", &env.libdir)
         .env("URING_LIB_UNDER_TEST", &env.so)
         .current_dir(&env.outdir)
@@ -499,7 +612,7 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         }
     };
     let pid = child.id();
-    let limit = timeout();
+    let limit = timeout(t);
     let deadline = Instant::now() + limit;
     let mut timed_out = false;
     let status = loop {
@@ -552,6 +665,10 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
                         .unwrap_or_else(|| "(exit 77 without a SKIP: line)".into());
                     Outcome::Skipped(reason)
                 }
+                (Some(VALGRIND_ERROR_EXIT), _) if t.valgrind.is_some() => Outcome::Failed(format!(
+                    "valgrind {} reported errors (exit status {VALGRIND_ERROR_EXIT})",
+                    t.valgrind.as_deref().unwrap_or("")
+                )),
                 (Some(code), _) => Outcome::Failed(format!("exit status {code}")),
                 (None, Some(sig)) => Outcome::Failed(format!("killed by signal {sig}")),
                 (None, None) => Outcome::Failed(format!("{st}")),
@@ -616,6 +733,7 @@ fn main() -> ExitCode {
         libdir,
         outdir,
         debian_missing: debian_missing(),
+        valgrind_missing: valgrind_missing(),
     };
 
     let started = Instant::now();
