@@ -322,7 +322,7 @@ impl CompletionSide<'_> {
                 if res < 0 {
                     return Peeked {
                         available,
-                        result: Err(Errno(-res)),
+                        result: Err(Errno(res.wrapping_neg())),
                     };
                 }
                 continue;
