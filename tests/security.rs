@@ -11,6 +11,8 @@
 //!   the kernel's `last_op`: `io_uring_opcode_supported` must stop at `ops_len`.
 //! * The multishot-recvmsg cmsg walk must stay inside the control area that
 //!   `io_uring_recvmsg_validate` checked, whatever `controllen` the header claims.
+//! * The SQ ring mapping must not be sized by `sq_off.array` on NO_SQARRAY rings, where
+//!   the kernel leaves that field as the caller passed it.
 //! * `io_uring_queue_init_mem` must ask for at least the memory the kernel uses.
 //!
 //! Out-of-bounds reads are caught with a guard page (`PROT_NONE`) right after the
@@ -44,6 +46,7 @@ extern "C" {
         buf: *mut c_void,
         buf_size: usize,
     ) -> i32;
+    fn io_uring_queue_init_params(entries: u32, ring: *mut io_uring, p: *mut io_uring_params) -> i32;
     fn io_uring_queue_exit(ring: *mut io_uring);
     fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe;
     fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: u32) -> i32;
@@ -622,6 +625,33 @@ fn udp_recvmsg_cmsgs(ctl: usize) -> Result<(Vec<i32>, u32), String> {
     assert_eq!(text, b"hello");
     drop(ring);
     Ok((found, header.flags))
+}
+
+// ---- ring memory sizes ---------------------------------------------------------------
+
+/// Finding: on NO_SQARRAY rings (which `io_uring_queue_init_params` sets up whenever
+/// the kernel allows, unasked) the kernel leaves `sq_off.array` as the caller passed
+/// it, and the SQ ring mapping was sized as `sq_off.array + 4 * entries` regardless:
+/// a stale or garbage value asked for a mapping of up to 4 GiB.
+#[test]
+fn caller_left_sq_array_offset_does_not_size_the_mapping() {
+    let mut sizes = Vec::new();
+    for garbage in [0, 0x1234_5678, u32::MAX] {
+        let mut ring = Box::new(io_uring::zeroed());
+        let mut p = io_uring_params::default();
+        p.sq_off.array = garbage;
+        // SAFETY: C-CONTRACT: writable ring and params.
+        let ret = unsafe { io_uring_queue_init_params(8, &mut *ring, &mut p) };
+        if ret < 0 {
+            println!("SKIP: io_uring unavailable ({ret})");
+            return;
+        }
+        sizes.push((ring.sq.ring_sz, ring.cq.ring_sz));
+        // SAFETY: set up just above; nothing uses it afterwards.
+        unsafe { io_uring_queue_exit(&mut *ring) };
+    }
+    assert!(sizes.iter().all(|&s| s == sizes[0]), "{sizes:?}");
+    assert!(sizes[0].0 < 1 << 20, "{sizes:?}");
 }
 
 // ---- queue_init_mem ------------------------------------------------------------------
