@@ -660,7 +660,8 @@ fn caller_left_sq_array_offset_does_not_size_the_mapping() {
 /// caller for `mem_used` bytes, and the kernel places its rings in them. With a buffer
 /// of exactly that size right before a guard page, setup must succeed (a kernel needing
 /// more would fault on the guard page and fail with EFAULT), the kernel's offsets must
-/// lie inside it, and one byte less must be refused with ENOMEM.
+/// lie inside it, one byte less must be refused with ENOMEM, and a buffer that is not
+/// page aligned is refused (by the kernel) with EINVAL.
 #[test]
 fn queue_init_mem_asks_for_all_the_memory_the_kernel_uses() {
     let shapes: &[(u32, u32, u32)] = &[
@@ -720,6 +721,11 @@ fn init_mem_at_guard(entries: u32, flags: u32, cq_entries: u32, keep_sq_array: b
     assert!(used > 0, "{what}: {used}");
     // SAFETY: the ring was set up just above, on `roomy`, which outlives it.
     unsafe { io_uring_queue_exit(&mut ring) };
+    // The library does not check the alignment; the kernel refuses a buffer that is
+    // not page aligned rather than use the memory before it.
+    let mut p = params();
+    let misaligned = init(&mut ring, &mut p, roomy.base.wrapping_add(64), roomy.len - 64);
+    assert_eq!(misaligned, -libc::EINVAL, "{what}");
     drop(roomy);
     let used = used as usize;
 
