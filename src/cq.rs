@@ -616,7 +616,9 @@ impl CompletionSide<'_> {
         // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
         let mut head = unsafe { barrier::read_once(ring.cq_khead()) };
         let mut filled = 0;
-        while head != tail && filled < count {
+        // Published slots left ("negative" as i32 if a step went past the tail, which a
+        // kernel that writes both halves of every 32-byte CQE never causes).
+        while (tail.wrapping_sub(head) as i32) > 0 && filled < count {
             let (cqe, c) = self.published(head);
             let (flags, slots) = (c.flags, cqe_nr(c));
             if flags & IORING_CQE_F_SKIP != 0 {
