@@ -67,6 +67,7 @@ int main()
 	ring.cq.cqes = cqes;
 	ring.cq.ring_mask = 7;
 	ring.cq.ring_entries = 8;
+	ring.flags = IORING_SETUP_CQE_MIXED;
 
 	unsigned long long sum = 0;
 	/* indices 6, 7 (F_32, spans 7..8), 9 -> user_data 6 + 7 + 1 */
@@ -74,6 +75,11 @@ int main()
 		return 2;
 	if (count_entries(&ring) != 3)
 		return 3;
+	/* F_32 only spans two slots on a CQE_MIXED ring (docs/security.md). */
+	ring.flags = 0;
+	if (count_entries(&ring) != 4)
+		return 7;
+	ring.flags = IORING_SETUP_CQE_MIXED;
 
 	IO_URING_WRITE_ONCE(khead, 0);
 	io_uring_smp_store_release(&ktail, 0U);

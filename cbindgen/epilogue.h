@@ -38,7 +38,9 @@
  * 'cqe' points at it.  On a CQE32 ring every index covers two 16-byte
  * slots; on a CQE_MIXED ring an entry flagged IORING_CQE_F_32 occupies two
  * consecutive indices.  When done, call io_uring_cq_advance() with the
- * number of indices consumed.
+ * number of indices consumed.  IORING_CQE_F_32 counts only on CQE_MIXED
+ * rings: a MSG_RING sender may set it on a CQE it posts to any ring, where
+ * that CQE still takes one index.
  *
  * 'ring' is evaluated several times; 'head' must be an unsigned lvalue and
  * 'cqe' a 'struct io_uring_cqe *' lvalue.
@@ -54,7 +56,8 @@
 	     ((head) = __ITER__.head) != __ITER__.tail &&		\
 	     ((cqe) = &__ITER__.cqes[(__ITER__.head & __ITER__.mask)	\
 				     << __ITER__.shift],		\
-	      __ITER__.head += ((cqe)->flags & IORING_CQE_F_32) ? 2U : 1U, \
+	      __ITER__.head += (((ring)->flags & IORING_SETUP_CQE_MIXED) &&	\
+				((cqe)->flags & IORING_CQE_F_32)) ? 2U : 1U,	\
 	      1);							\
 	     (void) (head))
 

@@ -63,9 +63,30 @@ impl Waited {
 }
 
 /// `io_uring_cqe_nr`: slots a CQE occupies (2 for a 32-byte CQE on a CQE_MIXED ring).
+///
+/// It looks at the CQE alone, as liburing's does, so it trusts `IORING_CQE_F_32`. The
+/// ring-aware [`cqe_slots`] is what the library itself uses to consume CQEs.
 #[inline(always)]
 pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
     if cqe.flags & IORING_CQE_F_32 != 0 {
+        2
+    } else {
+        1
+    }
+}
+
+/// Slots a CQE with flags `cqe_flags` occupies on a ring set up with `ring_flags`: 2 for
+/// an `IORING_CQE_F_32` CQE on a CQE_MIXED ring, else 1 (a CQE32 ring's slot is already
+/// 32 bytes).
+///
+/// `F_32` alone does not decide it: a `IORING_OP_MSG_RING` sender with
+/// `IORING_MSG_RING_FLAGS_PASS` chooses every flag bit of the CQE it posts to another
+/// ring, and on rings that are not CQE_MIXED the kernel still writes that CQE into one
+/// slot. Counting 2 there would consume the next completion unseen, or move the head
+/// past the tail.
+#[inline(always)]
+pub fn cqe_slots(ring_flags: u32, cqe_flags: u32) -> u32 {
+    if ring_flags & IORING_SETUP_CQE_MIXED != 0 && cqe_flags & IORING_CQE_F_32 != 0 {
         2
     } else {
         1
@@ -157,12 +178,36 @@ pub fn cqe_iter_init(ring: RingRef<'_>) -> io_uring_cqe_iter {
 
 /// `io_uring_cqe_iter_next`: the next CQE of the snapshot, or `None` at its end.
 ///
+/// The iterator does not know whether its ring is CQE_MIXED, so on rings with 16-byte
+/// slots it steps over two slots for an `IORING_CQE_F_32` CQE, as liburing's does
+/// (see [`cqe_iter_next_on`] for the ring-aware form). If that steps past the snapshot's
+/// tail (an `F_32` CQE posted by a `MSG_RING` sender into the last slot of a ring that
+/// is not mixed), the iteration ends there instead of running on through slots the
+/// kernel has not published.
+///
 /// # Safety
 /// `iter` must come from [`cqe_iter_init`] on a ring that is still SET-UP, and the
 /// caller must hold its CQ-OWNER role: the head must not have moved past `iter.head`.
 #[inline]
 pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter) -> Option<NonNull<io_uring_cqe>> {
-    if iter.head == iter.tail {
+    // With 32-byte slots (shift 1) every CQE takes one slot; otherwise the ring may be
+    // CQE_MIXED, and F_32 is believed.
+    let ring_flags = if iter.shift == 0 { IORING_SETUP_CQE_MIXED } else { 0 };
+    // SAFETY: this function's contract is cqe_iter_next_on's.
+    unsafe { cqe_iter_next_on(iter, ring_flags) }
+}
+
+/// [`cqe_iter_next`] for a ring set up with `ring_flags`: a CQE's slots are counted by
+/// [`cqe_slots`].
+///
+/// # Safety
+/// As for [`cqe_iter_next`]; `ring_flags` must be the ring's (or claim CQE_MIXED, which
+/// only makes `F_32` CQEs step over two slots).
+#[inline]
+pub unsafe fn cqe_iter_next_on(iter: &mut io_uring_cqe_iter, ring_flags: u32) -> Option<NonNull<io_uring_cqe>> {
+    // Published slots left; "negative" (as i32) when a step went past the tail. A ring
+    // never holds more than 2^31 entries, so a real distance is always positive.
+    if iter.tail.wrapping_sub(iter.head) as i32 <= 0 {
         return None;
     }
     let offset = ((iter.head & iter.mask) << iter.shift) as usize;
@@ -172,8 +217,8 @@ pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter) -> Option<NonNull<io_u
     // SAFETY: CQ-OWNER: head is below the acquired snapshot tail and the caller is the
     // completion side, so the slot holds a published CQE the kernel does not write until
     // the head passes it.
-    let slots = cqe_nr(unsafe { &*cqe });
-    iter.head = iter.head.wrapping_add(slots);
+    let flags = unsafe { (*cqe).flags };
+    iter.head = iter.head.wrapping_add(cqe_slots(ring_flags, flags));
     NonNull::new(cqe)
 }
 
@@ -242,8 +287,8 @@ impl CompletionSide<'_> {
     pub unsafe fn cqe_seen(&mut self, cqe: NonNull<io_uring_cqe>) {
         // SAFETY: CQ-OWNER: by this function's contract `cqe` is a CQE this side peeked
         // and has not consumed, so it is published and the kernel does not write it.
-        let nr = cqe_nr(unsafe { cqe.as_ref() });
-        self.cq_advance(nr);
+        let flags = unsafe { cqe.as_ref() }.flags;
+        self.cq_advance(cqe_slots(self.ring().flags(), flags));
     }
 
     /// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
@@ -269,7 +314,7 @@ impl CompletionSide<'_> {
             let (cqe, c) = self.published(head);
             let (flags, user_data, res) = (c.flags, c.user_data, c.res);
             if flags & IORING_CQE_F_SKIP != 0 {
-                self.cq_advance(if flags & IORING_CQE_F_32 != 0 { 2 } else { 1 });
+                self.cq_advance(cqe_slots(ring.flags(), flags));
                 continue;
             }
             if internal_timeouts && user_data == LIBURING_UDATA_TIMEOUT {
@@ -277,7 +322,7 @@ impl CompletionSide<'_> {
                 if res < 0 {
                     return Peeked {
                         available,
-                        result: Err(Errno(-res)),
+                        result: Err(Errno(res.wrapping_neg())),
                     };
                 }
                 continue;
@@ -571,16 +616,21 @@ impl CompletionSide<'_> {
         // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
         let mut head = unsafe { barrier::read_once(ring.cq_khead()) };
         let mut filled = 0;
-        while head != tail && filled < count {
+        // Published slots left ("negative" as i32 if a step went past the tail, which a
+        // kernel that writes both halves of every 32-byte CQE never causes).
+        while (tail.wrapping_sub(head) as i32) > 0 && filled < count {
             let (cqe, c) = self.published(head);
             let (flags, slots) = (c.flags, cqe_nr(c));
             if flags & IORING_CQE_F_SKIP != 0 {
                 if filled != 0 {
                     break;
                 }
-                // The filler is first in line: consuming it hides nothing.
-                self.cq_advance(1);
-                head = head.wrapping_add(1);
+                // The filler is first in line: consuming it hides nothing. The kernel's
+                // own fillers take one slot, but a MSG_RING sender may post a skipped
+                // 32-byte CQE, which takes two: stepping by one would hand out its
+                // second half as a completion.
+                self.cq_advance(slots);
+                head = head.wrapping_add(slots);
                 continue;
             }
             // SAFETY: `filled < count`, and by this function's contract `out` is valid

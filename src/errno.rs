@@ -20,19 +20,24 @@ impl Errno {
     pub const EOPNOTSUPP: Errno = Errno(libc::EOPNOTSUPP);
 
     /// Turn a raw kernel return (`>= 0` or `-errno`) into a `Result`.
+    ///
+    /// Any negative value is an error, `i32::MIN` included: a CQE's `res` can be any
+    /// 32-bit value (a `MSG_RING` sender chooses it), so the negation wraps instead of
+    /// overflowing.
     #[inline]
     pub fn result(ret: i32) -> Result<i32, Errno> {
         if ret < 0 {
-            Err(Errno(-ret))
+            Err(Errno(ret.wrapping_neg()))
         } else {
             Ok(ret)
         }
     }
 
-    /// The value the C ABI returns for this error.
+    /// The value the C ABI returns for this error (wrapping, so `Errno(i32::MIN)` gives
+    /// back `i32::MIN`).
     #[inline]
     pub fn to_neg(self) -> i32 {
-        -self.0
+        self.0.wrapping_neg()
     }
 
     /// The raw positive errno value.

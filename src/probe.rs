@@ -8,14 +8,15 @@
 //! # Invariants
 //!
 //! * **PROBE-SHAPE**: a probe pointer points to a readable `io_uring_probe` header
-//!   followed by at least `last_op + 1` readable `io_uring_probe_op` entries. Every probe
-//!   the kernel filled has that shape: it never reports an op beyond the entries it was
-//!   given.
+//!   followed by at least `ops_len` readable `io_uring_probe_op` entries. Every probe the
+//!   kernel filled has that shape: it fills `ops_len = min(nr, ops it knows)` entries of
+//!   the `nr` it was given. (`last_op` is no bound: the kernel always reports its own
+//!   last opcode there, however few entries the caller's probe has room for.)
 //! * **PROBE-ALLOC**: a [`Probe`] owns `p`, a `calloc` block of [`PROBE_SIZE`] bytes
 //!   (header + [`PROBE_OPS`] entries), fully initialised (zeroed, then written only by the
 //!   kernel inside `register_probe`) and never written after construction; it is freed
 //!   exactly once, by `Drop` or by whoever [`Probe::into_raw`] hands it to. Since
-//!   `last_op` is a `u8` and there are 256 entries, a PROBE-ALLOC block is always
+//!   `ops_len` is a `u8` and there are 256 entries, a PROBE-ALLOC block is always
 //!   PROBE-SHAPE, whatever the kernel wrote.
 
 use core::mem::size_of;
@@ -48,18 +49,25 @@ pub unsafe fn register_probe(ring: RingRef<'_>, p: *mut io_uring_probe, nr: u32)
 }
 
 /// `io_uring_opcode_supported`: whether `p` says opcode `op` is supported: false when
-/// `op` is negative or above `p.last_op`, else the `IO_URING_OP_SUPPORTED` bit of
-/// `ops[op]`.
+/// `op` is negative, above `p.last_op` or not below `p.ops_len` (an entry the probe did
+/// not have room for), else the `IO_URING_OP_SUPPORTED` bit of `ops[op]`.
+///
+/// liburing bounds `op` by `last_op` only. The kernel sets `last_op` to its own last
+/// opcode whatever the number of entries it was given, so for a probe registered with
+/// fewer entries liburing reads past the probe. Here those ops are "not supported":
+/// the answer liburing gives whenever its read stays in bounds, since entries the kernel
+/// did not fill are the zeroes it insists on.
 ///
 /// # Safety
-/// `p` must satisfy PROBE-SHAPE: a probe header followed by at least `last_op + 1`
-/// entries (any probe the kernel filled: it never reports an op beyond the entries it was
-/// given).
+/// `p` must satisfy PROBE-SHAPE: a probe header followed by at least `ops_len` entries
+/// (any probe the kernel filled).
 #[doc(alias = "io_uring_opcode_supported")]
 pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
     // SAFETY: PROBE-SHAPE (this function's contract): `p` points to a readable header.
     let last = unsafe { (*p).last_op };
-    if op < 0 || op > i32::from(last) {
+    // SAFETY: as above, another field of the readable header.
+    let len = unsafe { (*p).ops_len };
+    if op < 0 || op > i32::from(last) || op >= i32::from(len) {
         return false;
     }
     // The entries start right after the 16-byte header (`ops` is the flexible array
@@ -67,8 +75,8 @@ pub unsafe fn opcode_supported(p: *const io_uring_probe, op: i32) -> bool {
     // SAFETY: PROBE-SHAPE: `p` points to a readable header; the projection forms no
     // reference.
     let ops = unsafe { ptr::addr_of!((*p).ops) }.cast::<io_uring_probe_op>();
-    // SAFETY: PROBE-SHAPE: `0 <= op <= last_op` and `last_op + 1` entries follow the
-    // header, so entry `op` is in bounds.
+    // SAFETY: PROBE-SHAPE: `0 <= op < ops_len` and `ops_len` entries follow the header,
+    // so entry `op` is in bounds.
     let entry = unsafe { ops.add(op as usize) };
     // SAFETY: PROBE-SHAPE: `entry` is a readable, aligned, in-bounds entry (above).
     let flags = unsafe { (*entry).flags };
@@ -155,7 +163,7 @@ impl Probe {
     #[doc(alias = "io_uring_opcode_supported")]
     pub fn is_supported(&self, op: u8) -> bool {
         // SAFETY: PROBE-SHAPE holds for every PROBE-ALLOC block (PROBE_OPS entries
-        // exceed any u8 last_op).
+        // exceed any u8 ops_len).
         unsafe { opcode_supported(self.p.as_ptr(), i32::from(op)) }
     }
 

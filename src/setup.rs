@@ -314,13 +314,30 @@ fn mmap_shared(fd: i32, len: usize, offset: u64) -> Result<*mut c_void, Errno> {
     .map_err(|e| Errno(-e))
 }
 
+/// Bytes of the SQ ring mapping: up to the end of the SQ index array, or without one
+/// (NO_SQARRAY) up to the end of the last SQ header word.
+///
+/// With NO_SQARRAY the kernel does not write `sq_off.array`: it is whatever the caller
+/// left in the params (liburing adds the end of an array that is not there, so a stale
+/// or garbage value there asked for a mapping of up to 4 GiB).
+fn sq_ring_size(p: &io_uring_params) -> usize {
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        return p.sq_off.array as usize + p.sq_entries as usize * 4;
+    }
+    let o = &p.sq_off;
+    [o.head, o.tail, o.ring_mask, o.ring_entries, o.flags, o.dropped]
+        .into_iter()
+        .max()
+        .map_or(0, |last| last as usize + 4)
+}
+
 /// Map the SQ ring, CQ ring (unless the kernel shares one mapping) and the SQE array.
 ///
 /// # Safety
 /// `fd` must be an io_uring fd and `p` the params its setup (or resize) returned, so
 /// that the offsets in `p` lie inside the mappings made from its sizes.
 unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> Result<(), Errno> {
-    let mut sq_ring_sz = p.sq_off.array as usize + p.sq_entries as usize * 4;
+    let mut sq_ring_sz = sq_ring_size(p);
     let mut cq_ring_sz = p.cq_off.cqes as usize + p.cq_entries as usize * cqe_size(p.flags);
     let single = p.features & IORING_FEAT_SINGLE_MMAP != 0;
     if single {

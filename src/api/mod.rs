@@ -47,7 +47,8 @@ pub struct Cqe {
 
 impl Cqe {
     /// Copy a CQE; `big_cqe` is read only on CQE32 rings or for 32-byte CQEs of a
-    /// mixed ring (the memory exists only there).
+    /// mixed ring (the memory exists only there). `IORING_CQE_F_32` on any other ring
+    /// (a `MSG_RING` sender can set every flag bit) does not make it read further.
     ///
     /// # Safety
     /// `cqe` must point to a published CQE of a ring with these `ring_flags`, read by its
@@ -58,7 +59,7 @@ impl Cqe {
         // its completion side, so it is initialised, aligned, and not written meanwhile.
         let c = unsafe { cqe.read() };
         let mut big = [0; 2];
-        if ring_flags & IORING_SETUP_CQE32 != 0 || c.flags & IORING_CQE_F_32 != 0 {
+        if ring_flags & IORING_SETUP_CQE32 != 0 || cq::cqe_slots(ring_flags, c.flags) == 2 {
             // A 32-byte CQE carries 16 more bytes right after the 16-byte header, inside
             // the same published slot pair.
             // SAFETY: SET-UP: a 32-byte CQE (CQE32 ring, or F_32 on a mixed ring, where
@@ -117,16 +118,6 @@ impl Cqe {
     #[inline]
     pub fn big_cqe(&self) -> [u64; 2] {
         self.big
-    }
-
-    /// CQ slots this completion occupies (2 for a 32-byte CQE on a CQE_MIXED ring).
-    #[inline]
-    fn slots(&self) -> u32 {
-        if self.flags & IORING_CQE_F_32 != 0 {
-            2
-        } else {
-            1
-        }
     }
 }
 
@@ -588,12 +579,14 @@ impl Drop for Completion<'_> {
     #[inline]
     fn drop(&mut self) {
         // The contents were copied out at construction, so the slot may be reused now.
-        self.side.cq_advance(self.cqe.slots());
+        let slots = cq::cqe_slots(self.side.ring().flags(), self.cqe.flags);
+        self.side.cq_advance(slots);
     }
 }
 
 /// Iterator over the completions ready when it was created; consumes them (the CQ head
-/// is advanced once, when the iterator is dropped).
+/// is advanced once, when the iterator is dropped). Filler CQEs (`IORING_CQE_F_SKIP`)
+/// are consumed without being yielded, as [`Ring::peek`] and [`Ring::wait`] do.
 pub struct Completions<'a> {
     side: CompletionSide<'a>,
     iter: io_uring_cqe_iter,
@@ -619,14 +612,19 @@ impl Iterator for Completions<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Cqe> {
-        // SAFETY: SET-UP: the snapshot belongs to this ring, which `side` keeps set up;
-        // CQ-OWNER: `side` is its completion side and the head has not moved since.
-        let cqe = unsafe { cq::cqe_iter_next(&mut self.iter) }?;
-        // SAFETY: CQ-OWNER: the iterator yields published CQEs of `side`, the only
-        // completion side, and `self.flags` are this ring's.
-        let c = unsafe { Cqe::read(cqe, self.flags) };
-        self.consumed += c.slots();
-        Some(c)
+        loop {
+            // SAFETY: SET-UP: the snapshot belongs to this ring, which `side` keeps set
+            // up; CQ-OWNER: `side` is its completion side and the head has not moved
+            // since; `self.flags` are the ring's.
+            let cqe = unsafe { cq::cqe_iter_next_on(&mut self.iter, self.flags) }?;
+            // SAFETY: CQ-OWNER: the iterator yields published CQEs of `side`, the only
+            // completion side, and `self.flags` are this ring's.
+            let c = unsafe { Cqe::read(cqe, self.flags) };
+            self.consumed = self.consumed.wrapping_add(cq::cqe_slots(self.flags, c.flags));
+            if c.flags & IORING_CQE_F_SKIP == 0 {
+                return Some(c);
+            }
+        }
     }
 }
 

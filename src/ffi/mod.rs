@@ -138,6 +138,6 @@ impl CReturn for () {
 pub(crate) fn to_c<T: CReturn>(r: Result<T, Errno>) -> core::ffi::c_int {
     match r {
         Ok(v) => v.c_value(),
-        Err(e) => -e.raw(),
+        Err(e) => e.to_neg(),
     }
 }

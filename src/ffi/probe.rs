@@ -45,7 +45,7 @@ pub unsafe extern "C" fn io_uring_opcode_supported(p: *const io_uring_probe, op:
     if p.is_null() {
         return 0;
     }
-    // SAFETY: PROBE-SHAPE: by C-CONTRACT the non-NULL `p` is a probe with entries up to
-    // its last_op (one the kernel filled).
+    // SAFETY: PROBE-SHAPE: by C-CONTRACT the non-NULL `p` is a probe with room for the
+    // `ops_len` entries in its header (any probe the kernel filled).
     c_int::from(unsafe { probe::opcode_supported(p, op) })
 }

@@ -21,11 +21,12 @@
 //!
 //! * **RECVMSG-BUF**: `o` is NULL or points to a buffer that [`recvmsg_validate`] accepts
 //!   for `msgh`, and that stays readable for the call: the 16-byte header followed by the
-//!   `msg_namelen`-byte name area and the `msg_controllen`-byte control area, with the
-//!   header as the kernel wrote it (so `controllen <= msg_controllen`: the walk over the
-//!   control messages is bounded by `controllen`). The buffer is a provided buffer at any
-//!   alignment, so every field is read with `read_unaligned`, and only through raw
-//!   pointers (no reference into it is formed).
+//!   `msg_namelen`-byte name area and the `msg_controllen`-byte control area. Nothing
+//!   else is assumed of the bytes: the walk over the control messages is bounded by
+//!   `min(controllen, msg_controllen)` ([`control_len`]), so a header that claims more
+//!   control data than the area holds cannot lead it out of the buffer. The buffer is a
+//!   provided buffer at any alignment, so every field is read with `read_unaligned`, and
+//!   only through raw pointers (no reference into it is formed).
 
 // `msg_controllen` and `cmsg_len` are `size_t` on glibc but `socklen_t` on musl: the
 // `as usize` casts are needed there.
@@ -74,6 +75,29 @@ pub fn recvmsg_validate(buf: *mut c_void, buf_len: i32, msgh: &msghdr) -> *mut i
     }
 }
 
+/// Bytes of control data the cmsg walk may read: the `controllen` the kernel wrote,
+/// clamped to the `msg_controllen`-byte area that `msgh` reserves (the part of the
+/// buffer [`recvmsg_validate`] checked).
+///
+/// For a header the kernel wrote for this `msghdr` the clamp changes nothing: the
+/// kernel's `controllen` is the control data it stored, which never exceeds the area it
+/// was given. liburing bounds the walk by `controllen` alone; the two differ only for a
+/// header that does not match `msgh` (another `msghdr`, a reused or forged buffer), where
+/// liburing reads past the area it validated.
+///
+/// # Safety
+/// `o` must be non-NULL and point to a readable header (RECVMSG-BUF).
+#[inline]
+unsafe fn control_len(o: *mut io_uring_recvmsg_out, msgh: &msghdr) -> usize {
+    // SAFETY: RECVMSG-BUF: `o` is a readable header (this function's contract); the
+    // projection forms no reference.
+    let field = unsafe { ptr::addr_of!((*o).controllen) };
+    // SAFETY: RECVMSG-BUF: a field of the readable header, read unaligned because a
+    // provided buffer need not be 4-byte aligned.
+    let controllen = unsafe { field.read_unaligned() };
+    (controllen as usize).min(msgh.msg_controllen as usize)
+}
+
 /// The start of the name area (right after the 16-byte header). Pure address
 /// arithmetic: nothing is read.
 #[doc(alias = "io_uring_recvmsg_name")]
@@ -83,7 +107,8 @@ pub fn recvmsg_name(o: *mut io_uring_recvmsg_out) -> *mut c_void {
 }
 
 /// The first control message, or NULL if the kernel wrote less than one header's worth
-/// of control data.
+/// of control data (or the reserved `msg_controllen`-byte control area is smaller
+/// than one header).
 ///
 /// # Safety
 /// `o` must be NULL or point to a readable `io_uring_recvmsg_out` (as returned by
@@ -94,13 +119,8 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
     if o.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: RECVMSG-BUF: `o` is non-NULL here, so it is a readable header; the
-    // projection forms no reference.
-    let field = unsafe { ptr::addr_of!((*o).controllen) };
-    // SAFETY: RECVMSG-BUF: a field of the readable header, read unaligned because a
-    // provided buffer need not be 4-byte aligned.
-    let controllen = unsafe { field.read_unaligned() };
-    if (controllen as usize) < CMSG_HDR_LEN {
+    // SAFETY: RECVMSG-BUF: `o` is non-NULL here, so it is a readable header.
+    if unsafe { control_len(o, msgh) } < CMSG_HDR_LEN {
         return ptr::null_mut();
     }
     recvmsg_name(o)
@@ -111,7 +131,8 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr)
 
 /// The control message after `cmsg`, or NULL when `cmsg` is the last one, when its
 /// `cmsg_len` is smaller than a header, or when the next one would not fit in the
-/// control data the kernel wrote (`o->controllen`).
+/// control data the kernel wrote (`o->controllen`, clamped to the reserved
+/// `msg_controllen`-byte area).
 ///
 /// # Safety
 /// `o` must be NULL or point to a readable header followed by the name and control
@@ -126,13 +147,8 @@ pub unsafe fn recvmsg_cmsg_nexthdr(o: *mut io_uring_recvmsg_out, msgh: &msghdr, 
     if first.is_null() || cmsg.is_null() {
         return ptr::null_mut();
     }
-    // SAFETY: RECVMSG-BUF: `first` is non-NULL, so `o` is non-NULL and a readable
-    // header; the projection forms no reference.
-    let field = unsafe { ptr::addr_of!((*o).controllen) };
-    // SAFETY: RECVMSG-BUF: a field of the readable header, read unaligned.
-    let controllen = unsafe { field.read_unaligned() };
-    // The control data the kernel wrote, as liburing bounds the walk.
-    let ctl_len = controllen as usize;
+    // SAFETY: RECVMSG-BUF: `first` is non-NULL, so `o` is non-NULL and a readable header.
+    let ctl_len = unsafe { control_len(o, msgh) };
     // Offset of `cmsg` inside the control area; its header must fit to be read.
     let Some(pos) = (cmsg as usize).checked_sub(first as usize) else {
         return ptr::null_mut();

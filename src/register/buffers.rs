@@ -5,7 +5,9 @@
 //! unregistered or the ring goes away; later `*_FIXED` requests read and write them.
 //! That is why the functions taking iovecs are `unsafe`: the caller promises the memory
 //! stays valid (and is not used for anything else the kernel could corrupt) for as long
-//! as it is registered.
+//! as it is registered. "Registered" includes every ring the table was cloned into
+//! ([`clone_buffers`] and friends): a clone shares the same pinned buffers, which stay
+//! usable by `*_FIXED` requests on that ring after the original unregisters them.
 
 use core::ffi::c_void;
 use core::mem::size_of;
