@@ -83,6 +83,10 @@ const CHECKS: &[(&str, Check)] = &[
     ("sysctl_restored_when_the_test_process_aborts", restored_after_abort),
     ("memlock_limit_fails_setup_cleanly", memlock_limit),
     ("address_space_limit_fails_setup_cleanly", address_space_limit),
+    (
+        "no_mmap_ring_without_huge_pages_is_explained",
+        no_mmap_without_huge_pages,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -952,5 +956,40 @@ fn child_address_space() -> Outcome {
         refused += nomem;
     }
     println!("{attempts} setups under RLIMIT_AS, {refused} refused, no fd or mapping leaked");
+    Outcome::Pass
+}
+
+/// A NO_MMAP ring whose SQEs take more than a page needs a huge page the library maps
+/// itself; with none reserved the setup fails with ENOMEM, and the message says so.
+fn no_mmap_without_huge_pages() -> Outcome {
+    if let Err(skip) = io_uring_works() {
+        return skip;
+    }
+    let free = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("HugePages_Free:"))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    if free > 0 {
+        return Outcome::Skip(format!("{free} huge pages are free here: the ring can be built"));
+    }
+    let (fds, maps) = (count_fds(), count_maps());
+    // 256 SQEs are 16 KiB: more than a page.
+    let e = Ring::builder(256)
+        .flags(IORING_SETUP_NO_MMAP)
+        .build()
+        .err()
+        .expect("a NO_MMAP ring of 256 entries without huge pages");
+    assert_eq!(e.errno(), Errno::ENOMEM, "{e}");
+    let msg = e.to_string();
+    println!("Ring::builder(256).flags(NO_MMAP) without huge pages: {msg}");
+    assert!(msg.contains("needs a 2 MiB huge page (vm.nr_hugepages is"), "{msg}");
+    assert_eq!(count_fds(), fds, "fds leaked");
+    assert_eq!(count_maps(), maps, "mappings leaked");
+    // A small one fits in pages and works.
+    assert!(Ring::builder(32).flags(IORING_SETUP_NO_MMAP).build().is_ok());
     Outcome::Pass
 }

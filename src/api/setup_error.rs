@@ -19,6 +19,9 @@ pub const IO_URING_DISABLED_PATH: &str = "/proc/sys/kernel/io_uring_disabled";
 /// The group allowed to create rings when `kernel.io_uring_disabled` is 1 (-1: none).
 pub const IO_URING_GROUP_PATH: &str = "/proc/sys/kernel/io_uring_group";
 
+/// Huge pages reserved in the system.
+const NR_HUGEPAGES_PATH: &str = "/proc/sys/vm/nr_hugepages";
+
 /// Largest SQ size the kernel accepts without `IORING_SETUP_CLAMP`.
 const MAX_ENTRIES: u32 = 32768;
 /// Largest CQ size the kernel accepts without `IORING_SETUP_CLAMP`.
@@ -57,6 +60,8 @@ pub(crate) struct SystemState {
     pub(crate) io_uring_group: Option<i64>,
     /// RLIMIT_MEMLOCK (soft, hard); `u64::MAX` is unlimited.
     pub(crate) memlock: Option<(u64, u64)>,
+    /// `vm.nr_hugepages`, which NO_MMAP rings larger than a page need.
+    pub(crate) nr_hugepages: Option<u64>,
 }
 
 impl SystemState {
@@ -70,6 +75,7 @@ impl SystemState {
         }
         if errno == Errno::ENOMEM {
             s.memlock = memlock_limit();
+            s.nr_hugepages = read_sysctl(NR_HUGEPAGES_PATH).and_then(|v| u64::try_from(v).ok());
         }
         s
     }
@@ -203,17 +209,41 @@ impl SetupError {
     }
 
     fn fmt_enomem(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let limit = match self.state.memlock {
-            Some((soft, hard)) => format!("RLIMIT_MEMLOCK is {} (hard limit {})", bytes(soft), bytes(hard)),
-            None => "RLIMIT_MEMLOCK could not be read".to_string(),
-        };
+        if self.flags & IORING_SETUP_NO_MMAP != 0 {
+            let pages = match self.state.nr_hugepages {
+                Some(n) => format!("vm.nr_hugepages is {n}"),
+                None => "vm.nr_hugepages could not be read".to_string(),
+            };
+            write!(
+                f,
+                "no memory for an IORING_SETUP_NO_MMAP ring of {} entries: without caller memory \
+                 (io_uring_queue_init_mem) the library maps it itself, and a ring whose SQEs or CQ \
+                 take more than a page needs a 2 MiB huge page ({pages}; reserve some, pass your own \
+                 memory, or ask for fewer entries); it is also mapped into the address space \
+                 (RLIMIT_AS) and counts against RLIMIT_MEMLOCK without CAP_IPC_LOCK",
+                self.entries
+            )?;
+            return self.fmt_memlock(f);
+        }
         write!(
             f,
-            "not enough memory for a ring of {} entries: without CAP_IPC_LOCK the ring memory counts against \
-             the locked-memory limit ({limit}; raise it with `ulimit -l` or LimitMEMLOCK=, or ask for fewer \
-             entries), and it is charged to the memory cgroup and mapped into the address space (RLIMIT_AS)",
+            "not enough memory for a ring of {} entries: without CAP_IPC_LOCK the ring memory counts \
+             against the locked-memory limit",
             self.entries
+        )?;
+        self.fmt_memlock(f)?;
+        f.write_str(
+            ", and it is charged to the memory cgroup and mapped into the address space (RLIMIT_AS): \
+             raise the limit (`ulimit -l`, LimitMEMLOCK=) or ask for fewer entries",
         )
+    }
+
+    /// " (RLIMIT_MEMLOCK is X, hard limit Y)".
+    fn fmt_memlock(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.state.memlock {
+            Some((soft, hard)) => write!(f, " (RLIMIT_MEMLOCK is {}, hard limit {})", bytes(soft), bytes(hard)),
+            None => f.write_str(" (RLIMIT_MEMLOCK could not be read)"),
+        }
     }
 
     /// The rule the parameters break, where it can be told from them alone.
@@ -297,6 +327,21 @@ fn bytes(n: u64) -> String {
     }
 }
 
+/// The symbolic name of the errnos a setup commonly fails with.
+fn errno_name(n: i32) -> Option<&'static str> {
+    Some(match n {
+        libc::EPERM => "EPERM",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EFAULT => "EFAULT",
+        libc::EINVAL => "EINVAL",
+        libc::ENFILE => "ENFILE",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSYS => "ENOSYS",
+        _ => return None,
+    })
+}
+
 impl fmt::Display for SetupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.errno.raw() {
@@ -315,9 +360,16 @@ impl fmt::Display for SetupError {
             libc::EMFILE | libc::ENFILE => f.write_str(
                 "no file descriptor left for the ring: raise RLIMIT_NOFILE (`ulimit -n`) or close descriptors",
             )?,
-            _ => f.write_str("io_uring_setup failed")?,
+            _ => f.write_str("the ring could not be set up")?,
         }
-        write!(f, " (io_uring_setup: {})", self.errno)
+        // " (ENOMEM: Cannot allocate memory, os error 12)"
+        let n = self.errno.raw();
+        let text = io::Error::from_raw_os_error(n).to_string();
+        let text = text.strip_suffix(&format!(" (os error {n})")).unwrap_or(&text);
+        match errno_name(n) {
+            Some(name) => write!(f, " ({name}: {text}, os error {n})"),
+            None => write!(f, " ({text}, os error {n})"),
+        }
     }
 }
 
@@ -365,7 +417,7 @@ mod tests {
         SystemState {
             io_uring_disabled: Some(v),
             io_uring_group: Some(group),
-            memlock: None,
+            ..Default::default()
         }
     }
 
@@ -374,10 +426,7 @@ mod tests {
         let m = msg(libc::ENOSYS, 8, 0, 0, SystemState::default());
         assert!(m.starts_with("io_uring is not available: "), "{m}");
         assert!(m.contains("CONFIG_IO_URING") && m.contains("seccomp"), "{m}");
-        assert!(
-            m.ends_with("(io_uring_setup: Function not implemented (os error 38))"),
-            "{m}"
-        );
+        assert!(m.ends_with(" (ENOSYS: Function not implemented, os error 38)"), "{m}");
     }
 
     #[test]
@@ -409,10 +458,7 @@ mod tests {
             m.contains("check /proc/sys/kernel/io_uring_disabled and kernel.io_uring_group"),
             "{m}"
         );
-        assert!(
-            m.ends_with("(io_uring_setup: Operation not permitted (os error 1))"),
-            "{m}"
-        );
+        assert!(m.ends_with(" (EPERM: Operation not permitted, os error 1)"), "{m}");
     }
 
     #[test]
@@ -423,14 +469,26 @@ mod tests {
         };
         let m = msg(libc::ENOMEM, 64, 0, 0, state);
         assert!(m.contains("a ring of 64 entries"), "{m}");
-        assert!(m.contains("RLIMIT_MEMLOCK is 0 bytes (hard limit 8 MiB)"), "{m}");
+        assert!(m.contains("RLIMIT_MEMLOCK is 0 bytes, hard limit 8 MiB"), "{m}");
         assert!(m.contains("ulimit -l") && m.contains("RLIMIT_AS"), "{m}");
+        assert!(!m.contains("huge page"), "{m}");
         let state = SystemState {
             memlock: Some((64 << 10, u64::MAX)),
             ..Default::default()
         };
         let m = msg(libc::ENOMEM, 8, 0, 0, state);
-        assert!(m.contains("RLIMIT_MEMLOCK is 64 KiB (hard limit unlimited)"), "{m}");
+        assert!(m.contains("RLIMIT_MEMLOCK is 64 KiB, hard limit unlimited"), "{m}");
+        // NO_MMAP rings the library maps itself may need a huge page.
+        let state = SystemState {
+            memlock: Some((8 << 20, 8 << 20)),
+            nr_hugepages: Some(0),
+            ..Default::default()
+        };
+        let m = msg(libc::ENOMEM, 256, IORING_SETUP_NO_MMAP, 0, state);
+        assert!(m.contains("IORING_SETUP_NO_MMAP ring of 256 entries"), "{m}");
+        assert!(m.contains("2 MiB huge page (vm.nr_hugepages is 0"), "{m}");
+        assert!(m.contains("RLIMIT_MEMLOCK is 8 MiB, hard limit 8 MiB"), "{m}");
+        assert!(m.ends_with(" (ENOMEM: Cannot allocate memory, os error 12)"), "{m}");
     }
 
     #[test]
@@ -513,7 +571,9 @@ mod tests {
         assert!(msg(libc::EACCES, 8, 0, 0, none).contains("security module"));
         assert!(msg(libc::EMFILE, 8, 0, 0, none).contains("RLIMIT_NOFILE"));
         let m = msg(libc::EFAULT, 8, 0, 0, none);
-        assert_eq!(m, "io_uring_setup failed (io_uring_setup: Bad address (os error 14))");
+        assert_eq!(m, "the ring could not be set up (EFAULT: Bad address, os error 14)");
+        let m = msg(libc::EBUSY, 8, 0, 0, none);
+        assert_eq!(m, "the ring could not be set up (Device or resource busy, os error 16)");
 
         let e = SetupError::with_state(Errno::EPERM, 8, &io_uring_params::default(), disabled(2, -1));
         assert_eq!(e.errno(), Errno::EPERM);
