@@ -41,5 +41,5 @@ mod ffi;
 #[cfg(test)]
 mod fake_ring;
 
-pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, Submitter};
+pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
 pub use errno::Errno;

@@ -35,6 +35,10 @@ use crate::ring::{io_uring, io_uring_cqe_iter, CompletionSide, RingRef, Submissi
 use crate::setup;
 use crate::sys::*;
 
+mod setup_error;
+
+pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};
+
 /// The contents of one completion, copied out of the CQ ring. A `Cqe` is only data: it
 /// cannot consume anything (that is [`Completion::seen`]'s job).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,11 +156,17 @@ impl Builder {
     }
 
     /// Create the ring.
-    pub fn build(mut self) -> Result<Ring, Errno> {
+    ///
+    /// On failure the [`SetupError`] says why in words (io_uring missing, blocked by
+    /// seccomp or `kernel.io_uring_disabled`, memlock limit, which parameter is wrong)
+    /// and converts to the raw [`Errno`] with `?` or [`SetupError::errno`].
+    pub fn build(mut self) -> Result<Ring, SetupError> {
+        let asked = self.params;
         let mut raw = io_uring::zeroed();
         // SAFETY: queue_init's contract: `raw` is a fresh zeroed struct holding no ring, so
         // overwriting it leaks nothing; after success it is SET-UP, which starts OWNED.
-        unsafe { setup::queue_init_params(self.entries, &mut raw, &mut self.params) }?;
+        unsafe { setup::queue_init_params(self.entries, &mut raw, &mut self.params) }
+            .map_err(|e| SetupError::new(e, self.entries, &asked))?;
         Ok(Ring {
             raw: UnsafeCell::new(raw),
             params: self.params,
@@ -182,9 +192,10 @@ pub struct Ring {
 unsafe impl Send for Ring {}
 
 impl Ring {
-    /// A ring with `entries` SQEs and default setup.
+    /// A ring with `entries` SQEs and default setup. See [`Builder::build`] for the
+    /// error.
     #[doc(alias = "io_uring_queue_init")]
-    pub fn new(entries: u32) -> Result<Ring, Errno> {
+    pub fn new(entries: u32) -> Result<Ring, SetupError> {
         Ring::builder(entries).build()
     }
 

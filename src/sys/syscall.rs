@@ -8,7 +8,7 @@
 //! # Invariant
 //!
 //! The kernel reads and writes our memory through the arguments, so every wrapper but
-//! [`close`] is `unsafe` for one reason, stated once:
+//! `close` is `unsafe` for one reason, stated once:
 //!
 //! * **SYSCALL-ARGS**: every argument the system call interprets as a user address is
 //!   NULL (where the call accepts that) or valid, for the whole call, for the reads and
