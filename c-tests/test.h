@@ -310,9 +310,10 @@ static inline T_UNUSED int t_nop_roundtrip(struct io_uring *ring, __u64 ud,
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, ud);
 	ret = io_uring_submit(ring);
-	/* Under SQPOLL the count is everything the SQ thread has not released yet (its
-	 * head can trail the CQEs it already posted), so it may exceed 1. */
-	if (ret != 1 && !((ring->flags & IORING_SETUP_SQPOLL) && ret > 1)) {
+	/* Under SQPOLL the count is everything the SQ thread has not taken yet
+	 * (tail - head): more than 1 when its head trails the CQEs it already
+	 * posted, 0 when an awake SQ thread took the NOP before the head was read. */
+	if (ret != 1 && !((ring->flags & IORING_SETUP_SQPOLL) && ret >= 0)) {
 		fprintf(stderr, "%s: io_uring_submit = %d (%s), expected 1\n",
 			what, ret, t_err(ret));
 		return -1;
