@@ -116,34 +116,6 @@ static uint64_t rnd(void)
 	return x;
 }
 
-static long status_kb(const char *key)
-{
-	char line[256];
-	size_t klen = strlen(key);
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f) {
-		perror("/proc/self/status");
-		exit(1);
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-static unsigned long env_ulong(const char *name, unsigned long def)
-{
-	const char *s = getenv(name);
-
-	return s && *s ? strtoul(s, NULL, 0) : def;
-}
-
 /* Wait (5 s at most) for one CQE and check it; returns its res through *res. */
 static int reap_one(struct io_uring *ring, __u64 ud, int *res, unsigned *flags, const char *what)
 {
@@ -480,8 +452,8 @@ static unsigned pick_extras(void)
 int main(void)
 {
 	struct io_uring ring;
-	unsigned long cycles = env_ulong("URING_SOAK_CYCLES", DEFAULT_CYCLES);
-	uint64_t seed = env_ulong("URING_SOAK_SEED", 0);
+	unsigned long cycles = t_env_ulong("URING_SOAK_CYCLES", DEFAULT_CYCLES);
+	uint64_t seed = t_env_ulong("URING_SOAK_SEED", 0);
 	unsigned long counts[2][8] = { { 0 } };	/* [unregistered explicitly][extra bit] */
 	int fds0, maps0, fds, maps, supported = 0;
 	long rss0, rss1, hwm1;
@@ -539,7 +511,7 @@ int main(void)
 
 	fds0 = t_count_fds();
 	maps0 = t_count_maps();
-	rss0 = status_kb("VmRSS");
+	rss0 = t_status_kb("VmRSS");
 	heap0 = mallinfo2().uordblks;
 	t0 = t_now_ns();
 	for (unsigned long n = 1; n <= cycles; n++) {
@@ -575,12 +547,12 @@ int main(void)
 		}
 		if (n % 10000 == 0)
 			printf("  %lu cycles, %.1f s, VmRSS %ld KiB\n", n,
-			       (double)(t_now_ns() - t0) / 1e9, status_kb("VmRSS"));
+			       (double)(t_now_ns() - t0) / 1e9, t_status_kb("VmRSS"));
 	}
 	el = t_now_ns() - t0;
-	rss1 = status_kb("VmRSS");
+	rss1 = t_status_kb("VmRSS");
 	heap1 = mallinfo2().uordblks;
-	hwm1 = status_kb("VmHWM");
+	hwm1 = t_status_kb("VmHWM");
 
 	printf("%lu cycles in %.2f s (%.1f us/cycle)\n", cycles, (double)el / 1e9,
 	       (double)el / 1e3 / (double)cycles);

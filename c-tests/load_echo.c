@@ -77,34 +77,6 @@ static inline __u64 ud(enum kind k, unsigned idx)
 	return (__u64)k << 32 | idx;
 }
 
-static long status_kb(const char *key)
-{
-	char line[256];
-	size_t klen = strlen(key);
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f) {
-		perror("/proc/self/status");
-		exit(1);
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-static unsigned long env_ulong(const char *name, unsigned long def)
-{
-	const char *s = getenv(name);
-
-	return s && *s ? strtoul(s, NULL, 0) : def;
-}
-
 /* A ring for a busy loop: DEFER_TASKRUN where the kernel has it. */
 static int ring_init(struct io_uring *ring)
 {
@@ -252,7 +224,7 @@ static int s_handle(struct server *s, struct io_uring_cqe *cqe, unsigned conns)
 		if (++s->open > s->st.max_open)
 			s->st.max_open = s->open;
 		if (s->st.accepted == conns)
-			s->st.rss_connected_kb = status_kb("VmRSS");
+			s->st.rss_connected_kb = t_status_kb("VmRSS");
 		s_arm_recv(s, res);
 		if (!(cqe->flags & IORING_CQE_F_MORE) && s->st.accepted < conns)
 			s_arm_accept(s);
@@ -343,14 +315,17 @@ static int s_handle(struct server *s, struct io_uring_cqe *cqe, unsigned conns)
 }
 
 static void server_main(int lfd, unsigned conns, unsigned nbuf, int maxfd, uint64_t deadline_ns,
-			int out)
+			int out, pid_t parent)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	struct __kernel_timespec ts = { .tv_sec = 1, .tv_nsec = 0 };
 	uint64_t t0;
 	int ret;
 
+	/* Die with the clients (also if they died before this line). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		exit(1);
 	if (!s)
 		exit(1);
 	s->lfd = lfd;
@@ -385,7 +360,7 @@ static void server_main(int lfd, unsigned conns, unsigned nbuf, int maxfd, uint6
 		io_uring_buf_ring_add(s->br, s->bufs + (size_t)i * MSG_MAX, MSG_MAX,
 				      (unsigned short)i, io_uring_buf_ring_mask(s->nbuf), (int)i);
 	io_uring_buf_ring_advance(s->br, (int)s->nbuf);
-	s->st.rss_setup_kb = status_kb("VmRSS");
+	s->st.rss_setup_kb = t_status_kb("VmRSS");
 
 	t0 = t_now_ns();
 	s_arm_accept(s);
@@ -433,8 +408,8 @@ static void server_main(int lfd, unsigned conns, unsigned nbuf, int maxfd, uint6
 		if (s->open != 0)
 			s_fail(s, "%u connections still open", s->open);
 	}
-	s->st.rss_end_kb = status_kb("VmRSS");
-	s->st.hwm_kb = status_kb("VmHWM");
+	s->st.rss_end_kb = t_status_kb("VmRSS");
+	s->st.hwm_kb = t_status_kb("VmHWM");
 	io_uring_free_buf_ring(&s->ring, s->br, s->nbuf, BGID);
 	io_uring_queue_exit(&s->ring);
 out:
@@ -667,7 +642,7 @@ static void run_round(const char *name, unsigned conns, unsigned long long total
 	uint64_t t0, t_conn = 0;
 	int lfd, one = 1, pipefd[2], status, fds0, ret;
 	unsigned long long expect_bytes = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	fds0 = t_count_fds();
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -689,13 +664,14 @@ static void run_round(const char *name, unsigned conns, unsigned long long total
 	if (pipe2(pipefd, O_CLOEXEC))
 		FAIL("pipe2: %s", strerror(errno));
 	t0 = t_now_ns();
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		FAIL("fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(pipefd[0]);
 		server_main(lfd, conns, nbuf, (int)conns + 64, deadline_ns + 2000000000ull,
-			    pipefd[1]);
+			    pipefd[1], parent);
 	}
 	close(pipefd[1]);
 	close(lfd);
@@ -812,10 +788,10 @@ static void run_round(const char *name, unsigned conns, unsigned long long total
 
 int main(void)
 {
-	unsigned conns = (unsigned)env_ulong("URING_LOAD_CONNS", DEFAULT_CONNS);
-	unsigned long long total = env_ulong("URING_LOAD_MESSAGES", DEFAULT_MESSAGES);
-	unsigned long deadline_s = env_ulong("URING_LOAD_DEADLINE", DEFAULT_DEADLINE_S);
-	unsigned nbuf = (unsigned)env_ulong("URING_LOAD_BUFFERS", DEFAULT_NBUF);
+	unsigned conns = (unsigned)t_env_ulong("URING_LOAD_CONNS", DEFAULT_CONNS);
+	unsigned long long total = t_env_ulong("URING_LOAD_MESSAGES", DEFAULT_MESSAGES);
+	unsigned long deadline_s = t_env_ulong("URING_LOAD_DEADLINE", DEFAULT_DEADLINE_S);
+	unsigned nbuf = (unsigned)t_env_ulong("URING_LOAD_BUFFERS", DEFAULT_NBUF);
 	struct io_uring probe_ring;
 	uint64_t deadline_ns;
 
