@@ -249,6 +249,36 @@ static inline T_UNUSED uint64_t t_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A "Key:  <n> kB" field of /proc/self/status (VmRSS, VmHWM, ...) in KiB, or -1. */
+static inline T_UNUSED long t_status_kb(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f) {
+		perror("/proc/self/status");
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			v = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* An unsigned environment variable (decimal, 0x hex), or `def` when unset or empty. */
+static inline T_UNUSED unsigned long t_env_ulong(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoul(s, NULL, 0) : def;
+}
+
 static inline T_UNUSED void t_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -310,9 +340,10 @@ static inline T_UNUSED int t_nop_roundtrip(struct io_uring *ring, __u64 ud,
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, ud);
 	ret = io_uring_submit(ring);
-	/* Under SQPOLL the count is everything the SQ thread has not released yet (its
-	 * head can trail the CQEs it already posted), so it may exceed 1. */
-	if (ret != 1 && !((ring->flags & IORING_SETUP_SQPOLL) && ret > 1)) {
+	/* Under SQPOLL the count is everything the SQ thread has not taken yet
+	 * (tail - head): more than 1 when its head trails the CQEs it already
+	 * posted, 0 when an awake SQ thread took the NOP before the head was read. */
+	if (ret != 1 && !((ring->flags & IORING_SETUP_SQPOLL) && ret >= 0)) {
 		fprintf(stderr, "%s: io_uring_submit = %d (%s), expected 1\n",
 			what, ret, t_err(ret));
 		return -1;

@@ -115,6 +115,13 @@ pub unsafe fn queue_init_params(entries: u32, ring: &mut io_uring, p: &mut io_ur
 /// # Safety
 /// `buf` must be valid for reads and writes of `buf_size` bytes, page aligned, and outlive
 /// the ring (queue_exit does not free it).
+///
+/// "The ring" here is the kernel's: after `queue_exit` closes the fd, the kernel tears
+/// the ring down asynchronously and may still write to `buf` meanwhile (it stores its
+/// CQ tail there; measured on Linux 6.18 with raw syscalls, see docs/reliability.md).
+/// So do not reuse `buf` for anything, another ring included, on the strength of
+/// `queue_exit` having returned: unmap it (the kernel keeps the pages it pinned) and
+/// map fresh memory for the next ring.
 pub unsafe fn queue_init_mem(
     entries: u32,
     ring: &mut io_uring,

@@ -66,7 +66,8 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
 ///
 /// # Safety
 /// `ring` and `p` must be NULL or valid; `buf` valid for `buf_size` bytes and outliving
-/// the ring.
+/// the ring. The kernel's ring outlives `io_uring_queue_exit`: see
+/// [`setup::queue_init_mem`] before reusing `buf`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_init_mem(
     entries: c_uint,
