@@ -441,6 +441,12 @@ fn valgrind_memcheck() {
         "valgrind memcheck failed ({:?}):\n{stdout}\n{stderr}",
         out.status
     );
-    assert!(stdout.contains("test result: ok"), "the nested run did not pass:\n{stdout}");
-    assert!(stderr.contains("ERROR SUMMARY: 0 errors"), "memcheck reported errors:\n{stderr}");
+    assert!(
+        stdout.contains("test result: ok"),
+        "the nested run did not pass:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("ERROR SUMMARY: 0 errors"),
+        "memcheck reported errors:\n{stderr}"
+    );
 }
