@@ -114,7 +114,9 @@ fn copy_blocks(
         while next_offset < len {
             let Some(slot) = free.pop() else { break };
             let n = BLOCK.min(len - next_offset);
-            let sqe = ring.get_sqe().expect("the SQ has room for every slot");
+            // Never a panic here: unwinding would free `buffers` under in-flight reads.
+            // A full SQ cannot happen (slots <= entries), but it is an error, not a crash.
+            let sqe = ring.get_sqe().ok_or(Errno::EBUSY)?;
             prep::read(
                 sqe,
                 src,
@@ -147,7 +149,7 @@ fn copy_blocks(
                 free.push(slot);
                 continue;
             }
-            let sqe = ring.get_sqe().expect("a completion freed an SQE");
+            let sqe = ring.get_sqe().ok_or(Errno::EBUSY)?;
             prep::write(sqe, dst, buffers[slot].as_ptr().cast(), done as u32, offsets[slot]);
             sqe.user_data = slot as u64 | WRITE;
             *in_flight += 1;
@@ -178,7 +180,7 @@ fn nop_burst(ring: &mut Ring, total: u32) -> Result<(), Errno> {
     while done < total {
         let batch = QUEUE_DEPTH.min(total - done);
         for i in 0..batch {
-            let sqe = ring.get_sqe().expect("the SQ is drained every batch");
+            let sqe = ring.get_sqe().ok_or(Errno::EBUSY)?;
             prep::nop(sqe);
             sqe.user_data = (done + i) as u64;
         }

@@ -26,6 +26,7 @@
  *     io_uring_submit*, io_uring_sq_ready, io_uring_sq_space_left,
  *     io_uring_sqring_wait.
  *   completion side: io_uring_peek_cqe, io_uring_wait_cqe*, io_uring_wait_cqes*,
+ *     __io_uring_peek_cqe, __io_uring_get_cqe,
  *     io_uring_peek_batch_cqe, io_uring_cq_advance, io_uring_cqe_seen,
  *     io_uring_for_each_cqe, io_uring_cqe_iter_*, io_uring_buf_ring_cq_advance.
  *   both sides at once: io_uring_submit_and_wait_timeout/_min_timeout/_reg, and
@@ -33,10 +34,10 @@
  *     SQE).
  *   any thread: io_uring_cq_ready, io_uring_cq_has_overflow,
  *     io_uring_load_sq_head, io_uring_get_events, the register and probe calls
- *     (except the ring-fd ones), buffer-ring setup.
+ *     (except the ring-fd ones), buffer-ring setup, io_uring_ring_dontfork.
  *   nothing else on the ring meanwhile: io_uring_queue_init*, io_uring_queue_mmap,
  *     io_uring_queue_exit, io_uring_resize_rings, io_uring_(un)register_ring_fd,
- *     io_uring_close_ring_fd, io_uring_set_iowait, io_uring_ring_dontfork.
+ *     io_uring_close_ring_fd, io_uring_set_iowait.
  * docs/threading-and-safety.md has the details.
  */
 #if defined(__STRICT_ANSI__) && !defined(_XOPEN_SOURCE) && \

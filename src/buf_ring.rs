@@ -279,7 +279,8 @@ pub unsafe fn buf_ring_cq_advance_split(
 ) {
     // SAFETY: LIVE-BR, this function's contract.
     unsafe { buf_ring_advance(br, buf_count) };
-    cq.cq_advance(cq_count as u32);
+    // SAFETY: this function's contract: the caller read the next `cq_count` CQEs.
+    unsafe { cq.cq_advance(cq_count as u32) };
 }
 
 /// `io_uring_buf_ring_cq_advance`: [`buf_ring_cq_advance_split`] with one count for both.

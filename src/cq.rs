@@ -113,6 +113,16 @@ pub fn cq_has_overflow(ring: RingRef<'_>) -> bool {
     (unsafe { barrier::read_once(ring.sq_kflags()) } & IORING_SQ_CQ_OVERFLOW) != 0
 }
 
+/// Completions the kernel had to drop for want of CQ space (`*cq.koverflow`). With
+/// IORING_FEAT_NODROP the kernel parks them instead, so this stays 0 unless it ran out of
+/// memory for its overflow list.
+#[inline]
+pub fn cq_dropped(ring: RingRef<'_>) -> u32 {
+    // Relaxed: a statistic.
+    // SAFETY: SET-UP: cq.koverflow is a live aligned word; KERNEL-WORDS: atomic read.
+    unsafe { barrier::read_once(ring.cq_koverflow()) }
+}
+
 /// `io_uring_cq_eventfd_enabled`.
 pub fn cq_eventfd_enabled(ring: RingRef<'_>) -> bool {
     let kflags = ring.cq_kflags();
@@ -262,9 +272,12 @@ impl CompletionSide<'_> {
 
     /// `io_uring_cq_advance`: mark `nr` CQE slots as consumed.
     ///
-    /// The caller must be done reading those slots: the kernel may reuse them at once.
+    /// # Safety
+    /// CQ-OWNER: the `nr` slots at the head must be published (`nr` at most what was
+    /// ready) and read already: moving the head past the tail would hand unwritten slots
+    /// out as completions, and the kernel may reuse consumed slots at once.
     #[inline]
-    pub fn cq_advance(&mut self, nr: u32) {
+    pub unsafe fn cq_advance(&mut self, nr: u32) {
         if nr != 0 {
             let khead = self.ring().cq_khead();
             // Release pairs with the kernel's acquire load of the head: our reads of the
@@ -288,7 +301,8 @@ impl CompletionSide<'_> {
         // SAFETY: CQ-OWNER: by this function's contract `cqe` is a CQE this side peeked
         // and has not consumed, so it is published and the kernel does not write it.
         let flags = unsafe { cqe.as_ref() }.flags;
-        self.cq_advance(cqe_slots(self.ring().flags(), flags));
+        // SAFETY: the published CQE this function's contract names, read above.
+        unsafe { self.cq_advance(cqe_slots(self.ring().flags(), flags)) };
     }
 
     /// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
@@ -314,11 +328,13 @@ impl CompletionSide<'_> {
             let (cqe, c) = self.published(head);
             let (flags, user_data, res) = (c.flags, c.user_data, c.res);
             if flags & IORING_CQE_F_SKIP != 0 {
-                self.cq_advance(cqe_slots(ring.flags(), flags));
+                // SAFETY: the filler at the head was published (head < tail) and read.
+                unsafe { self.cq_advance(cqe_slots(ring.flags(), flags)) };
                 continue;
             }
             if internal_timeouts && user_data == LIBURING_UDATA_TIMEOUT {
-                self.cq_advance(1);
+                // SAFETY: the timeout CQE at the head was published and read.
+                unsafe { self.cq_advance(1) };
                 if res < 0 {
                     return Peeked {
                         available,
@@ -629,7 +645,8 @@ impl CompletionSide<'_> {
                 // own fillers take one slot, but a MSG_RING sender may post a skipped
                 // 32-byte CQE, which takes two: stepping by one would hand out its
                 // second half as a completion.
-                self.cq_advance(slots);
+                // SAFETY: the filler at the head was published (head != tail) and read.
+                unsafe { self.cq_advance(slots) };
                 head = head.wrapping_add(slots);
                 continue;
             }

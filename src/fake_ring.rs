@@ -177,7 +177,8 @@ fn cq_ready_advance_and_batch_across_wrap() {
     let uds: Vec<u64> = out.iter().map(|&c| user_data(c)).collect();
     assert_eq!(uds, [0, 1, 2, 3]);
     assert_eq!(cq::cq_ready(cq.ring()), 6, "peek_batch must not consume");
-    cq.cq_advance(4);
+    // SAFETY: six CQEs were posted; the first four were read above.
+    unsafe { cq.cq_advance(4) };
     let next = cq.peek_cqe().into_result().expect("a CQE is ready");
     assert_eq!(f.word(CQ_HEAD), 1, "head wrapped past u32::MAX");
     assert_eq!(user_data(next.as_ptr()), 4);
@@ -237,7 +238,8 @@ fn mixed_cq_iteration_skips_fillers_and_steps_over_big_cqes() {
     // SAFETY: `out` has room for 8 pointers.
     let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
     assert_eq!(n, 2, "a filler after returned CQEs ends the batch");
-    cq.cq_advance(3);
+    // SAFETY: the first three slots (1, the two-slot 2) were published and read.
+    unsafe { cq.cq_advance(3) };
     // SAFETY: `out` still has room for 8 pointers.
     let n = unsafe { cq.peek_batch_cqe(out.as_mut_ptr(), 8) };
     assert_eq!((n, user_data(out[0])), (1, 3), "a leading filler is consumed");

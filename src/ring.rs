@@ -305,6 +305,10 @@ impl<'a> RingRef<'a> {
     setup_field!(sq_sqes, sq.sqes, *mut io_uring_sqe, "The SQE array.");
     setup_field!(sq_mask, sq.ring_mask, u32, "SQ entries - 1.");
     setup_field!(sq_entries, sq.ring_entries, u32, "SQ entries.");
+    setup_field!(sq_ring_ptr, sq.ring_ptr, *mut core::ffi::c_void, "The SQ ring mapping.");
+    setup_field!(sq_ring_sz, sq.ring_sz, usize, "Length of the SQ ring mapping.");
+    setup_field!(cq_ring_ptr, cq.ring_ptr, *mut core::ffi::c_void, "The CQ ring mapping.");
+    setup_field!(cq_ring_sz, cq.ring_sz, usize, "Length of the CQ ring mapping.");
     setup_field!(cq_khead, cq.khead, *mut u32, "The CQ head word (ours to write).");
     setup_field!(cq_ktail, cq.ktail, *mut u32, "The kernel's CQ tail word.");
     setup_field!(cq_kflags, cq.kflags, *mut u32, "The `IORING_CQ_*` flags word, or NULL.");

@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use crate::errno::Errno;
 use crate::register::do_register;
 use crate::ring::{io_uring, io_uring_cq, io_uring_sq, sqe_shift_from_flags, INT_FLAG_APP_MEM, INT_FLAG_CQ_ENTER};
-use crate::ring::{INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
+use crate::ring::{RingRef, INT_FLAG_REG_REG_RING, INT_FLAG_REG_RING};
 use crate::sys::syscall;
 use crate::sys::*;
 
@@ -722,23 +722,21 @@ pub unsafe fn queue_exit(ring: &mut io_uring) {
     ring.enter_ring_fd = -1;
 }
 
-/// `io_uring_ring_dontfork`: keep the ring mappings out of forked children.
-///
-/// # Safety
-/// `ring` must be a set-up ring (or zeroed, which gives -EINVAL).
-pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<(), Errno> {
-    if ring.sq.ring_ptr.is_null() || ring.sq.sqes.is_null() || ring.cq.ring_ptr.is_null() {
+/// `io_uring_ring_dontfork`: keep the ring mappings out of forked children. It only reads
+/// set-up fields, so it may run while another thread submits or reaps.
+pub fn ring_dontfork(ring: RingRef<'_>) -> Result<(), Errno> {
+    if ring.sq_ring_ptr().is_null() || ring.sq_sqes().is_null() || ring.cq_ring_ptr().is_null() {
         return Err(Errno::EINVAL);
     }
-    let sqes_len = (ring.sq.ring_entries as usize * SQE_SIZE) << ring.sqe_shift();
+    let sqes_len = (ring.sq_entries() as usize * SQE_SIZE) << ring.sqe_shift();
     // MADV_DONTFORK changes only what a child inherits; it reads and writes no memory.
-    // SAFETY: the SQE array of a set-up ring (`# Safety`), sqes_len bytes long.
-    Errno::result(unsafe { syscall::madvise(ring.sq.sqes as *mut c_void, sqes_len, libc::MADV_DONTFORK) })?;
-    // SAFETY: the ring's SQ ring mapping, ring_sz bytes long.
-    Errno::result(unsafe { syscall::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK) })?;
-    if ring.cq.ring_ptr != ring.sq.ring_ptr {
-        // SAFETY: the ring's separate CQ ring mapping, ring_sz bytes long.
-        Errno::result(unsafe { syscall::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK) })?;
+    // SAFETY: SET-UP: the ring's SQE array, sqes_len bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq_sqes().cast(), sqes_len, libc::MADV_DONTFORK) })?;
+    // SAFETY: SET-UP: the ring's SQ ring mapping, ring_sz bytes long.
+    Errno::result(unsafe { syscall::madvise(ring.sq_ring_ptr(), ring.sq_ring_sz(), libc::MADV_DONTFORK) })?;
+    if ring.cq_ring_ptr() != ring.sq_ring_ptr() {
+        // SAFETY: SET-UP: the ring's separate CQ ring mapping, ring_sz bytes long.
+        Errno::result(unsafe { syscall::madvise(ring.cq_ring_ptr(), ring.cq_ring_sz(), libc::MADV_DONTFORK) })?;
     }
     Ok(())
 }

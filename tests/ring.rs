@@ -317,3 +317,39 @@ fn pipe() -> (i32, i32) {
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
     (fds[0], fds[1])
 }
+
+/// The safe API hands out zeroed SQEs: an SQE taken and never prepared is a NOP with
+/// user_data 0, not a replay of the slot's previous request (whose buffer may be gone).
+#[test]
+fn unprepared_sqe_is_a_nop_not_a_replay() {
+    let mut ring = Ring::new(1).expect("ring");
+    let (rd, wr) = pipe();
+    // SAFETY: `wr` is the pipe's write end, open until closed below; the buffer is a
+    // static byte string.
+    let written = unsafe { libc::write(wr, b"abc".as_ptr().cast(), 3) };
+    assert_eq!(written, 3);
+    let mut buf = vec![0u8; 3];
+    let sqe = ring.get_sqe().expect("free SQE");
+    prep::read(sqe, rd, buf.as_mut_ptr().cast(), 3, 0);
+    sqe.user_data = 7;
+    // SAFETY: `buf` outlives the read: it is reaped just below, before `buf` is dropped.
+    unsafe { ring.submit_and_wait(1) }.expect("submit");
+    let done = ring.wait().expect("read completion");
+    assert_eq!((done.user_data(), done.res()), (7, 3));
+    done.seen();
+    assert_eq!(&buf, b"abc");
+    drop(buf);
+    // The one-entry ring hands out the same slot again; leave it unprepared.
+    let again = ring.get_sqe().expect("the slot is free again");
+    assert_eq!(again.opcode, IORING_OP_NOP);
+    assert_eq!(again.user_data, 0);
+    // SAFETY: the queued SQE is the zeroed NOP, which references no memory.
+    unsafe { ring.submit_and_wait(1) }.expect("submit");
+    let nop = ring.wait().expect("completion");
+    assert_eq!((nop.user_data(), nop.res()), (0, 0), "the old read must not run again");
+    nop.seen();
+    // SAFETY: both ends are open fds of this test.
+    unsafe { libc::close(rd) };
+    // SAFETY: as above.
+    unsafe { libc::close(wr) };
+}

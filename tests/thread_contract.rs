@@ -82,16 +82,21 @@ fn submitter_loop(shared: &Shared, submitter: &Mutex<Submitter<'_>>, op: Op, fd:
         if shared.failed.load(Ordering::Relaxed) {
             return;
         }
-        // Bound the requests in flight (and so the kernel's overflow list).
-        if shared.in_flight.load(Ordering::Acquire) >= shared.limit {
+        // Bound the requests in flight (and so the kernel's overflow list): reserve one
+        // of the `limit` places before preparing anything.
+        let reserved = shared.in_flight.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < shared.limit).then_some(n + 1)
+        });
+        if reserved.is_err() {
             std::thread::yield_now();
             continue;
         }
         let slot = match op {
-            Op::Nop => 0,
+            Op::Nop => None,
             Op::Read => match shared.free_slots.lock().unwrap().pop() {
-                Some(s) => s,
+                Some(s) => Some(s),
                 None => {
+                    consumed(shared, 1);
                     std::thread::yield_now();
                     continue;
                 }
@@ -99,9 +104,13 @@ fn submitter_loop(shared: &Shared, submitter: &Mutex<Submitter<'_>>, op: Op, fd:
         };
         let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
         if id >= shared.total {
-            shared.free_slots.lock().unwrap().push(slot);
+            if let Some(s) = slot {
+                shared.free_slots.lock().unwrap().push(s);
+            }
+            consumed(shared, 1);
             return;
         }
+        let slot = slot.unwrap_or(0);
         let mut sub = submitter.lock().unwrap();
         while sub.sq_space_left() == 0 {
             // SQ full: push what is queued to the kernel.
@@ -117,7 +126,6 @@ fn submitter_loop(shared: &Shared, submitter: &Mutex<Submitter<'_>>, op: Op, fd:
             }
         }
         sqe.user_data = user_data(id, slot);
-        shared.in_flight.fetch_add(1, Ordering::AcqRel);
         submit_retrying(&mut sub);
     }
 }
@@ -167,8 +175,15 @@ fn retire(shared: &Shared, seen: &mut [u8], op: Op, user_data: u64, res: i32) ->
         }
         Op::Nop => {}
     }
-    shared.in_flight.fetch_sub(1, Ordering::AcqRel);
     Ok(())
+}
+
+/// `n` completions were consumed (the CQ head moved past them): their CQ slots are free
+/// again, so the submitters may put that many more requests in flight. Counting them
+/// only now keeps requests in flight + CQEs not yet consumed within the CQ size, so the
+/// normal configurations cannot overflow.
+fn consumed(shared: &Shared, n: u64) {
+    shared.in_flight.fetch_sub(n as u32, Ordering::AcqRel);
 }
 
 /// In no-block mode, poll until `wait()` will not sleep in the kernel: a completion is
@@ -203,6 +218,7 @@ fn reaper_loop(shared: &Shared, cq: &mut CompletionQueue<'_>, reap: Reap, op: Op
                 let c = cq.wait().map_err(|e| fail(format!("wait: {e}")))?;
                 retire(shared, &mut seen, op, c.user_data(), c.res()).map_err(fail)?;
                 c.seen();
+                consumed(shared, 1);
                 reaped += 1;
             }
             Reap::WaitTimeout => match cq.wait_timeout(if no_block() {
@@ -212,6 +228,8 @@ fn reaper_loop(shared: &Shared, cq: &mut CompletionQueue<'_>, reap: Reap, op: Op
             }) {
                 Ok(c) => {
                     retire(shared, &mut seen, op, c.user_data(), c.res()).map_err(fail)?;
+                    drop(c);
+                    consumed(shared, 1);
                     reaped += 1;
                 }
                 Err(e) if e == Errno::ETIME || e == Errno(libc::EINTR) => {
@@ -228,11 +246,15 @@ fn reaper_loop(shared: &Shared, cq: &mut CompletionQueue<'_>, reap: Reap, op: Op
                     retire(shared, &mut seen, op, c.user_data(), c.res()).map_err(fail)?;
                     batch += 1;
                 }
+                // The iterator is gone: the head moved past the whole batch.
+                consumed(shared, batch);
                 reaped += batch;
                 if batch == 0 {
                     wait_ready(cq);
                     let c = cq.wait().map_err(|e| fail(format!("wait: {e}")))?;
                     retire(shared, &mut seen, op, c.user_data(), c.res()).map_err(fail)?;
+                    c.seen();
+                    consumed(shared, 1);
                     reaped += 1;
                 }
             }
@@ -249,6 +271,7 @@ fn reaper_loop(shared: &Shared, cq: &mut CompletionQueue<'_>, reap: Reap, op: Op
                     }
                 };
                 retire(shared, &mut seen, op, user_data, res).map_err(fail)?;
+                consumed(shared, 1);
                 reaped += 1;
             }
         }
@@ -267,18 +290,28 @@ struct Config {
     cq_entries: u32,
     limit: u32,
     slow_reaper: bool,
+    /// A kernel submission thread (IORING_SETUP_SQPOLL): submitters publish the tail and
+    /// enter only to wake it.
+    sqpoll: bool,
 }
 
 fn run(cfg: Config) {
-    let total = ops_per_config();
+    // The SQPOLL thread competes with the test's threads for two cores in CI: it gets a
+    // fifth of the operations (still hundreds of thousands by default).
+    let total = if cfg.sqpoll {
+        ops_per_config() / 5
+    } else {
+        ops_per_config()
+    };
     // One directory per configuration: tests run in parallel threads of one process.
     let dir = std::env::temp_dir().join(format!(
-        "uring-contract-{}-{:?}-{:?}-{}-{}",
+        "uring-contract-{}-{:?}-{:?}-{}-{}-{}",
         std::process::id(),
         cfg.op,
         cfg.reap,
         cfg.submitters,
-        cfg.slow_reaper
+        cfg.slow_reaper,
+        cfg.sqpoll
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("records");
@@ -289,7 +322,11 @@ fn run(cfg: Config) {
     drop(f);
     let file = File::open(&path).unwrap();
 
-    let mut ring = match Ring::builder(32).cq_entries(cfg.cq_entries).build() {
+    let mut builder = Ring::builder(32).cq_entries(cfg.cq_entries);
+    if cfg.sqpoll {
+        builder = builder.sqpoll(10);
+    }
+    let mut ring = match builder.build() {
         Ok(r) => r,
         Err(e) => panic!("ring setup: {e}"),
     };
@@ -322,7 +359,13 @@ fn run(cfg: Config) {
             shared.overflow_seen.load(Ordering::Relaxed),
             "the overflow configuration never overflowed the CQ"
         );
+    } else {
+        assert!(
+            !shared.overflow_seen.load(Ordering::Relaxed),
+            "a configuration bounded by the CQ size overflowed: the library consumed CQEs late"
+        );
     }
+    assert_eq!(cq.dropped(), 0, "the kernel dropped completions");
     drop(ring);
     drop(file);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -337,6 +380,7 @@ fn matrix(op: Op, reap: Reap) {
             cq_entries: 64,
             limit: 64,
             slow_reaper: false,
+            sqpoll: false,
         });
     }
 }
@@ -393,6 +437,29 @@ fn overflow_nothing_lost() {
             cq_entries: 32,
             limit: 1024,
             slow_reaper: true,
+            sqpoll: false,
+        });
+    }
+}
+
+/// The same contract on an SQPOLL ring: submitters publish the SQ tail with a release
+/// store and the kernel thread picks it up; with and without overflow (a fifth of the
+/// operations of the other configurations).
+#[test]
+fn sqpoll_nops_and_reads() {
+    for (op, reap, slow_reaper, limit) in [
+        (Op::Nop, Reap::Batch, false, 64),
+        (Op::Read, Reap::Wait, false, 64),
+        (Op::Read, Reap::Peek, true, 1024),
+    ] {
+        run(Config {
+            submitters: 4,
+            reap,
+            op,
+            cq_entries: if slow_reaper { 32 } else { 64 },
+            limit,
+            slow_reaper,
+            sqpoll: true,
         });
     }
 }

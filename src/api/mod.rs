@@ -125,6 +125,22 @@ impl Cqe {
     }
 }
 
+/// Hand a fresh SQE slot to safe code as an all-zero SQE: a NOP with `user_data` 0.
+///
+/// liburing's `get_sqe` (and the C ABI's) leaves the previous request's opcode, fd,
+/// address and length in the slot for the preparer to overwrite. Safe code may take an
+/// SQE and not prepare it, and the next submit would then replay the old request into
+/// memory that may be gone; a zeroed slot makes that a harmless NOP.
+#[inline(always)]
+fn blank_sqe<'a>(sqe: NonNull<io_uring_sqe>) -> &'a mut io_uring_sqe {
+    // SAFETY: SQ-OWNER: a slot just handed out is exclusively ours until submitted; the
+    // caller ties the lifetime to its `&mut` borrow of the ring or submitter, which
+    // submitting needs too.
+    let sqe = unsafe { &mut *sqe.as_ptr() };
+    *sqe = io_uring_sqe::zeroed();
+    sqe
+}
+
 /// Ring setup options (`io_uring_params`), for [`Ring::builder`].
 #[derive(Clone, Copy, Debug)]
 pub struct Builder {
@@ -254,6 +270,10 @@ impl Ring {
     /// Split the ring into its submission and completion halves, which may be used from
     /// two threads at once (liburing's threading contract). The ring stays borrowed
     /// until both are gone.
+    ///
+    /// A ring set up with `IORING_SETUP_SINGLE_ISSUER` (which `DEFER_TASKRUN` needs) may
+    /// only be entered by the thread that made it: the kernel refuses the other thread's
+    /// submits and waits with `EEXIST`. Keep both halves of such a ring on that thread.
     #[inline]
     pub fn split(&mut self) -> (Submitter<'_>, CompletionQueue<'_>) {
         let ring = self.as_ring_ref();
@@ -279,16 +299,15 @@ impl Ring {
         self.split().1
     }
 
-    /// The next free SQE, cleared of the previous request's flags, or `None` when the SQ
-    /// is full. Set `user_data` and prepare it with a [`crate::prep`] function.
+    /// The next free SQE, all zero (a NOP with `user_data` 0, so one left unprepared is
+    /// harmless), or `None` when the SQ is full. Set `user_data` and prepare it with a
+    /// [`crate::prep`] function.
     #[doc(alias = "io_uring_get_sqe")]
     #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
         // SAFETY: SQ-OWNER: the side lives for this call, under `&mut self`.
         let sqe = unsafe { SubmissionSide::new(self.as_ring_ref()) }.get_sqe()?;
-        // SAFETY: SQ-OWNER: the slot is exclusively ours until submitted, and the
-        // reference is tied to the `&mut self` borrow, which submit needs too.
-        Some(unsafe { &mut *sqe.as_ptr() })
+        Some(blank_sqe(sqe))
     }
 
     /// SQEs prepared but not yet consumed by the kernel.
@@ -356,7 +375,9 @@ impl Ring {
         Completion::wait_from(cq.side, cq.flags)
     }
 
-    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires.
+    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires, and
+    /// `Err(EOPNOTSUPP)` on kernels without `IORING_FEAT_EXT_ARG` (before 5.11), where a
+    /// timed wait would have to queue a timeout SQE that outlives the call.
     #[doc(alias = "io_uring_wait_cqe_timeout")]
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
         let cq = self.completion();
@@ -392,14 +413,13 @@ pub struct Submitter<'r> {
 unsafe impl Send for Submitter<'_> {}
 
 impl Submitter<'_> {
-    /// The next free SQE, or `None` when the SQ is full.
+    /// The next free SQE, all zero (a NOP with `user_data` 0), or `None` when the SQ is
+    /// full.
     #[doc(alias = "io_uring_get_sqe")]
     #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
         let sqe = self.side.get_sqe()?;
-        // SAFETY: SQ-OWNER: the slot is exclusively ours until submitted, and the
-        // reference is tied to the `&mut self` borrow, which submit needs too.
-        Some(unsafe { &mut *sqe.as_ptr() })
+        Some(blank_sqe(sqe))
     }
 
     /// SQEs prepared but not yet consumed by the kernel.
@@ -472,6 +492,13 @@ impl CompletionQueue<'_> {
         cq::cq_has_overflow(self.side.ring())
     }
 
+    /// Completions the kernel dropped for want of CQ space (the ring's `koverflow`
+    /// counter): 0 on kernels with `IORING_FEAT_NODROP` unless they ran out of memory.
+    #[inline]
+    pub fn dropped(&self) -> u32 {
+        cq::cq_dropped(self.side.ring())
+    }
+
     /// The next completion if one is ready (`Ok(None)` if none).
     #[doc(alias = "io_uring_peek_cqe")]
     #[inline]
@@ -488,7 +515,9 @@ impl CompletionQueue<'_> {
         Completion::wait_from(self.reborrow(), flags)
     }
 
-    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires.
+    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires, and
+    /// `Err(EOPNOTSUPP)` on kernels without `IORING_FEAT_EXT_ARG` (before 5.11), where a
+    /// timed wait would have to queue a timeout SQE that outlives the call.
     #[doc(alias = "io_uring_wait_cqe_timeout")]
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
         let flags = self.flags;
@@ -591,7 +620,9 @@ impl Drop for Completion<'_> {
     fn drop(&mut self) {
         // The contents were copied out at construction, so the slot may be reused now.
         let slots = cq::cqe_slots(self.side.ring().flags(), self.cqe.flags);
-        self.side.cq_advance(slots);
+        // SAFETY: CQ-OWNER: the guard holds the published CQE at the head (it exists
+        // only for one) and has read it; no other consumer ran while it lived.
+        unsafe { self.side.cq_advance(slots) };
     }
 }
 
@@ -602,7 +633,8 @@ pub struct Completions<'a> {
     side: CompletionSide<'a>,
     iter: io_uring_cqe_iter,
     flags: u32,
-    consumed: u32,
+    /// The head when the snapshot was taken: the slots consumed are `iter.head - start`.
+    start: u32,
 }
 
 impl<'a> Completions<'a> {
@@ -611,9 +643,9 @@ impl<'a> Completions<'a> {
         let iter = cq::cqe_iter_init(side.ring());
         Completions {
             side,
+            start: iter.head,
             iter,
             flags,
-            consumed: 0,
         }
     }
 }
@@ -631,7 +663,6 @@ impl Iterator for Completions<'_> {
             // SAFETY: CQ-OWNER: the iterator yields published CQEs of `side`, the only
             // completion side, and `self.flags` are this ring's.
             let c = unsafe { Cqe::read(cqe, self.flags) };
-            self.consumed = self.consumed.wrapping_add(cq::cqe_slots(self.flags, c.flags));
             if c.flags & IORING_CQE_F_SKIP == 0 {
                 return Some(c);
             }
@@ -642,7 +673,14 @@ impl Iterator for Completions<'_> {
 impl Drop for Completions<'_> {
     #[inline]
     fn drop(&mut self) {
-        // The yielded CQEs were copied out; their slots may be reused now.
-        self.side.cq_advance(self.consumed);
+        // The yielded CQEs were copied out; their slots may be reused now. The iterator
+        // stepped its head over the slots it yielded or skipped; a forged two-slot CQE
+        // (F_32 sent through MSG_RING) in the last slot can make it step one past the
+        // snapshot tail, so the count is clamped to what was published.
+        let stepped = self.iter.head.wrapping_sub(self.start);
+        let consumed = stepped.min(self.iter.tail.wrapping_sub(self.start));
+        // SAFETY: CQ-OWNER: those slots lie between the snapshot's head and its acquired
+        // tail (clamped above), were published and have been read.
+        unsafe { self.side.cq_advance(consumed) };
     }
 }

@@ -287,7 +287,8 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
     // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running,
     // and the caller is its only reaper (CQ-OWNER).
     if let Ok(mut cq) = unsafe { cq_side(ring) } {
-        cq.cq_advance(nr);
+        // SAFETY: C-CONTRACT: the caller has read the `nr` CQEs it hands back.
+        unsafe { cq.cq_advance(nr) };
     }
 }
 

@@ -107,10 +107,9 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 /// `ring` must be NULL or a set-up ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
-    // SAFETY: C-CONTRACT: NULL or a SET-UP ring, with nothing else running on it.
-    let ring = unsafe { ring_exclusive(ring) };
-    // SAFETY: SET-UP: the mappings dontfork advises are the ring's live ones.
-    to_c(ring.and_then(|r| unsafe { setup::ring_dontfork(r) }))
+    // SAFETY: C-CONTRACT: NULL or a SET-UP ring (a zeroed one has NULL mapping
+    // pointers, which ring_dontfork refuses with -EINVAL after reading them alone).
+    to_c(unsafe { ring_ref(ring) }.and_then(setup::ring_dontfork))
 }
 
 /// liburing: `void io_uring_queue_exit(struct io_uring *ring)`.
