@@ -169,6 +169,14 @@ impl SubmissionSide<'_> {
     /// this side's to write until it is submitted.
     #[inline]
     pub fn get_sqe(&mut self) -> Option<NonNull<io_uring_sqe>> {
+        self.next_slot().map(Self::hand_out)
+    }
+
+    /// The next free SQE slot, as it is (the previous request's contents included), or
+    /// `None` when the SQ is full: [`SubmissionSide::get_sqe`] without the clearing, for
+    /// callers that overwrite the whole SQE anyway (the safe API zeroes it).
+    #[inline]
+    pub fn next_slot(&mut self) -> Option<NonNull<io_uring_sqe>> {
         let ring = self.ring();
         let head = load_sq_head(ring);
         let tail = self.sqe_tail();
@@ -177,7 +185,7 @@ impl SubmissionSide<'_> {
         }
         let sqe = self.slot(tail);
         self.set_sqe_tail(tail.wrapping_add(1));
-        Some(Self::hand_out(sqe))
+        Some(sqe)
     }
 
     /// `io_uring_get_sqe128`: a 128-byte SQE. On SQE128 rings this is `get_sqe`; on

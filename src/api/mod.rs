@@ -306,7 +306,7 @@ impl Ring {
     #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
         // SAFETY: SQ-OWNER: the side lives for this call, under `&mut self`.
-        let sqe = unsafe { SubmissionSide::new(self.as_ring_ref()) }.get_sqe()?;
+        let sqe = unsafe { SubmissionSide::new(self.as_ring_ref()) }.next_slot()?;
         Some(blank_sqe(sqe))
     }
 
@@ -418,7 +418,7 @@ impl Submitter<'_> {
     #[doc(alias = "io_uring_get_sqe")]
     #[inline]
     pub fn get_sqe(&mut self) -> Option<&mut io_uring_sqe> {
-        let sqe = self.side.get_sqe()?;
+        let sqe = self.side.next_slot()?;
         Some(blank_sqe(sqe))
     }
 
@@ -627,14 +627,19 @@ impl Drop for Completion<'_> {
 }
 
 /// Iterator over the completions ready when it was created; consumes them (the CQ head
-/// is advanced once, when the iterator is dropped). Filler CQEs (`IORING_CQE_F_SKIP`)
-/// are consumed without being yielded, as [`Ring::peek`] and [`Ring::wait`] do.
+/// is advanced once, when the iterator is dropped). On CQE_MIXED rings, filler CQEs
+/// (`IORING_CQE_F_SKIP`) are consumed without being yielded, as [`Ring::peek`] and
+/// [`Ring::wait`] do (on other rings only a MSG_RING sender can post one, and it is
+/// skipped the same way).
 pub struct Completions<'a> {
     side: CompletionSide<'a>,
     iter: io_uring_cqe_iter,
     flags: u32,
     /// The head when the snapshot was taken: the slots consumed are `iter.head - start`.
     start: u32,
+    /// A CQE_MIXED ring: CQEs take one or two slots and fillers must be skipped. Other
+    /// rings take the short path (one slot each, nothing to skip).
+    mixed: bool,
 }
 
 impl<'a> Completions<'a> {
@@ -646,6 +651,7 @@ impl<'a> Completions<'a> {
             start: iter.head,
             iter,
             flags,
+            mixed: flags & IORING_SETUP_CQE_MIXED != 0,
         }
     }
 }
@@ -655,6 +661,29 @@ impl Iterator for Completions<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Cqe> {
+        while !self.mixed {
+            // Every CQE is one slot, so the head steps exactly onto the tail at the end.
+            let head = self.iter.head;
+            if head == self.iter.tail {
+                return None;
+            }
+            let offset = ((head & self.iter.mask) << self.iter.shift) as usize;
+            // SAFETY: SET-UP: the snapshot's mask and shift bound the offset by the length
+            // of the CQE array, which `side` keeps mapped.
+            let cqe = unsafe { self.iter.cqes.add(offset) };
+            self.iter.head = head.wrapping_add(1);
+            // SAFETY: SET-UP: an element of the non-NULL CQE array is non-NULL.
+            let cqe = unsafe { NonNull::new_unchecked(cqe) };
+            // The kernel posts no fillers here, but a MSG_RING sender can set F_SKIP;
+            // such a CQE is consumed unseen, as peek and wait do.
+            // SAFETY: CQ-OWNER: `head` is below the snapshot's acquired tail and `side` is
+            // the only completion side, so this is a published CQE, not written meanwhile.
+            if unsafe { cqe.as_ref() }.flags & IORING_CQE_F_SKIP != 0 {
+                continue;
+            }
+            // SAFETY: CQ-OWNER, as above; `self.flags` are the ring's.
+            return Some(unsafe { Cqe::read(cqe, self.flags) });
+        }
         loop {
             // SAFETY: SET-UP: the snapshot belongs to this ring, which `side` keeps set
             // up; CQ-OWNER: `side` is its completion side and the head has not moved
