@@ -16,7 +16,7 @@
 //! SQ-OWNER, CQ-OWNER and KERNEL-WORDS on [`ring::io_uring`]; OWNED on [`Ring`];
 //! SQE-MEM and ENTER-ARG in [`submit`]; SHARED-WORD in [`barrier`]; REG-ARG in
 //! [`register`]; LIVE-BR in [`buf_ring`]; PROBE-SHAPE and PROBE-ALLOC in [`probe`];
-//! RECVMSG-BUF with [`prep::recvmsg_validate`]; SYSCALL-ARGS in [`sys::syscall`]; and
+//! RECVMSG-BUF with [`prep::recvmsg_validate`]; SYSCALL-ARGS in `sys::syscall` (crate-private); and
 //! C-CONTRACT in the (private) `ffi` module.
 
 #![deny(unsafe_op_in_unsafe_fn)]
