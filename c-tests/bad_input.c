@@ -130,15 +130,19 @@ int main(void)
 	EXPECT_EQ(ret, -EINVAL);
 	EXPECT_EQ(errno, 12345);
 
-	/* EXT_ARG with a wrong argument size */
+	/* EXT_ARG with a wrong argument size (the bytes past the struct are
+	 * ours and initialised: only the size is wrong) */
 	{
-		struct io_uring_getevents_arg arg;
+		struct {
+			struct io_uring_getevents_arg arg;
+			char more[8];
+		} big;
 
-		memset(&arg, 0, sizeof(arg));
+		memset(&big, 0, sizeof(big));
 		errno = 12345;
 		ret = io_uring_enter2((unsigned)ring.ring_fd, 0, 1,
 				      IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
-				      (void *)&arg, sizeof(arg) + 8);
+				      (void *)&big.arg, sizeof(big.arg) + 8);
 		EXPECT_EQ(ret, -EINVAL);
 		EXPECT_EQ(errno, 12345);
 	}

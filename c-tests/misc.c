@@ -2,6 +2,10 @@
  * Small library entry points: ring_dontfork, mlock_size, memory_size,
  * submit_and_get_events, get_events, sqring_wait, probes, set_iowait,
  * queue_mmap on a raw setup fd.
+ *
+ * The ring_dontfork child must die of SIGSEGV: AddressSanitizer is told not to
+ * catch it (memcheck does not see the mapping go, and lets the signal through).
+ * c-test-asan-options: handle_segv=0
  */
 #include "test.h"
 

@@ -88,6 +88,8 @@ static int connect_pair(struct io_uring *ring, int lfd, unsigned short port, int
 	struct io_uring_sqe *sqe;
 	int cfd, res_accept = -1, res_connect = -1;
 
+	/* Written by the kernel in the background, where memcheck cannot see it. */
+	memset(&peer, 0, sizeof(peer));
 	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	CHECK(cfd >= 0);
 	sqe = T_GET_SQE(ring);
@@ -288,7 +290,7 @@ static void test_recv_multishot(struct io_uring *ring, int cfd, int sfd)
 	io_uring_sqe_set_data64(sqe, 50);
 	OP_SUBMIT(ring, 1);
 	for (int i = 0; i < 2; i++) {
-		char msg[8];
+		char msg[16];
 
 		snprintf(msg, sizeof(msg), "msg%d", i);
 		CHECK_EQ(send(cfd, msg, 4, 0), 4);

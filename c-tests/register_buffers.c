@@ -77,7 +77,10 @@ int main(void)
 	bad.iov_len = 4096;
 	EXPECT_EQ(io_uring_register_buffers(&ring, &bad, 1), -EFAULT);
 	munmap(hole, 4096);
-	EXPECT_EQ(io_uring_register_buffers(&ring, NULL, 1), -EFAULT);
+	t_bad_pointer_begin();
+	ret = io_uring_register_buffers(&ring, NULL, 1);
+	t_bad_pointer_end();
+	EXPECT_EQ(ret, -EFAULT);
 	EXPECT_EQ(io_uring_register_buffers(&ring, &iov, 0), -EINVAL);
 
 	/* Tagged registration: the tag is posted once the buffer is released. */

@@ -8,6 +8,7 @@
  * for a loaded machine.  Under valgrind it runs with a small count.
  *
  * c-test-timeout: 150
+ * c-test-asan: URING_CONTRACT_OPS=100000
  * c-test-valgrind: memcheck,helgrind,drd URING_CONTRACT_OPS=10000 URING_CONTRACT_NO_BLOCK=1
  */
 #include "thread_contract.h"

@@ -18,38 +18,81 @@
 //!    Exit 0 = pass, 77 = skip (reason from a `SKIP: ...` line on stdout),
 //!    anything else, a signal, a timeout or a compile error = failure.
 //!
+//! Every program is run three ways, each its own test line:
+//! - `c-tests/nop.c`: as built above;
+//! - `c-tests/nop.c [asan+ubsan]`: built with
+//!   `-fsanitize=address,undefined -fno-sanitize-recover=undefined
+//!   -fno-omit-frame-pointer` (LeakSanitizer on): any sanitizer report fails
+//!   the test, whatever the exit status;
+//! - `c-tests/nop.c [valgrind memcheck]`: the plain binary under valgrind
+//!   memcheck (`--leak-check=full`, definite and indirect leaks are errors),
+//!   with the reduced sizes of its `c-test-memcheck:` marker; any error in
+//!   any process of the run (`ERROR SUMMARY` not 0) fails the test.
+//!
 //! Arguments: positional filters (substring match on the test name, e.g.
-//! `cargo test --test c_programs -- nop`), `--exact`, `--skip FILTER`,
-//! `--list`, `--ignored` (there are none), `--test-threads N`,
-//! `--nocapture` / `--show-output` (print every program's output).  Other
-//! libtest flags are accepted and ignored.
+//! `cargo test --test c_programs -- nop`, or `-- asan` for the sanitizer
+//! runs only), `--exact`, `--skip FILTER`, `--list`, `--ignored` (there are
+//! none), `--test-threads N`, `--nocapture` / `--show-output` (print every
+//! program's output), `--report-time` (each test's duration).  Other libtest
+//! flags are accepted and ignored.
 //!
-//! Environment overrides (for testing the runner itself):
-//! `URING_C_TESTS_DIR` (default `<repo>/c-tests`) and
-//! `URING_C_TEST_TIMEOUT` (seconds, default 60).
+//! Environment:
+//! - `URING_C_TESTS_VALGRIND=TOOL` (`memcheck`, `helgrind` or `drd`): the
+//!   long run: every program only under that tool, at the sizes it uses
+//!   outside valgrind (the reduced-size markers are ignored; a
+//!   `c-test-valgrind-full:` marker may still set what valgrind cannot run,
+//!   such as a deadline), with 20 times the time limit.
+//! - `URING_C_TESTS_ASAN=1`: the long sanitizer run: every program only as
+//!   its `[asan+ubsan]` build, at full size (`c-test-asan-full:` markers),
+//!   with 4 times the time limit.
+//! - `URING_C_TESTS_DIR` (default `<repo>/c-tests`) and
+//!   `URING_C_TEST_TIMEOUT` (seconds, default 60), for testing the runner
+//!   itself.
 //!
-//! Per-program settings, read from marker lines in a `c-tests/*.c` source
-//! (usually inside its opening comment):
+//! Per-program settings, read from marker lines in a program's source
+//! (`main.c` for a two-file program), usually inside its opening comment:
 //! - `c-test-timeout: SECS` gives that program a longer limit than the
 //!   default (the larger of the two wins).
+//! - `c-test-memcheck: KEY=VALUE...` is the environment of its memcheck run
+//!   in `cargo test`: smaller sizes (memcheck runs 20 to 50 times slower).
+//! - `c-test-asan: KEY=VALUE...`: the same for the sanitizer run.
+//! - `c-test-asan-options: OPT=V[:OPT=V...]`: added to the runner's
+//!   `ASAN_OPTIONS` in every sanitizer run of the program.
+//! - `c-test-no-memcheck: REASON` / `c-test-no-asan: REASON`: the program
+//!   cannot run that way; the variant is reported as skipped with REASON.
 //! - `c-test-valgrind: TOOL[,TOOL...] [KEY=VALUE...]` also runs the program
-//!   under each valgrind tool (`memcheck`, `helgrind`, `drd`), as extra tests
-//!   named `<program> [valgrind TOOL]`, with the given environment (e.g. a
-//!   smaller operation count).  Any valgrind error fails the test
-//!   (`--error-exitcode`); they are skipped when valgrind is not installed.
-
-use std::collections::VecDeque;
+//!   under each valgrind tool (`helgrind`, `drd`; `memcheck` here is the same
+//!   as a `c-test-memcheck:` marker), as extra tests named
+//!   `<program> [valgrind TOOL]`, with the given environment (e.g. a smaller
+//!   operation count).
+//! - `c-test-valgrind-full: KEY=VALUE...` / `c-test-asan-full: KEY=VALUE...`:
+//!   environment for the long valgrind / sanitizer run (see below).
+//!
+//! Self-checks: each `c-tests/self-check/*.c` program has an error planted in
+//! it and a `c-test-self-check: asan,memcheck` marker naming the runs that
+//! must report it.  Those runs (and no others) are tests that pass only when
+//! the tool does report, so a sanitizer or memcheck step that silently stopped
+//! checking fails.
+//!
+//! Valgrind and sanitizer variants are skipped (with the reason) when
+//! valgrind or the sanitizer runtimes are not installed.
+use std::collections::{HashMap, VecDeque};
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 const DEFAULT_TIMEOUT_SECS: u64 = 60;
 const DEFAULT_PARALLEL: usize = 2;
+/// In the long valgrind run (`URING_C_TESTS_VALGRIND`) every limit is this many times
+/// the normal one: programs run at full size, 20 to 50 times slower.
+const FULL_VALGRIND_TIMEOUT_FACTOR: u64 = 20;
+/// The same for the long sanitizer run (`URING_C_TESTS_ASAN`): about 2 to 3 times slower.
+const FULL_ASAN_TIMEOUT_FACTOR: u64 = 4;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -66,44 +109,215 @@ enum Kind {
     Differential,
 }
 
+/// How a program is built and run.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Variant {
+    /// Built normally, run directly.
+    Plain,
+    /// Built with AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer.
+    Sanitized,
+    /// The plain binary under this valgrind tool.
+    Valgrind(String),
+}
+
+impl Variant {
+    /// The suffix of the test name: `""`, `" [asan+ubsan]"`, `" [valgrind memcheck]"`.
+    fn suffix(&self) -> String {
+        match self {
+            Variant::Plain => String::new(),
+            Variant::Sanitized => " [asan+ubsan]".into(),
+            Variant::Valgrind(tool) => format!(" [valgrind {tool}]"),
+        }
+    }
+
+    /// A short label for the summary.
+    fn label(&self) -> String {
+        match self {
+            Variant::Plain => "plain".into(),
+            Variant::Sanitized => "asan+ubsan".into(),
+            Variant::Valgrind(tool) => format!("valgrind {tool}"),
+        }
+    }
+}
+
 struct TestProgram {
-    /// Display name, e.g. `c-tests/nop.c`.
+    /// Display name, e.g. `c-tests/nop.c` or `c-tests/nop.c [asan+ubsan]`.
     name: String,
+    /// The program's name without the variant, e.g. `c-tests/nop.c`.
+    program: String,
     src: PathBuf,
     kind: Kind,
     /// From a `c-test-timeout:` marker.
     timeout_secs: Option<u64>,
-    /// Run under this valgrind tool (a variant made from a `c-test-valgrind:` marker).
-    valgrind: Option<String>,
+    variant: Variant,
     /// Extra environment for the run.
     env: EnvVars,
+    /// From a `c-test-no-asan:` / `c-test-no-memcheck:` marker: why this variant cannot
+    /// run; it is reported as skipped with this reason.
+    excluded: Option<String>,
+    /// From a `c-test-asan-options:` marker.
+    asan_options: Option<String>,
+    /// A self-check (`c-tests/self-check/`): passes only if the tool reports the
+    /// error planted in the program.
+    expect_reports: bool,
 }
 
 /// Environment variables for one run.
 type EnvVars = Vec<(String, String)>;
 
-/// Marker lines in a C source: `(c-test-timeout, [(valgrind tool, env)])`.
-fn read_markers(src: &Path) -> (Option<u64>, Vec<(String, EnvVars)>) {
+/// The marker lines of one program (see the module documentation).
+#[derive(Default)]
+struct Markers {
+    timeout: Option<u64>,
+    /// `c-test-valgrind:` tools, each with its environment.
+    valgrind: Vec<(String, EnvVars)>,
+    /// `c-test-memcheck:`
+    memcheck_env: Option<EnvVars>,
+    /// `c-test-asan:`
+    asan_env: EnvVars,
+    /// `c-test-valgrind-full:`
+    valgrind_full_env: EnvVars,
+    /// `c-test-asan-full:`
+    asan_full_env: EnvVars,
+    /// `c-test-asan-options:`
+    asan_options: Option<String>,
+    /// `c-test-self-check:` the variants (`asan`, `memcheck`) that must report.
+    self_check: Vec<String>,
+    /// `c-test-no-asan:`
+    no_asan: Option<String>,
+    /// `c-test-no-memcheck:`
+    no_memcheck: Option<String>,
+}
+
+fn env_words(rest: &str) -> EnvVars {
+    rest.split_whitespace()
+        .filter_map(|w| w.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A marker's free text: the rest of the line, without a closing `*/`.
+fn marker_reason(rest: &str) -> String {
+    let r = rest.trim();
+    r.strip_suffix("*/").unwrap_or(r).trim().to_string()
+}
+
+fn read_markers(src: &Path) -> Markers {
     let text = fs::read_to_string(src).unwrap_or_default();
-    let mut timeout = None;
-    let mut valgrind = Vec::new();
+    let mut m = Markers::default();
     for line in text.lines() {
         if let Some((_, rest)) = line.split_once("c-test-timeout:") {
-            timeout = rest.split_whitespace().next().and_then(|v| v.parse().ok());
+            m.timeout = rest.split_whitespace().next().and_then(|v| v.parse().ok());
         }
         if let Some((_, rest)) = line.split_once("c-test-valgrind:") {
-            let mut words = rest.split_whitespace();
-            let tools = words.next().unwrap_or("");
-            let env: EnvVars = words
-                .filter_map(|w| w.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
+            let tools = rest.split_whitespace().next().unwrap_or("");
+            let env = env_words(rest);
             for tool in tools.split(',').filter(|t| !t.is_empty()) {
-                valgrind.push((tool.to_string(), env.clone()));
+                m.valgrind.push((tool.to_string(), env.clone()));
             }
         }
+        if let Some((_, rest)) = line.split_once("c-test-valgrind-full:") {
+            m.valgrind_full_env = env_words(rest);
+        }
+        if let Some((_, rest)) = line.split_once("c-test-self-check:") {
+            let list = rest.split_whitespace().next().unwrap_or("");
+            m.self_check = list.split(',').filter(|v| !v.is_empty()).map(str::to_string).collect();
+        }
+        if let Some((_, rest)) = line.split_once("c-test-asan-options:") {
+            m.asan_options = rest.split_whitespace().next().map(str::to_string);
+        }
+        if let Some((_, rest)) = line.split_once("c-test-asan-full:") {
+            m.asan_full_env = env_words(rest);
+        }
+        if let Some((_, rest)) = line.split_once("c-test-memcheck:") {
+            m.memcheck_env = Some(env_words(rest));
+        }
+        if let Some((_, rest)) = line.split_once("c-test-asan:") {
+            m.asan_env = env_words(rest);
+        }
+        if let Some((_, rest)) = line.split_once("c-test-no-asan:") {
+            m.no_asan = Some(marker_reason(rest));
+        }
+        if let Some((_, rest)) = line.split_once("c-test-no-memcheck:") {
+            m.no_memcheck = Some(marker_reason(rest));
+        }
     }
-    (timeout, valgrind)
+    if m.memcheck_env.is_none() {
+        m.memcheck_env = m
+            .valgrind
+            .iter()
+            .find(|(tool, _)| tool == "memcheck")
+            .map(|(_, env)| env.clone());
+    }
+    m
+}
+
+/// What a run of the runner does.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Mode {
+    /// `cargo test`: every program plain, with sanitizers and under memcheck (reduced
+    /// sizes), and under the tools its `c-test-valgrind:` marker names.
+    Normal,
+    /// `URING_C_TESTS_VALGRIND=TOOL`: every program under TOOL only, full size.
+    FullValgrind(String),
+    /// `URING_C_TESTS_ASAN=1`: every program with sanitizers only, full size.
+    FullAsan,
+}
+
+impl Mode {
+    fn from_env() -> Result<Mode, String> {
+        let valgrind = std::env::var("URING_C_TESTS_VALGRIND").unwrap_or_default();
+        let asan = std::env::var("URING_C_TESTS_ASAN").unwrap_or_default();
+        match (valgrind.as_str(), asan.as_str()) {
+            ("", "" | "0") => Ok(Mode::Normal),
+            ("", _) => Ok(Mode::FullAsan),
+            (tool @ ("memcheck" | "helgrind" | "drd"), "" | "0") => Ok(Mode::FullValgrind(tool.into())),
+            (tool, "" | "0") => Err(format!(
+                "URING_C_TESTS_VALGRIND={tool}: expected memcheck, helgrind or drd"
+            )),
+            _ => Err("URING_C_TESTS_VALGRIND and URING_C_TESTS_ASAN are two separate runs: set one".into()),
+        }
+    }
+
+    /// The long runs multiply every time limit.
+    fn timeout_factor(&self) -> u64 {
+        match self {
+            Mode::Normal => 1,
+            Mode::FullValgrind(_) => FULL_VALGRIND_TIMEOUT_FACTOR,
+            Mode::FullAsan => FULL_ASAN_TIMEOUT_FACTOR,
+        }
+    }
+}
+
+/// The variants of one program, each with its environment and exclusion.
+fn variants(m: &Markers, mode: &Mode) -> Vec<(Variant, EnvVars, Option<String>)> {
+    match mode {
+        Mode::Normal => {}
+        Mode::FullValgrind(tool) => {
+            let excluded = if tool == "memcheck" {
+                m.no_memcheck.clone()
+            } else {
+                None
+            };
+            return vec![(Variant::Valgrind(tool.clone()), m.valgrind_full_env.clone(), excluded)];
+        }
+        Mode::FullAsan => return vec![(Variant::Sanitized, m.asan_full_env.clone(), m.no_asan.clone())],
+    }
+    let mut out = vec![
+        (Variant::Plain, Vec::new(), None),
+        (Variant::Sanitized, m.asan_env.clone(), m.no_asan.clone()),
+        (
+            Variant::Valgrind("memcheck".into()),
+            m.memcheck_env.clone().unwrap_or_default(),
+            m.no_memcheck.clone(),
+        ),
+    ];
+    for (tool, env) in &m.valgrind {
+        if tool != "memcheck" {
+            out.push((Variant::Valgrind(tool.clone()), env.clone(), None));
+        }
+    }
+    out
 }
 
 enum Outcome {
@@ -114,10 +328,15 @@ enum Outcome {
 
 struct TestResult {
     name: String,
+    variant: Variant,
     outcome: Outcome,
     /// Compiler output, stdout and stderr of the program, for reports.
     details: String,
     duration: Duration,
+    /// Sanitizer reports or valgrind errors found in the output (0 for plain runs).
+    reports: usize,
+    /// A self-check: `reports` are the planted errors.
+    self_check: bool,
 }
 
 #[derive(Default)]
@@ -128,6 +347,7 @@ struct Options {
     list: bool,
     ignored_only: bool,
     show_output: bool,
+    report_time: bool,
     threads: Option<usize>,
 }
 
@@ -161,6 +381,7 @@ fn parse_args() -> Options {
                 "--exact" => o.exact = true,
                 "--ignored" => o.ignored_only = true,
                 "--nocapture" | "--show-output" => o.show_output = true,
+                "--report-time" => o.report_time = true,
                 "--skip" => o.skips.extend(val),
                 "--test-threads" => o.threads = val.and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0),
                 _ => {} // --include-ignored, --quiet, --color, --format, --bench ...
@@ -199,8 +420,8 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn discover(root: &Path) -> Vec<TestProgram> {
-    let mut out = Vec::new();
+fn discover(root: &Path, mode: &Mode) -> Vec<TestProgram> {
+    let mut programs: Vec<(String, PathBuf, Kind, Markers)> = Vec::new();
     let mut scan = |dir: &Path, prefix: &str, debian: bool| {
         let Ok(rd) = fs::read_dir(dir) else { return };
         let mut names: Vec<String> = rd
@@ -222,29 +443,8 @@ fn discover(root: &Path) -> Vec<TestProgram> {
                 continue;
             };
             let src = dir.join(&n);
-            let (timeout_secs, valgrind) = if kind == Kind::C {
-                read_markers(&src)
-            } else {
-                (None, Vec::new())
-            };
-            out.push(TestProgram {
-                name: format!("{prefix}{n}"),
-                src: src.clone(),
-                kind,
-                timeout_secs,
-                valgrind: None,
-                env: Vec::new(),
-            });
-            for (tool, env) in valgrind {
-                out.push(TestProgram {
-                    name: format!("{prefix}{n} [valgrind {tool}]"),
-                    src: src.clone(),
-                    kind,
-                    timeout_secs,
-                    valgrind: Some(tool),
-                    env,
-                });
-            }
+            let markers = read_markers(&src);
+            programs.push((format!("{prefix}{n}"), src, kind, markers));
         }
     };
     let dir = std::env::var_os("URING_C_TESTS_DIR")
@@ -261,16 +461,73 @@ fn discover(root: &Path) -> Vec<TestProgram> {
         .collect();
     diffs.sort();
     for d in diffs {
-        out.push(TestProgram {
-            name: format!("c-tests/{d}/"),
-            src: dir.join(&d),
-            kind: Kind::Differential,
-            timeout_secs: None,
-            valgrind: None,
-            env: Vec::new(),
-        });
+        let src = dir.join(&d);
+        let markers = read_markers(&src.join("main.c"));
+        programs.push((format!("c-tests/{d}/"), src, Kind::Differential, markers));
+    }
+
+    // The self-checks: programs with a planted error that a tool must report.
+    let mut planted: Vec<(String, PathBuf, Kind, Markers)> = Vec::new();
+    scan_into(&dir.join("self-check"), "c-tests/self-check/", &mut planted);
+
+    let mut out = Vec::new();
+    for (program, src, kind, markers) in programs {
+        for (variant, env, excluded) in variants(&markers, mode) {
+            out.push(TestProgram {
+                name: format!("{program}{}", variant.suffix()),
+                program: program.clone(),
+                src: src.clone(),
+                kind,
+                timeout_secs: markers.timeout,
+                variant,
+                env,
+                excluded,
+                asan_options: markers.asan_options.clone(),
+                expect_reports: false,
+            });
+        }
+    }
+    for (program, src, kind, markers) in planted {
+        for (variant, env, excluded) in variants(&markers, mode) {
+            let wanted = match &variant {
+                Variant::Sanitized => "asan",
+                Variant::Valgrind(tool) => tool.as_str(),
+                Variant::Plain => continue,
+            };
+            if !markers.self_check.iter().any(|v| v == wanted) {
+                continue;
+            }
+            out.push(TestProgram {
+                name: format!("{program}{}", variant.suffix()),
+                program: program.clone(),
+                src: src.clone(),
+                kind,
+                timeout_secs: markers.timeout,
+                variant,
+                env,
+                excluded,
+                asan_options: markers.asan_options.clone(),
+                expect_reports: true,
+            });
+        }
     }
     out
+}
+
+/// The `*.c` programs of `dir` (not recursive), sorted.
+fn scan_into(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf, Kind, Markers)>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    let mut names: Vec<String> = rd
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".c"))
+        .collect();
+    names.sort();
+    for n in names {
+        let src = dir.join(&n);
+        let markers = read_markers(&src);
+        out.push((format!("{prefix}{n}"), src, Kind::C, markers));
+    }
 }
 
 /// Build the shared library with cargo; returns the path of liburing.so.
@@ -366,6 +623,23 @@ fn valgrind_missing() -> Option<String> {
 
 /// Exit status valgrind is told to use when it found errors.
 const VALGRIND_ERROR_EXIT: i32 = 99;
+/// Exit status the sanitizers are told to use when they report.
+const SANITIZER_ERROR_EXIT: i32 = 98;
+
+/// Compiler flags of the sanitizer builds: every UB check is fatal, frame pointers for
+/// the reports' stacks.
+const SANITIZER_FLAGS: &[&str] = &[
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=undefined",
+    "-fno-omit-frame-pointer",
+];
+
+/// Runtime options of the sanitizer runs. LeakSanitizer is on (x86-64 default, made
+/// explicit); a report ends the program with SANITIZER_ERROR_EXIT.
+const ASAN_OPTIONS: &str = "detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=98:\
+                            strict_string_checks=1:detect_stack_use_after_return=1:\
+                            check_initialization_order=1";
+const UBSAN_OPTIONS: &str = "print_stacktrace=1:halt_on_error=1:exitcode=98";
 
 /// Tool-specific valgrind options.
 fn valgrind_tool_args(tool: &str) -> &'static [&'static str] {
@@ -374,7 +648,6 @@ fn valgrind_tool_args(tool: &str) -> &'static [&'static str] {
             "--leak-check=full",
             "--show-leak-kinds=definite,indirect",
             "--errors-for-leak-kinds=definite,indirect",
-            "--track-origins=yes",
         ],
         _ => &[],
     }
@@ -388,6 +661,73 @@ fn cxx_compiler() -> OsString {
     std::env::var_os("CXX").unwrap_or_else(|| OsString::from("c++"))
 }
 
+/// Why sanitizer builds cannot run here, if they cannot: a trivial program must
+/// compile, link and run with the sanitizer flags.
+fn sanitizers_missing(outdir: &Path) -> Option<String> {
+    let src = outdir.join(format!(".sanitizer-probe.{}.c", std::process::id()));
+    let bin = outdir.join(format!(".sanitizer-probe.{}", std::process::id()));
+    if let Err(e) = fs::write(&src, "int main(void) { return 0; }\n") {
+        return Some(format!("cannot write {}: {e}", src.display()));
+    }
+    let out = Command::new(c_compiler())
+        .args(SANITIZER_FLAGS)
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .stdin(Stdio::null())
+        .output();
+    let _ = fs::remove_file(&src);
+    let why = match out {
+        Err(e) => Some(format!("cannot run the C compiler ({e})")),
+        Ok(o) if !o.status.success() => Some(format!(
+            "the C compiler cannot build with {} (install libasan8 and libubsan1): {}",
+            SANITIZER_FLAGS[0],
+            String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("")
+        )),
+        Ok(_) => match Command::new(&bin)
+            .env("ASAN_OPTIONS", ASAN_OPTIONS)
+            .env("UBSAN_OPTIONS", UBSAN_OPTIONS)
+            .stdin(Stdio::null())
+            .output()
+        {
+            Ok(o) if o.status.success() => None,
+            Ok(o) => Some(format!(
+                "a sanitizer build cannot run here ({}): {}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("")
+            )),
+            Err(e) => Some(format!("a sanitizer build cannot run here ({e})")),
+        },
+    };
+    let _ = fs::remove_file(&bin);
+    why
+}
+
+/// Sanitizer reports in a run's stderr (every process of the run writes there).
+fn count_sanitizer_reports(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.contains("ERROR: AddressSanitizer")
+                || l.contains("ERROR: LeakSanitizer")
+                || l.contains(": runtime error: ")
+        })
+        .count()
+}
+
+/// Valgrind errors in a run's stderr: the sum of every process's `ERROR SUMMARY`
+/// (forked children have their own). `None` when no process printed a summary.
+fn count_valgrind_errors(stderr: &str) -> Option<usize> {
+    let mut total = None;
+    for l in stderr.lines() {
+        if let Some((_, rest)) = l.split_once("ERROR SUMMARY: ") {
+            let n: usize = rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(1);
+            *total.get_or_insert(0) += n;
+        }
+    }
+    total
+}
+
 struct Env {
     root: PathBuf,
     so: PathBuf,
@@ -395,21 +735,45 @@ struct Env {
     outdir: PathBuf,
     debian_missing: Option<String>,
     valgrind_missing: Option<String>,
+    sanitizers_missing: Option<String>,
+    /// `tests/memcheck.supp`, if it exists.
+    suppressions: Option<PathBuf>,
+    /// Binaries by output path: the plain binary is shared by the plain run and the
+    /// valgrind runs, and built once by whichever needs it first.
+    built: Mutex<HashMap<PathBuf, Arc<BuildCell>>>,
 }
 
-/// Compile one program; Ok(binary) or Err(compiler output).
-fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
-    let name = t.name.strip_prefix("c-tests/").unwrap_or(&t.name);
-    let name = name.split(" [").next().unwrap_or(name);
+/// A binary built once: its path, or the compiler's complaint.
+type BuildCell = OnceLock<Result<PathBuf, String>>;
+
+/// The binary of a test, built on first use (plain and valgrind variants share one).
+fn binary(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
+    let bin = binary_path(env, t);
+    let cell = env.built.lock().unwrap().entry(bin.clone()).or_default().clone();
+    cell.get_or_init(|| compile(env, t, &bin)).clone()
+}
+
+/// `target/c-abi/tests/<name>`, `<name>.asan` for the sanitizer build.
+fn binary_path(env: &Env, t: &TestProgram) -> PathBuf {
+    let name = t.program.strip_prefix("c-tests/").unwrap_or(&t.program);
     let mut rel = match t.kind {
         Kind::Differential => format!("{}/main", name.trim_end_matches('/')),
         _ => name.rsplit_once('.').map(|(stem, _)| stem.to_string()).unwrap(),
     };
-    if let Some(tool) = &t.valgrind {
-        // A binary of its own: the variants may be compiled at the same time.
-        rel = format!("{rel}.vg-{tool}");
+    if t.variant == Variant::Sanitized {
+        rel.push_str(".asan");
     }
-    let bin = env.outdir.join(&rel);
+    env.outdir.join(rel)
+}
+
+/// Compile one program into `bin`; Ok(bin) or Err(compiler output).
+fn compile(env: &Env, t: &TestProgram, bin: &Path) -> Result<PathBuf, String> {
+    let name = t.program.strip_prefix("c-tests/").unwrap_or(&t.program);
+    let sanitize: &[&str] = if t.variant == Variant::Sanitized {
+        SANITIZER_FLAGS
+    } else {
+        &[]
+    };
     if let Some(parent) = bin.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("mkdir {}: {e}", parent.display()))?;
     }
@@ -453,6 +817,7 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
             c
         }
     };
+    cmd.args(sanitize);
     match t.kind {
         Kind::C | Kind::Cxx => {
             cmd.arg("-I").arg(&include);
@@ -482,6 +847,7 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
                 "-O1",
                 "-c",
             ]);
+            refc.args(sanitize);
             refc.arg("-o").arg(&obj).arg(t.src.join("ref.c")).stdin(Stdio::null());
             let shown = format!("{refc:?}");
             let out = refc
@@ -517,17 +883,17 @@ fn compile(env: &Env, t: &TestProgram) -> Result<PathBuf, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    fs::rename(&tmp, &bin).map_err(|e| format!("rename {}: {e}", bin.display()))?;
-    Ok(bin)
+    fs::rename(&tmp, bin).map_err(|e| format!("rename {}: {e}", bin.display()))?;
+    Ok(bin.to_path_buf())
 }
 
-fn timeout(t: &TestProgram) -> Duration {
+fn timeout(t: &TestProgram, mode: &Mode) -> Duration {
     let secs = std::env::var("URING_C_TEST_TIMEOUT")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|&s: &u64| s > 0)
         .unwrap_or(DEFAULT_TIMEOUT_SECS);
-    Duration::from_secs(secs.max(t.timeout_secs.unwrap_or(0)))
+    Duration::from_secs(secs.max(t.timeout_secs.unwrap_or(0)) * mode.timeout_factor())
 }
 
 fn kill_group(pgid: u32) {
@@ -549,51 +915,80 @@ fn reap_group(pgid: u32) {
     }
 }
 
-fn run_one(env: &Env, t: &TestProgram) -> TestResult {
+fn run_one(env: &Env, t: &TestProgram, mode: &Mode) -> TestResult {
     let start = Instant::now();
-    let result = |outcome, details| TestResult {
+    let result = |outcome, details, reports| TestResult {
         name: t.name.clone(),
+        variant: t.variant.clone(),
         outcome,
         details,
         duration: start.elapsed(),
+        reports,
+        self_check: t.expect_reports,
     };
 
+    if let Some(why) = &t.excluded {
+        return result(Outcome::Skipped(why.clone()), String::new(), 0);
+    }
     if matches!(t.kind, Kind::DebianAbi | Kind::Differential) {
         if let Some(why) = &env.debian_missing {
-            return result(Outcome::Skipped(why.clone()), String::new());
+            return result(Outcome::Skipped(why.clone()), String::new(), 0);
         }
     }
-    if t.valgrind.is_some() {
-        if let Some(why) = &env.valgrind_missing {
-            return result(Outcome::Skipped(why.clone()), String::new());
-        }
+    let missing = match &t.variant {
+        Variant::Plain => &None,
+        Variant::Sanitized => &env.sanitizers_missing,
+        Variant::Valgrind(_) => &env.valgrind_missing,
+    };
+    if let Some(why) = missing {
+        return result(Outcome::Skipped(why.clone()), String::new(), 0);
     }
-    let bin = match compile(env, t) {
+    let bin = match binary(env, t) {
         Ok(b) => b,
-        Err(msg) => return result(Outcome::Failed("compile error".into()), msg),
+        Err(msg) => return result(Outcome::Failed("compile error".into()), msg, 0),
     };
 
-    let out_path = bin.with_file_name(format!("{}.stdout", bin.file_name().unwrap().to_string_lossy()));
-    let err_path = bin.with_file_name(format!("{}.stderr", bin.file_name().unwrap().to_string_lossy()));
+    // Output files of their own: variants sharing a binary may run at the same time.
+    let stem = format!(
+        "{}{}",
+        bin.file_name().unwrap().to_string_lossy(),
+        match &t.variant {
+            Variant::Valgrind(tool) => format!(".vg-{tool}"),
+            _ => String::new(),
+        }
+    );
+    let out_path = bin.with_file_name(format!("{stem}.stdout"));
+    let err_path = bin.with_file_name(format!("{stem}.stderr"));
     let (Ok(out_f), Ok(err_f)) = (fs::File::create(&out_path), fs::File::create(&err_path)) else {
         return result(
             Outcome::Failed("cannot create output files".into()),
             format!("{} / {}", out_path.display(), err_path.display()),
+            0,
         );
     };
 
-    let mut cmd = match &t.valgrind {
-        None => Command::new(&bin),
-        Some(tool) => {
+    let mut cmd = match &t.variant {
+        Variant::Plain | Variant::Sanitized => Command::new(&bin),
+        Variant::Valgrind(tool) => {
             let mut c = Command::new("valgrind");
             c.arg(format!("--tool={tool}"))
-                .arg("-q")
                 .arg(format!("--error-exitcode={VALGRIND_ERROR_EXIT}"))
-                .args(valgrind_tool_args(tool))
-                .arg(&bin);
+                .args(valgrind_tool_args(tool));
+            if let Some(supp) = &env.suppressions {
+                c.arg(format!("--suppressions={}", supp.display()));
+            }
+            c.arg(&bin);
             c
         }
     };
+    if t.variant == Variant::Sanitized {
+        // The program's own options come after ours (later ones win).
+        let asan = match &t.asan_options {
+            Some(more) => format!("{ASAN_OPTIONS}:{more}"),
+            None => ASAN_OPTIONS.to_string(),
+        };
+        cmd.env("ASAN_OPTIONS", asan).env("UBSAN_OPTIONS", UBSAN_OPTIONS);
+    }
     cmd.envs(t.env.iter().map(|(k, v)| (k, v)));
     cmd.env("LD_LIBRARY_PATH", &env.libdir)
         .env("URING_LIB_UNDER_TEST", &env.so)
@@ -608,11 +1003,12 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
             return result(
                 Outcome::Failed("cannot start".into()),
                 format!("{}: {e}", bin.display()),
+                0,
             )
         }
     };
     let pid = child.id();
-    let limit = timeout(t);
+    let limit = timeout(t, mode);
     let deadline = Instant::now() + limit;
     let mut timed_out = false;
     let status = loop {
@@ -649,13 +1045,37 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
         }
     }
 
+    let (reports, summaries) = match &t.variant {
+        Variant::Plain => (0, true),
+        Variant::Sanitized => (count_sanitizer_reports(&stderr), true),
+        Variant::Valgrind(_) => match count_valgrind_errors(&stderr) {
+            Some(n) => (n, true),
+            None => (0, false),
+        },
+    };
+
     use std::os::unix::process::ExitStatusExt;
     let outcome = if timed_out {
         Outcome::Failed(format!("timed out after {} s, killed", limit.as_secs()))
+    } else if t.expect_reports {
+        if reports > 0 {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(format!(
+                "the planted error was not reported ({})",
+                status.map_or("no status".into(), |s| s.to_string())
+            ))
+        }
+    } else if reports > 0 {
+        Outcome::Failed(match &t.variant {
+            Variant::Valgrind(tool) => format!("valgrind {tool} reported {reports} errors"),
+            _ => format!("{reports} sanitizer reports"),
+        })
     } else {
         match status {
             None => Outcome::Failed("could not wait for the program".into()),
             Some(st) => match (st.code(), st.signal()) {
+                (Some(0), _) if !summaries => Outcome::Failed("valgrind printed no ERROR SUMMARY".into()),
                 (Some(0), _) => Outcome::Passed,
                 (Some(77), _) => {
                     let reason = stdout
@@ -665,9 +1085,14 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
                         .unwrap_or_else(|| "(exit 77 without a SKIP: line)".into());
                     Outcome::Skipped(reason)
                 }
-                (Some(VALGRIND_ERROR_EXIT), _) if t.valgrind.is_some() => Outcome::Failed(format!(
-                    "valgrind {} reported errors (exit status {VALGRIND_ERROR_EXIT})",
-                    t.valgrind.as_deref().unwrap_or("")
+                (Some(VALGRIND_ERROR_EXIT), _) if matches!(t.variant, Variant::Valgrind(_)) => {
+                    Outcome::Failed(format!(
+                        "valgrind {} reported errors (exit status {VALGRIND_ERROR_EXIT})",
+                        t.variant.label()
+                    ))
+                }
+                (Some(SANITIZER_ERROR_EXIT), _) if t.variant == Variant::Sanitized => Outcome::Failed(format!(
+                    "a sanitizer reported an error (exit status {SANITIZER_ERROR_EXIT})"
                 )),
                 (Some(code), _) => Outcome::Failed(format!("exit status {code}")),
                 (None, Some(sig)) => Outcome::Failed(format!("killed by signal {sig}")),
@@ -675,7 +1100,7 @@ fn run_one(env: &Env, t: &TestProgram) -> TestResult {
             },
         }
     };
-    result(outcome, details)
+    result(outcome, details, reports)
 }
 
 fn main() -> ExitCode {
@@ -686,7 +1111,17 @@ fn main() -> ExitCode {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     }
     let root = repo_root();
-    let tests: Vec<TestProgram> = discover(&root).into_iter().filter(|t| opts.selects(&t.name)).collect();
+    let mode = match Mode::from_env() {
+        Ok(mode) => mode,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let tests: Vec<TestProgram> = discover(&root, &mode)
+        .into_iter()
+        .filter(|t| opts.selects(&t.name))
+        .collect();
 
     if opts.list {
         for t in &tests {
@@ -727,17 +1162,29 @@ fn main() -> ExitCode {
         eprintln!("error: mkdir {}: {e}", outdir.display());
         return ExitCode::FAILURE;
     }
+    let suppressions = root.join("tests/memcheck.supp");
     let env = Env {
         root: root.clone(),
         so,
         libdir,
-        outdir,
         debian_missing: debian_missing(),
         valgrind_missing: valgrind_missing(),
+        sanitizers_missing: if tests.iter().any(|t| t.variant == Variant::Sanitized) {
+            sanitizers_missing(&outdir)
+        } else {
+            None
+        },
+        outdir,
+        suppressions: suppressions.is_file().then_some(suppressions),
+        built: Mutex::new(HashMap::new()),
     };
 
     let started = Instant::now();
-    let queue: Mutex<VecDeque<usize>> = Mutex::new((0..tests.len()).collect());
+    // The slow runs first (valgrind runs 20 to 50 times slower), so that two workers
+    // finish together rather than one waiting for a valgrind run started last.
+    let mut order: Vec<usize> = (0..tests.len()).collect();
+    order.sort_by_key(|&i| !matches!(tests[i].variant, Variant::Valgrind(_)));
+    let queue: Mutex<VecDeque<usize>> = Mutex::new(order.into_iter().collect());
     let results: Mutex<Vec<Option<TestResult>>> = Mutex::new((0..tests.len()).map(|_| None).collect());
     let print_lock = Mutex::new(());
     let workers = opts.threads.unwrap_or(DEFAULT_PARALLEL).min(tests.len()).max(1);
@@ -748,14 +1195,19 @@ fn main() -> ExitCode {
                 let Some(i) = queue.lock().unwrap().pop_front() else {
                     break;
                 };
-                let r = run_one(&env, &tests[i]);
+                let r = run_one(&env, &tests[i], &mode);
                 {
                     let _g = print_lock.lock().unwrap();
                     let mut so = std::io::stdout().lock();
+                    let time = if opts.report_time {
+                        format!(" <{:.3}s>", r.duration.as_secs_f64())
+                    } else {
+                        String::new()
+                    };
                     let _ = match &r.outcome {
-                        Outcome::Passed => writeln!(so, "test {} ... ok", r.name),
-                        Outcome::Failed(why) => writeln!(so, "test {} ... FAILED ({why})", r.name),
-                        Outcome::Skipped(why) => writeln!(so, "test {} ... skipped: {why}", r.name),
+                        Outcome::Passed => writeln!(so, "test {} ... ok{time}", r.name),
+                        Outcome::Failed(why) => writeln!(so, "test {} ... FAILED ({why}){time}", r.name),
+                        Outcome::Skipped(why) => writeln!(so, "test {} ... skipped: {why}{time}", r.name),
                     };
                     if opts.show_output && !r.details.is_empty() {
                         let _ = write!(so, "{}", r.details);
@@ -800,6 +1252,37 @@ fn main() -> ExitCode {
         "test result: {}. {passed} passed; {failed} failed; {skipped} skipped",
         if failed == 0 { "ok" } else { "FAILED" }
     );
+    // Figures per variant: runs, outcomes, reports found, summed run time.
+    let mut labels: Vec<String> = Vec::new();
+    for r in results.iter().filter(|r| !r.self_check) {
+        if !labels.contains(&r.variant.label()) {
+            labels.push(r.variant.label());
+        }
+    }
+    for label in labels {
+        let of: Vec<&TestResult> = results
+            .iter()
+            .filter(|r| !r.self_check && r.variant.label() == label)
+            .collect();
+        let count = |f: fn(&Outcome) -> bool| of.iter().filter(|r| f(&r.outcome)).count();
+        eprintln!(
+            "({label}: {} runs, {} passed, {} failed, {} skipped, {} reports, {:.1}s of run time)",
+            of.len(),
+            count(|o| matches!(o, Outcome::Passed)),
+            count(|o| matches!(o, Outcome::Failed(_))),
+            count(|o| matches!(o, Outcome::Skipped(_))),
+            of.iter().map(|r| r.reports).sum::<usize>(),
+            of.iter().map(|r| r.duration.as_secs_f64()).sum::<f64>()
+        );
+    }
+    let checks: Vec<&TestResult> = results.iter().filter(|r| r.self_check).collect();
+    if !checks.is_empty() {
+        eprintln!(
+            "(self-checks: {} runs with a planted error, {} reported)",
+            checks.len(),
+            checks.iter().filter(|r| matches!(r.outcome, Outcome::Passed)).count()
+        );
+    }
     eprintln!("(c_programs finished in {:.2}s)", started.elapsed().as_secs_f64());
     println!();
     if failed == 0 {
