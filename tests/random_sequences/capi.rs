@@ -31,6 +31,10 @@ extern "C" {
     ) -> c_int;
     fn io_uring_queue_exit(ring: *mut io_uring);
     fn io_uring_enable_rings(ring: *mut io_uring) -> c_int;
+    fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int;
+    fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int;
+    fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_int;
+    fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int;
 
     fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe;
     fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe;
@@ -265,6 +269,8 @@ pub struct CSeq<'e> {
     /// Registered buffers a read_fixed in flight writes into (address -> user_data).
     busy_fixed: std::collections::HashMap<usize, u64>,
     fixed_target: Option<usize>,
+    /// Timespecs of the drain's waits, one per value (they are never changed).
+    wait_ts: std::collections::HashMap<i64, *mut __kernel_timespec>,
     pub calls: u64,
     pub sqes: u64,
     trace: bool,
@@ -302,6 +308,7 @@ impl<'e> CSeq<'e> {
             skip_used: false,
             busy_fixed: std::collections::HashMap::new(),
             fixed_target: None,
+            wait_ts: std::collections::HashMap::new(),
             calls: 0,
             sqes: 0,
             trace,
@@ -475,6 +482,7 @@ impl<'e> CSeq<'e> {
             self.fail(format!("queue_init returned {ret}"));
         }
         self.live = true;
+        crate::set_rescue(self.ring.cq.khead, self.ring.cq.ktail);
         self.flags = self.ring.flags;
         self.features = self.ring.features;
         self.sq_entries = self.ring.sq.ring_entries;
@@ -816,7 +824,10 @@ impl<'e> CSeq<'e> {
                         unsafe { (*sqe).op_flags.nop_flags = 1 << 20 };
                         ("nop(bad flags)", Check::OneOf(vec![EINVAL]))
                     }
-                    2 => {
+                    // Never on CQE_MIXED rings: there a 32-byte CQE that overflows while
+                    // one CQ slot is free makes Linux 6.18 spin in io_cqring_wait
+                    // forever, deaf to SIGKILL (see docs/reliability.md).
+                    2 if self.flags & IORING_SETUP_CQE_MIXED == 0 => {
                         // SAFETY: as above.
                         unsafe { (*sqe).op_flags.nop_flags = IORING_NOP_CQE32 };
                         ("nop(cqe32)", Check::Any)
@@ -1652,7 +1663,14 @@ impl<'e> CSeq<'e> {
 
     /// Wait up to `us` microseconds for one completion, then take everything ready.
     fn reap_wait(&mut self, us: i64) {
-        let ts = self.ts(0, us * 1000);
+        let ts = match self.wait_ts.get(&us) {
+            Some(&t) => t,
+            None => {
+                let t = self.ts(0, us * 1000);
+                self.wait_ts.insert(us, t);
+                t
+            }
+        };
         let mut cqe = std::ptr::null_mut();
         let ring = self.rp();
         self.note("io_uring_wait_cqe_timeout");
@@ -2191,7 +2209,119 @@ impl<'e> CSeq<'e> {
         self.buf_rings[i].added += n;
     }
 
+    /// Register, unregister or close the ring fd (exclusive operations).
+    fn ring_fd_any(&mut self) {
+        let ring = self.rp();
+        let registered = self.ring.int_flags & uring::ring::INT_FLAG_REG_RING != 0;
+        let fd = self.ring.ring_fd;
+        match self.rng.below(3) {
+            0 => {
+                self.note("io_uring_register_ring_fd");
+                // SAFETY: SEQ-RING; nothing else runs on the ring meanwhile.
+                let ret = unsafe { io_uring_register_ring_fd(ring) };
+                let want = if registered { -libc::EEXIST } else { 1 };
+                self.expect_ret("io_uring_register_ring_fd", ret, &[want]);
+            }
+            1 => {
+                if fd < 0 {
+                    // Unregistering the only handle left would make the ring unreachable.
+                    return;
+                }
+                self.note("io_uring_unregister_ring_fd");
+                // SAFETY: as above.
+                let ret = unsafe { io_uring_unregister_ring_fd(ring) };
+                let want = if registered { 1 } else { EINVAL };
+                self.expect_ret("io_uring_unregister_ring_fd", ret, &[want]);
+            }
+            _ => {
+                self.note("io_uring_close_ring_fd");
+                // SAFETY: as above.
+                let ret = unsafe { io_uring_close_ring_fd(ring) };
+                let want = if self.features & IORING_FEAT_REG_REG_RING == 0 {
+                    -libc::EOPNOTSUPP
+                } else if !registered {
+                    EINVAL
+                } else if fd < 0 {
+                    EBADF
+                } else {
+                    1
+                };
+                self.expect_ret("io_uring_close_ring_fd", ret, &[want]);
+                if ret == 1 && self.ring.ring_fd != -1 {
+                    self.fail("io_uring_close_ring_fd left ring_fd set".into());
+                }
+            }
+        }
+    }
+
+    /// Resize the rings (DEFER_TASKRUN rings only) while nothing is left unsubmitted.
+    fn resize(&mut self) {
+        let ring = self.rp();
+        self.note("io_uring_sq_ready");
+        // SAFETY: SEQ-RING.
+        if unsafe { io_uring_sq_ready(ring) } != 0 {
+            return;
+        }
+        let r = &mut self.rng;
+        let sq = r.pick(&[0, 1, 2, 3, 4, 8, 64, 100_000]);
+        let mut p = io_uring_params {
+            sq_entries: sq,
+            ..Default::default()
+        };
+        match r.below(5) {
+            0 => {
+                p.flags = IORING_SETUP_CQSIZE;
+                p.cq_entries = r.pick(&[0, 1, sq, sq.saturating_mul(4), 1 << 20]);
+            }
+            1 => p.flags = IORING_SETUP_CLAMP,
+            2 => p.flags = 1 << 30,
+            _ => {}
+        }
+        let asked = p;
+        let cq_ready = {
+            self.note("io_uring_cq_ready");
+            // SAFETY: SEQ-RING.
+            unsafe { io_uring_cq_ready(ring) }
+        };
+        self.note("io_uring_resize_rings");
+        // SAFETY: SEQ-RING; nothing else runs on the ring meanwhile, and no pointer into
+        // the old rings is kept (CQEs are read only inside the reap functions).
+        let ret = unsafe { io_uring_resize_rings(ring, &mut p) };
+        if self.trace {
+            eprintln!(
+                "  resize sq {sq} flags {:#x} cq {} -> {ret}",
+                asked.flags, asked.cq_entries
+            );
+        }
+        if ret < 0 {
+            return;
+        }
+        if ret != 0 {
+            self.fail(format!("io_uring_resize_rings returned {ret}"));
+        }
+        if self.flags & IORING_SETUP_DEFER_TASKRUN == 0 {
+            self.fail("io_uring_resize_rings succeeded on a ring without DEFER_TASKRUN".into());
+        }
+        crate::set_rescue(self.ring.cq.khead, self.ring.cq.ktail);
+        self.sq_entries = self.ring.sq.ring_entries;
+        self.cq_entries = self.ring.cq.ring_entries;
+        self.check_shape(sq, &asked);
+        let ring = self.rp();
+        self.note("io_uring_cq_ready");
+        // SAFETY: SEQ-RING.
+        let now = unsafe { io_uring_cq_ready(ring) };
+        if now < cq_ready.min(self.cq_entries) {
+            self.fail(format!("{cq_ready} CQEs ready before the resize, {now} after"));
+        }
+    }
+
     fn misc_any(&mut self) {
+        if self.rng.chance(30) {
+            return self.ring_fd_any();
+        }
+        if self.rng.chance(20) {
+            return self.resize();
+        }
         let ring = self.rp();
         match self.rng.below(4) {
             0 => {
@@ -2392,6 +2522,7 @@ impl<'e> CSeq<'e> {
                     self.fail(format!("io_uring_free_buf_ring returned {ret} at teardown"));
                 }
             }
+            crate::set_rescue(std::ptr::null_mut(), std::ptr::null_mut());
             let ring = self.rp();
             self.note("io_uring_queue_exit");
             // SAFETY: SEQ-RING: the ring is set up and nothing uses it afterwards.

@@ -34,7 +34,7 @@ use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -204,6 +204,37 @@ fn end() {
     CURRENT.lock().unwrap_or_else(|e| e.into_inner()).started = None;
 }
 
+/// The running ring's CQ head and tail, for the watchdog's rescue.
+static RESCUE_HEAD: AtomicPtr<u32> = AtomicPtr::new(std::ptr::null_mut());
+static RESCUE_TAIL: AtomicPtr<u32> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Tell the watchdog where the live ring's CQ head and tail are (NULL: no ring).
+pub fn set_rescue(head: *mut u32, tail: *mut u32) {
+    RESCUE_HEAD.store(head, Ordering::SeqCst);
+    RESCUE_TAIL.store(tail, Ordering::SeqCst);
+}
+
+/// Before giving up on a hung sequence, consume every posted CQE on the thread's
+/// behalf: a wait stuck in the kernel (Linux 6.18 can spin in io_cqring_wait without
+/// ever checking for signals) then sees progress and returns, so the process can exit
+/// instead of staying unkillable.
+fn rescue() {
+    let head = RESCUE_HEAD.load(Ordering::SeqCst);
+    let tail = RESCUE_TAIL.load(Ordering::SeqCst);
+    if head.is_null() || tail.is_null() {
+        return;
+    }
+    for _ in 0..50 {
+        // SAFETY: the pointers lead into the live ring's CQ mapping (set after set-up,
+        // cleared before teardown); the kernel's words are u32 and 4-byte aligned, and
+        // are only touched atomically. The sequence's thread is blocked in the kernel.
+        let t = unsafe { AtomicU32::from_ptr(tail) }.load(Ordering::Acquire);
+        // SAFETY: as above.
+        unsafe { AtomicU32::from_ptr(head) }.store(t, Ordering::Release);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A thread that ends the process with a report when a sequence runs too long.
 fn watchdog(limit: Duration) {
     std::thread::spawn(move || loop {
@@ -221,6 +252,8 @@ fn watchdog(limit: Duration) {
                 );
                 println!("test result: FAILED. 0 passed; 1 failed");
                 let _ = std::io::stdout().flush();
+                drop(c);
+                rescue();
                 std::process::exit(1);
             }
         }

@@ -98,6 +98,8 @@ pub struct Op {
     /// The SQ tail after this request's slots: it is consumed once the kernel's SQ head
     /// has reached this. `None` for MSG_RING targets (no SQE of their own).
     pub slot_end: Option<u32>,
+    /// The previous member of its link chain.
+    pub prev: Option<u64>,
     pub consumed: bool,
     pub cqes: u32,
     pub done: bool,
@@ -214,6 +216,18 @@ impl Model {
         if self.drain_seen {
             base = base.max(self.outstanding_level());
         }
+        if drain {
+            // DRAIN on a link member makes the kernel drain the whole link from its
+            // head: every earlier member now waits for everything in flight too.
+            let lvl = self.outstanding_level();
+            let mut p = chain_prev;
+            while let Some(u) = p {
+                let o = self.ops.get_mut(&u).expect("chain member");
+                o.level = o.level.max(lvl);
+                o.base_level = o.base_level.max(lvl);
+                p = o.prev;
+            }
+        }
         let op = Op {
             name,
             expect,
@@ -222,6 +236,7 @@ impl Model {
             check,
             drain,
             slot_end: Some(slot_end),
+            prev: chain_prev,
             consumed: false,
             cqes: 0,
             done: false,
@@ -258,6 +273,7 @@ impl Model {
                 check: Check::MsgTarget { res },
                 drain: false,
                 slot_end: None,
+                prev: None,
                 consumed: true,
                 cqes: 0,
                 done: false,

@@ -190,6 +190,10 @@ fn prep_one(st: &mut St<'_>, ring: &mut Ring, chain_prev: Option<u64>, link: u8,
     prep::sqe_set_flags(sqe, u32::from(flags));
     let end = ring.as_raw().sq.sqe_tail;
     st.m.add(ud, name, expect, level, check, flags, chain_prev, end);
+    if st.trace {
+        let lvl = st.m.ops[&ud].level;
+        eprintln!("  sqe ud {ud:#x}: {name}, flags {flags:#x}, {expect:?}, level {lvl}, after {chain_prev:?}");
+    }
     Some(ud)
 }
 
@@ -278,6 +282,9 @@ fn step(st: &mut St<'_>, ring: &mut Ring) {
                     st.update(ring);
                     let g = st.m.guaranteed();
                     let n = st.rng.range(0, u64::from(g) + 1) as u32;
+                    if st.trace {
+                        eprintln!("  guaranteed {g}: {:?}; waiting for {n}", st.m.guaranteed_list());
+                    }
                     st.note("Ring::submit_and_wait");
                     // SAFETY: SEQ-MEM; at most `g` completions, all certain to arrive.
                     unsafe { ring.submit_and_wait(n) }
@@ -560,9 +567,17 @@ pub fn sequence(env: &Env, seed: u64, trace: bool) -> (bool, SeqOutcome) {
     match b.build() {
         Ok(mut ring) => {
             live = true;
+            if trace {
+                let r = ring.as_raw();
+                eprintln!(
+                    "  ring flags {:#x} sq {} cq {}",
+                    r.flags, r.sq.ring_entries, r.cq.ring_entries
+                );
+            }
             let flags = ring.as_raw().flags;
             st.enabled = flags & IORING_SETUP_R_DISABLED == 0;
             st.m.cqe_mixed = flags & IORING_SETUP_CQE_MIXED != 0;
+            crate::set_rescue(ring.as_raw().cq.khead, ring.as_raw().cq.ktail);
             let steps = st.rng.range(1, 120);
             for _ in 0..steps {
                 step(&mut st, &mut ring);
@@ -575,6 +590,7 @@ pub fn sequence(env: &Env, seed: u64, trace: bool) -> (bool, SeqOutcome) {
                 let h = st.khead(&ring);
                 st.m.final_check(Some(h));
             }
+            crate::set_rescue(std::ptr::null_mut(), std::ptr::null_mut());
             note("Ring::drop");
             drop(ring);
         }
