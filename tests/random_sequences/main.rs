@@ -12,7 +12,7 @@
 //! Environment:
 //! * `URING_RANDOM_SEED=S` (decimal or 0x-hex): run only seed `S` (default: a fixed
 //!   list plus one seed from the clock, printed).
-//! * `URING_RANDOM_SEQS=N`: sequences per seed for the C ABI generator (default 400);
+//! * `URING_RANDOM_SEQS=N`: sequences per seed for the C ABI generator (default 150);
 //!   the Rust API generator runs a quarter as many.
 //! * `URING_RANDOM_FIRST=K`: start at sequence `K` (to replay one sequence:
 //!   `URING_RANDOM_SEED=S URING_RANDOM_FIRST=K URING_RANDOM_SEQS=1`).
@@ -394,7 +394,7 @@ fn main() -> ExitCode {
     let trace = std::env::var("URING_RANDOM_TRACE").is_ok_and(|v| v != "0");
     let limit = Duration::from_secs(env_u64("URING_RANDOM_TIMEOUT").unwrap_or(10));
     let first = env_u64("URING_RANDOM_FIRST").unwrap_or(0);
-    let per_seed = env_u64("URING_RANDOM_SEQS").unwrap_or(400);
+    let per_seed = env_u64("URING_RANDOM_SEQS").unwrap_or(150);
     let seeds: Vec<u64> = match env_u64("URING_RANDOM_SEED") {
         Some(s) => vec![s],
         None => {

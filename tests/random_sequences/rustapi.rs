@@ -451,7 +451,7 @@ fn submit_all(st: &mut St<'_>, ring: &mut Ring, deadline: Instant) -> bool {
 }
 
 fn unstick(st: &mut St<'_>, ring: &mut Ring, last: &mut Option<Instant>) {
-    if st.m.stuck() == 0 || last.is_some_and(|t| t.elapsed() < Duration::from_millis(20)) {
+    if st.m.stuck() == 0 || last.is_some_and(|t| t.elapsed() < Duration::from_millis(5)) {
         return;
     }
     *last = Some(Instant::now());
@@ -497,7 +497,7 @@ fn drain(st: &mut St<'_>, ring: &mut Ring) -> bool {
             return false;
         }
         unstick(st, ring, &mut last);
-        reap_wait(st, ring, 2000);
+        reap_wait(st, ring, 500);
     }
     let Some(ud) = add_nop(st, ring, "drain sentinel", Expect::Exact, IOSQE_IO_DRAIN, None) else {
         st.m.fail("no SQE for the drain sentinel".into());
@@ -512,7 +512,7 @@ fn drain(st: &mut St<'_>, ring: &mut Ring) -> bool {
             return false;
         }
         unstick(st, ring, &mut last);
-        reap_wait(st, ring, 2000);
+        reap_wait(st, ring, 500);
     }
     reap_wait(st, ring, 0);
     true
