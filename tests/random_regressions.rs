@@ -53,7 +53,8 @@ unsafe fn nop_round_trip(ring: *mut io_uring) -> Result<(), String> {
         return Err(format!("the NOP never completed (wait returned {ret})"));
     }
     // SAFETY: a CQE just returned by the wait, not yet consumed.
-    let (ud, res) = unsafe { ((*cqe).user_data, (*cqe).res) };
+    let c = unsafe { cqe.read() };
+    let (ud, res) = (c.user_data, c.res);
     // SAFETY: as above.
     unsafe { io_uring_cqe_seen(ring, cqe) };
     if ud != 77 || res != 0 {

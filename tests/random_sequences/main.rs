@@ -57,7 +57,7 @@ impl Rng {
         Rng(splitmix(seed) | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -68,7 +68,7 @@ impl Rng {
 
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 
     /// Uniform in `lo..hi` (`hi > lo`).
@@ -341,6 +341,7 @@ fn rust_sequence(env: &Env, seed: u64, i: u64, trace: bool) -> (bool, SeqOutcome
 
 type SeqFn = fn(&Env, u64, u64, bool) -> (bool, SeqOutcome);
 
+#[allow(clippy::too_many_arguments)]
 fn run_batch(name: &str, f: SeqFn, env: &Env, seed: u64, first: u64, count: u64, trace: bool, t: &mut Totals) {
     for i in first..first + count {
         begin(format!("{name} seed {seed:#x} sequence {i}"));
@@ -474,7 +475,7 @@ fn main() -> ExitCode {
         "resources before/after: fds {}/{}, mappings {}/{}, RSS {}/{} KiB, heap {}/{} bytes",
         before.fds, after.fds, before.maps, after.maps, before.rss_kib, after.rss_kib, before.heap, after.heap
     );
-    if !replay && !(c.leaked || rs.leaked) {
+    if !(replay || c.leaked || rs.leaked) {
         let mut leak = Vec::new();
         if after.fds != before.fds {
             let targets: Vec<String> = fs::read_dir("/proc/self/fd")
