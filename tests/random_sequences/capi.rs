@@ -1147,6 +1147,13 @@ impl<'e> CSeq<'e> {
                 self.note("io_uring_prep_timeout_update");
                 // SAFETY: an SQE of this ring; `ts` in storage (SEQ-MEM).
                 unsafe { io_uring_prep_timeout_update(sqe, ts, target.unwrap_or(nothing), 0) };
+                if let Some(t) = target {
+                    // The kernel's update clears a multishot timeout's repeat count:
+                    // it then fires until cancelled.
+                    if self.m.ops[&t].expect == Expect::Multishot {
+                        self.m.raise_level(t, 2);
+                    }
+                }
                 let c = if target.is_none() {
                     Check::OneOf(vec![ENOENT])
                 } else {

@@ -254,6 +254,14 @@ impl Model {
         op.level
     }
 
+    /// `ud` may now wait for a trigger or a cancel (`level`), e.g. a multishot timeout
+    /// whose repeat count a TIMEOUT_UPDATE cleared.
+    pub fn raise_level(&mut self, ud: u64, level: u8) {
+        if let Some(o) = self.ops.get_mut(&ud) {
+            o.level = o.level.max(level);
+        }
+    }
+
     /// A fresh user_data.
     pub fn ud(&mut self) -> u64 {
         let u = self.next_ud;
