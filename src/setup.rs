@@ -802,7 +802,8 @@ pub fn mlock_size(entries: u32, flags: u32) -> Result<usize, Errno> {
 }
 
 /// `io_uring_resize_rings`: ask the kernel for new SQ/CQ sizes and remap.
-/// `p->flags` is 0 afterwards whatever happens, as in liburing.
+/// `p->flags` is 0 afterwards whatever happens, as in liburing. `EBADF` if the ring fd
+/// was closed (`io_uring_close_ring_fd`): the new rings could not be mapped.
 ///
 /// # Safety
 /// `ring` must be a set-up ring; no SQE or CQE pointer into the old rings may be used
@@ -820,6 +821,13 @@ pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> Resu
 unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Result<(), Errno> {
     if ring.flags & IORING_SETUP_NO_MMAP != 0 {
         return Err(Errno::EINVAL);
+    }
+    // The new rings are mapped from the ring fd. Once `io_uring_close_ring_fd` has closed
+    // it, the kernel would still resize (through the registered index) but the mapping
+    // would fail, leaving the ring on the old memory the kernel no longer reads: refuse
+    // before asking the kernel. (liburing asks anyway and breaks the ring.)
+    if ring.ring_fd < 0 {
+        return Err(Errno::EBADF);
     }
     p.sq_off = io_sqring_offsets::default();
     p.cq_off = io_cqring_offsets::default();

@@ -227,7 +227,8 @@ pub fn unregister_files(ring: RingRef<'_>) -> Result<i32, Errno> {
 
 /// `io_uring_register_file_alloc_range`: restrict the slots the kernel picks for
 /// `IORING_FILE_INDEX_ALLOC` to `[off, off + len)` (`IORING_REGISTER_FILE_ALLOC_RANGE`,
-/// nr_args 0). `ENXIO` without a table, `EINVAL` if the range does not fit it.
+/// nr_args 0). `EINVAL` if the range does not fit the table (a ring without a table has
+/// one of size 0, so only an empty range fits).
 #[doc(alias = "io_uring_register_file_alloc_range")]
 pub fn register_file_alloc_range(ring: RingRef<'_>, off: u32, len: u32) -> Result<i32, Errno> {
     let range = io_uring_file_index_range { off, len, resv: 0 };
