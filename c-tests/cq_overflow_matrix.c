@@ -77,6 +77,12 @@
  *   gcc -O1 -D_GNU_SOURCE -I c-tests -o /tmp/ovf-ref c-tests/cq_overflow_matrix.c -luring
  *
  * c-test-timeout: 120
+ * c-test-memcheck: URING_OVF_ONLY=1-thread URING_OVF_OPS=400 URING_OVF_MSGS=300
+ * c-test-asan: URING_OVF_OPS=4000 URING_OVF_MSGS=3000
+ *
+ * Under valgrind only the one-thread configurations run: valgrind 3.19 runs one thread
+ * at a time and treats io_uring_enter as a call that cannot block, so a reaper blocked
+ * in a wait would starve its submitter forever.
  */
 #include "test.h"
 

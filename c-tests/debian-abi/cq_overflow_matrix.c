@@ -5,6 +5,9 @@
  * (which call our exported __io_uring_get_cqe) and io_uring_for_each_cqe,
  * reaping overflowed completions through our library.  Smaller default sizes
  * than the main program (the environment variables still override them).
+ *
+ * c-test-memcheck: URING_OVF_ONLY=1-thread URING_OVF_OPS=300 URING_OVF_MSGS=200
+ * (valgrind runs one thread at a time: see the main program.)
  */
 #include "../test.h"
 
