@@ -57,7 +57,10 @@ fn nop_round_trip_with_user_data() {
             sqe.user_data = ud;
             // SAFETY: NOPs reference no memory.
             let n = unsafe { ring.submit() }.unwrap();
-            assert_eq!(n, 1, "{name}");
+            // Under SQPOLL the count is what the kernel thread has not taken yet: 0 when
+            // it was quicker than our look at its head (liburing reports the same).
+            let sqpoll = ring.params().flags & IORING_SETUP_SQPOLL != 0;
+            assert!(n == 1 || (sqpoll && n == 0), "{name}: submit returned {n}");
             let cqe = ring.wait().unwrap();
             assert_eq!((cqe.user_data(), cqe.res()), (ud, 0), "{name}");
             cqe.seen();
