@@ -359,6 +359,13 @@ fn run_batch(name: &str, f: SeqFn, env: &Env, seed: u64, first: u64, count: u64,
         }
         let (live, out) = f(env, seed, i, trace);
         end();
+        if (i + 1 - first) % 5000 == 0 {
+            println!(
+                "  progress: {name} seed {seed:#x}: {} sequences done, {} failed so far",
+                i + 1 - first,
+                t.failed
+            );
+        }
         t.sequences += 1;
         t.rings += u64::from(live);
         t.calls += out.calls;
