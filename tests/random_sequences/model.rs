@@ -84,6 +84,17 @@ pub enum Check {
     },
 }
 
+impl Check {
+    /// An openat, possibly wrapped: a non-negative result is an fd to close.
+    fn is_open(&self) -> bool {
+        match self {
+            Check::Open { .. } => true,
+            Check::OrErr(inner, _) => inner.is_open(),
+            _ => false,
+        }
+    }
+}
+
 /// One prepared request.
 #[derive(Debug)]
 pub struct Op {
@@ -416,10 +427,8 @@ impl Model {
         if bad_more {
             self.fail(format!("IORING_CQE_F_MORE on single-shot {name} ud {ud:#x}"));
         }
-        if let Check::Open { .. } = check {
-            if res >= 0 {
-                self.opened_fds.push(res);
-            }
+        if res >= 0 && check.is_open() {
+            self.opened_fds.push(res);
         }
         if res == -libc::ECANCELED || self.lenient {
             return;
