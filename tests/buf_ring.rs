@@ -406,7 +406,7 @@ fn register_buf_ring_ors_flags_into_reg() {
     let br = p.cast::<io_uring_buf_ring>();
     // SAFETY: a live ring of 4 entries.
     unsafe { buf_ring_advance(br, 0) };
-    // SAFETY: as above.
+    // SAFETY: a live ring of 4 entries.
     assert_eq!(unsafe { buf_ring_available(ring.r(), br, bgid) }, Ok(0));
     // SAFETY: ours.
     unsafe { libc::munmap(p, 4 * 16) };
@@ -497,13 +497,13 @@ fn add_leaves_the_tail_alone_and_advance_publishes() {
     let mask = buf_ring_mask(4);
     // SAFETY: `br` is 4 entries of ordinary memory, which no kernel reads.
     unsafe { buf_ring_init(br) };
-    // SAFETY: as above.
+    // SAFETY: `br` is 4 entries of ordinary memory, which no kernel reads.
     unsafe { buf_ring_advance(br, 5) };
     // (5 + 3) & 3 == 0: entry 0, whose resv is the tail.
     // SAFETY: as above; the address is only stored, never dereferenced.
     unsafe { buf_ring_add(br, 0x1000 as *mut _, 77, 42, mask, 3) };
     // (5 + 0) & 3 == 1.
-    // SAFETY: as above.
+    // SAFETY: `br` is 4 entries of ordinary memory; the address is only stored.
     unsafe { buf_ring_add(br, 0x2000 as *mut _, 88, 43, mask, 0) };
     assert_eq!((bufs[0].addr, bufs[0].len, bufs[0].bid), (0x1000, 77, 42));
     assert_eq!(bufs[0].resv, 5, "add overwrote the tail");
@@ -513,12 +513,12 @@ fn add_leaves_the_tail_alone_and_advance_publishes() {
     );
     // Negative and wrapping counts behave like C's 16-bit arithmetic.
     for (count, tail) in [(65535, 4), (-4, 0), (-1, 0xffff)] {
-        // SAFETY: as above.
+        // SAFETY: `br` is 4 entries of ordinary memory, which no kernel reads.
         unsafe { buf_ring_advance(br, count) };
         // SAFETY: as above; a plain read of memory only this thread writes.
         assert_eq!(unsafe { (*br).tail }, tail, "after advancing by {count}");
     }
-    // SAFETY: as above.
+    // SAFETY: `br` is 4 entries of ordinary memory, which no kernel reads.
     unsafe { buf_ring_init(br) };
     assert_eq!(bufs[0].resv, 0);
     assert_eq!(bufs[0].addr, 0x1000, "init touches only the tail");
@@ -548,12 +548,12 @@ fn cq_advance_split_moves_both_counters() {
     // SAFETY: as above, one CQE is left.
     unsafe { buf_ring_cq_advance(&mut ring.cq(), br, 1) };
     assert_eq!(uring::cq::cq_ready(ring.r()), 0);
-    // SAFETY: as above.
+    // SAFETY: `br` is live ordinary memory only this thread writes.
     assert_eq!(unsafe { (*br).tail }, 6);
     // Zero is a no-op for the CQ.
     // SAFETY: as above; no CQE is consumed.
     unsafe { buf_ring_cq_advance(&mut ring.cq(), br, 0) };
-    // SAFETY: as above.
+    // SAFETY: `br` is live ordinary memory only this thread writes.
     assert_eq!(unsafe { (*br).tail }, 6);
     // A never-set-up ring cannot make a completion side (no SET-UP), so this path is
     // only reachable from C: the CQ part is skipped instead of crashing.

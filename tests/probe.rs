@@ -144,9 +144,9 @@ fn probe_agrees_with_itself_and_the_kernel() {
     }
     // SAFETY: the probe has PROBE_OPS entries.
     assert!(!unsafe { probe::opcode_supported(p.as_ptr(), -1) });
-    // SAFETY: as above.
+    // SAFETY: the probe has PROBE_OPS entries.
     assert!(unsafe { probe::opcode_supported(p.as_ptr(), 0) });
-    // SAFETY: as above.
+    // SAFETY: the probe has PROBE_OPS entries.
     assert!(!unsafe { probe::opcode_supported(p.as_ptr(), 256) });
 }
 
@@ -172,7 +172,7 @@ fn register_probe_rules() {
     let mut dirty = Buf([0; PROBE_SIZE]);
     dirty.0[16 + 8 * 10] = 1;
     assert_eq!(
-        // SAFETY: as above.
+        // SAFETY: `p` points into `buf`; the header was written by the kernel.
         unsafe { probe::register_probe(ring.r(), dirty.0.as_mut_ptr().cast(), PROBE_OPS) },
         Err(Errno::EINVAL)
     );
@@ -190,11 +190,11 @@ fn c_exports_use_the_c_allocator() {
     assert!(!p.is_null());
     // SAFETY: `p` is a live probe from io_uring_get_probe.
     assert_eq!(unsafe { io_uring_opcode_supported(p, i32::from(IORING_OP_NOP)) }, 1);
-    // SAFETY: as above.
+    // SAFETY: `p` is a live probe from io_uring_get_probe.
     assert_eq!(unsafe { io_uring_opcode_supported(p, -5) }, 0);
     // SAFETY: as above; the header is readable.
     let last_op = unsafe { (*p).last_op };
-    // SAFETY: as above.
+    // SAFETY: `p` is a live probe from io_uring_get_probe.
     assert_eq!(unsafe { io_uring_opcode_supported(p, i32::from(last_op) + 1) }, 0);
     // SAFETY: NULL is accepted (and answered with 0).
     assert_eq!(unsafe { io_uring_opcode_supported(ptr::null(), 0) }, 0);

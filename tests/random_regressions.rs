@@ -38,7 +38,7 @@ unsafe fn nop_round_trip(ring: *mut io_uring) -> Result<(), String> {
     }
     // SAFETY: an SQE of this ring just handed out.
     unsafe { io_uring_prep_nop(sqe) };
-    // SAFETY: as above.
+    // SAFETY: an SQE of this ring just handed out.
     unsafe { (*sqe).user_data = 77 };
     // SAFETY: the NOP references no memory.
     let ret = unsafe { io_uring_submit(ring) };
@@ -55,7 +55,7 @@ unsafe fn nop_round_trip(ring: *mut io_uring) -> Result<(), String> {
     // SAFETY: a CQE just returned by the wait, not yet consumed.
     let c = unsafe { cqe.read() };
     let (ud, res) = (c.user_data, c.res);
-    // SAFETY: as above.
+    // SAFETY: a CQE just returned by the wait, not yet consumed.
     unsafe { io_uring_cqe_seen(ring, cqe) };
     if ud != 77 || res != 0 {
         return Err(format!("NOP completion ud {ud} res {res}"));
@@ -83,7 +83,7 @@ fn resize_after_close_ring_fd_refused_and_ring_still_works() {
     // SAFETY: the ring is set up; nothing else uses it.
     let ret = unsafe { io_uring_register_ring_fd(&mut ring) };
     assert_eq!(ret, 1, "register_ring_fd");
-    // SAFETY: as above.
+    // SAFETY: the ring is set up; nothing else uses it.
     let ret = unsafe { io_uring_close_ring_fd(&mut ring) };
     if ret == -libc::EOPNOTSUPP {
         println!("SKIP: kernel lacks IORING_FEAT_REG_REG_RING");
@@ -102,7 +102,8 @@ fn resize_after_close_ring_fd_refused_and_ring_still_works() {
     let ret = unsafe { io_uring_resize_rings(&mut ring, &mut p) };
     assert_eq!(ret, -libc::EBADF, "resize without a ring fd must be refused");
     assert_eq!(ring.sq.ring_entries, sq_before, "a refused resize changes nothing");
-    // SAFETY: as above.
+    // SAFETY: the ring is set up (the refused or done resize left it so) and only this
+    // test uses it.
     let ok = unsafe { nop_round_trip(&mut ring) };
     // SAFETY: as above; not used afterwards.
     unsafe { io_uring_queue_exit(&mut ring) };
@@ -135,7 +136,8 @@ fn resize_with_ring_fd_works() {
     }
     assert_eq!(ret, 0, "resize");
     assert_eq!(ring.sq.ring_entries, 16);
-    // SAFETY: as above.
+    // SAFETY: the ring is set up (the refused or done resize left it so) and only this
+    // test uses it.
     let ok = unsafe { nop_round_trip(&mut ring) };
     // SAFETY: as above; not used afterwards.
     unsafe { io_uring_queue_exit(&mut ring) };

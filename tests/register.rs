@@ -244,7 +244,7 @@ fn buffers_read_fixed_sees_file_bytes() {
     // SAFETY: `buf` outlives the registration (unregistered below).
     assert_eq!(unsafe { buffers::register_buffers(ring.r(), &[iov(&mut buf)]) }, Ok(0));
     assert_eq!(
-        // SAFETY: as above.
+        // SAFETY: `buf` outlives the registration (unregistered below).
         unsafe { buffers::register_buffers(ring.r(), &[iov(&mut buf)]) },
         Err(Errno(libc::EBUSY))
     );
@@ -358,7 +358,7 @@ fn buffers_sparse_update_and_tags() {
     assert_eq!((tag_cqe.user_data, tag_cqe.res), (tag, 0));
     // Updating past the table is refused.
     assert_eq!(
-        // SAFETY: as above.
+        // SAFETY: an empty iovec registers nothing.
         unsafe { buffers::register_buffers_update_tag(ring.r(), 4, &[empty], &[]) },
         Err(Errno::EINVAL)
     );
@@ -982,7 +982,7 @@ fn bpf_filter_error_path() {
     let mut bpf: io_uring_bpf = unsafe { std::mem::zeroed() };
     // SAFETY: the request names no program.
     let e = unsafe { misc::register_bpf_filter(ring.r(), &mut bpf) }.unwrap_err();
-    // SAFETY: as above.
+    // SAFETY: the request names no program.
     let e2 = unsafe { misc::register_bpf_filter_task(&mut bpf) }.unwrap_err();
     // SAFETY: NULL is rejected by the kernel.
     assert!(unsafe { misc::register_bpf_filter_task(ptr::null_mut()) }.is_err());

@@ -141,9 +141,9 @@ fn closed_fd_in_sqe_completes_with_ebadf() {
         // SAFETY: duplicating and closing fds we own.
         let r = unsafe { libc::fcntl(r0, libc::F_DUPFD, 4000) };
         assert!(r >= 4000);
-        // SAFETY: as above.
+        // SAFETY: duplicating and closing fds we own.
         unsafe { libc::close(r0) };
-        // SAFETY: as above.
+        // SAFETY: duplicating and closing fds we own.
         unsafe { libc::close(r) };
         let mut buf = [0u8; 8];
         let sqe = ring.get_sqe().unwrap();
@@ -225,7 +225,7 @@ fn split_halves_submit_and_reap_from_two_threads() {
                         unsafe { sq.submit() }.unwrap();
                     }
                 }
-                // SAFETY: as above.
+                // SAFETY: NOPs reference no memory.
                 unsafe { sq.submit() }.unwrap();
             });
             let mut got = Vec::new();
@@ -353,6 +353,6 @@ fn unprepared_sqe_is_a_nop_not_a_replay() {
     nop.seen();
     // SAFETY: both ends are open fds of this test.
     unsafe { libc::close(rd) };
-    // SAFETY: as above.
+    // SAFETY: both ends are open fds of this test.
     unsafe { libc::close(wr) };
 }

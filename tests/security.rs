@@ -704,7 +704,8 @@ fn init_mem_at_guard(entries: u32, flags: u32, cq_entries: u32, keep_sq_array: b
             // that outlive the ring (torn down below, before the buffer).
             unsafe { __io_uring_queue_init_params(entries, ring, p, buf.cast(), len) }
         } else {
-            // SAFETY: as above.
+            // SAFETY: C-CONTRACT: `ring`/`p` are writable; `buf` is `len` bytes that
+            // outlive the ring (torn down below, before the buffer).
             unsafe { io_uring_queue_init_mem(entries, ring, p, buf.cast(), len) }
         }
     };

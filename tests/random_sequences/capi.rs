@@ -761,7 +761,7 @@ impl<'e> CSeq<'e> {
         // SAFETY: `sqe` is an SQE of this ring handed out and not yet submitted.
         unsafe { io_uring_sqe_set_data64(sqe, ud) };
         self.note("io_uring_sqe_set_flags");
-        // SAFETY: as above.
+        // SAFETY: `sqe` is an SQE of this ring handed out and not yet submitted.
         unsafe { io_uring_sqe_set_flags(sqe, u32::from(flags)) };
         let mut check = check;
         if flags & IOSQE_IO_DRAIN != 0 && self.skip_used {
@@ -1077,7 +1077,8 @@ impl<'e> CSeq<'e> {
             "writev"
         } else {
             self.note("io_uring_prep_readv");
-            // SAFETY: as above.
+            // SAFETY: an SQE of this ring; `iov` holds `n` iovecs over storage (or a bad
+            // address the kernel faults on), as for writev above (SEQ-MEM).
             unsafe { io_uring_prep_readv(sqe, self.env.data_fd, iov, nr, off) };
             "readv"
         };
@@ -1285,7 +1286,7 @@ impl<'e> CSeq<'e> {
         // a provided buffer (all in storage, SEQ-MEM), at most that buffer's length.
         unsafe { io_uring_prep_read(sqe, self.env.data_fd, std::ptr::null_mut(), len, off) };
         self.note("io_uring_sqe_set_buf_group");
-        // SAFETY: as above.
+        // SAFETY: the SQE of this ring just prepared; only its buf_group field is set.
         unsafe { io_uring_sqe_set_buf_group(sqe, c_int::from(bgid)) };
         ("read(buffer select)", Check::SelectRead { off, max: len })
     }
@@ -1355,7 +1356,7 @@ impl<'e> CSeq<'e> {
             ("openat_direct", Check::Any)
         } else {
             self.note("io_uring_prep_openat");
-            // SAFETY: as above.
+            // SAFETY: an SQE of this ring; the path lives in the environment (SEQ-MEM).
             unsafe { io_uring_prep_openat(sqe, libc::AT_FDCWD, path, libc::O_RDONLY | libc::O_CLOEXEC, 0) };
             ("openat", Check::Open { ok })
         }
@@ -1451,7 +1452,7 @@ impl<'e> CSeq<'e> {
             3 => {
                 name = "io_uring_submit_and_get_events";
                 self.note(name);
-                // SAFETY: as above.
+                // SAFETY: SEQ-RING; SEQ-MEM for the SQEs it submits.
                 ret = unsafe { io_uring_submit_and_get_events(ring) };
             }
             _ => {
@@ -1471,7 +1472,7 @@ impl<'e> CSeq<'e> {
                 } else {
                     name = "io_uring_submit_and_wait_timeout";
                     self.note(name);
-                    // SAFETY: as above.
+                    // SAFETY: SEQ-RING; SEQ-MEM; `ts` is in storage, `cqe` a local out-pointer.
                     ret = unsafe { io_uring_submit_and_wait_timeout(ring, &mut cqe, n, ts, std::ptr::null_mut()) };
                 }
                 if self.trace {
@@ -1569,7 +1570,8 @@ impl<'e> CSeq<'e> {
                     self.after_wait("io_uring_wait_cqes_min_timeout", ret, cqe, &[ETIME, einval_ok], false);
                 } else {
                     self.note("io_uring_wait_cqes");
-                    // SAFETY: as above.
+                    // SAFETY: SEQ-RING; `ts` is in storage (NULL only when `n <= g`), `cqe`
+                    // a local out-pointer.
                     let ret = unsafe { io_uring_wait_cqes(ring, &mut cqe, n, ts, std::ptr::null_mut()) };
                     self.after_wait("io_uring_wait_cqes", ret, cqe, &[ETIME], false);
                 }
@@ -2237,14 +2239,14 @@ impl<'e> CSeq<'e> {
                     return;
                 }
                 self.note("io_uring_unregister_ring_fd");
-                // SAFETY: as above.
+                // SAFETY: SEQ-RING; nothing else runs on the ring meanwhile.
                 let ret = unsafe { io_uring_unregister_ring_fd(ring) };
                 let want = if registered { 1 } else { EINVAL };
                 self.expect_ret("io_uring_unregister_ring_fd", ret, &[want]);
             }
             _ => {
                 self.note("io_uring_close_ring_fd");
-                // SAFETY: as above.
+                // SAFETY: SEQ-RING; nothing else runs on the ring meanwhile.
                 let ret = unsafe { io_uring_close_ring_fd(ring) };
                 let want = if self.features & IORING_FEAT_REG_REG_RING == 0 {
                     -libc::EOPNOTSUPP

@@ -229,7 +229,7 @@ fn rescue() {
         // cleared before teardown); the kernel's words are u32 and 4-byte aligned, and
         // are only touched atomically. The sequence's thread is blocked in the kernel.
         let t = unsafe { AtomicU32::from_ptr(tail) }.load(Ordering::Acquire);
-        // SAFETY: as above.
+        // SAFETY: the same live, aligned, atomics-only CQ head word of the stuck ring.
         unsafe { AtomicU32::from_ptr(head) }.store(t, Ordering::Release);
         std::thread::sleep(Duration::from_millis(20));
     }
