@@ -35,11 +35,11 @@ pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 all: build
 
 build:
-	$(CARGO) build --release --target-dir $(TARGET_DIR)
+	$(CARGO) build --release -p liburing --target-dir $(TARGET_DIR)
 
 # `make install` without a prior `make` builds first; otherwise it installs what is there.
 $(SO) $(STATIC):
-	$(CARGO) build --release --target-dir $(TARGET_DIR)
+	$(CARGO) build --release -p liburing --target-dir $(TARGET_DIR)
 
 install: $(SO) $(STATIC)
 	@$(READELF) -W --dyn-syms $(SO) | grep -q '@LIBURING_2\.0' || { \

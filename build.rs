@@ -12,7 +12,7 @@ use std::path::Path;
 /// (`include/liburing/io_uring.h`) or from the C library.
 fn kernel_and_libc_types(root: &Path) -> Vec<String> {
     let mut names = Vec::new();
-    let types = fs::read_to_string(root.join("src/sys/types.rs")).expect("src/sys/types.rs");
+    let types = fs::read_to_string(root.join("uring/src/sys/types.rs")).expect("uring/src/sys/types.rs");
     for line in types.lines() {
         let line = line.trim_start();
         for kw in ["pub struct ", "pub union ", "pub type "] {
@@ -52,11 +52,17 @@ const GNU_ONLY: &[&str] = &["io_uring_prep_ftruncate(", "io_uring_register_iowq_
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = Path::new(&root);
-    for f in ["src", "cbindgen.toml", "cbindgen", "liburing.map", "build.rs"] {
+    for f in [
+        "src",
+        "uring/src",
+        "cbindgen.toml",
+        "cbindgen",
+        "liburing.map",
+        "build.rs",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(f).display());
     }
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liburing.so.2");
-    link_soname_next_to_library();
 
     let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let prologue = fs::read_to_string(root.join("cbindgen/prologue.h")).expect("cbindgen/prologue.h");
@@ -116,19 +122,4 @@ fn wrap_gnu_only(text: &str) -> String {
         }
     }
     out
-}
-
-/// Put a `liburing.so.2 -> liburing.so` link next to the library cargo is about to link
-/// (`target/<profile>/`), so that `LD_LIBRARY_PATH=target/release` finds our library by
-/// its SONAME. The link dangles until the first link step; that is harmless.
-fn link_soname_next_to_library() {
-    let Ok(out_dir) = env::var("OUT_DIR") else { return };
-    // OUT_DIR is target/<profile>/build/uring-<hash>/out.
-    let Some(profile_dir) = Path::new(&out_dir).ancestors().nth(3) else {
-        return;
-    };
-    let link = profile_dir.join("liburing.so.2");
-    if fs::symlink_metadata(&link).is_err() {
-        let _ = std::os::unix::fs::symlink("liburing.so", &link);
-    }
 }

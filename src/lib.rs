@@ -1,45 +1,63 @@
-//! # uring
+//! liburing.so / liburing.a: the C library.
 //!
-//! liburing, rewritten in Rust. One implementation serves three surfaces:
+//! This crate is the `extern "C"` shim (`ffi`, the only place with `extern "C"`) over the
+//! Rust core of the `uring` crate. It compiles the core's source files (`uring/src/`) as
+//! its own modules rather than depending on the `uring` package: a dependency would share
+//! one build of `uring` with every other workspace member, and Cargo's feature
+//! unification would then switch on `uring`'s default `std` feature here too, linking
+//! Rust's standard library (its unwinder, backtrace symbolizer and thread-locals) into a
+//! C library that needs none of it. docs/architecture.md has the measurements.
 //!
-//! * the **C ABI** (`src/ffi/`): a drop-in `liburing.so.2` exporting every liburing
-//!   function, including the ones liburing only has as `static inline`;
-//! * the **Rust core** (`setup`, `submit`, `cq`, `register`, `prep`, ...): plain functions
-//!   on [`ring::io_uring`] returning `Result<_, Errno>`;
-//! * the **safe Rust API** ([`Ring`]).
-//!
-//! Layout: `sys` is the kernel ABI, `ring` liburing's ring structs, `setup` / `submit` /
-//! `cq` / `register` the ring core, `prep` the SQE preparers, `ffi` the C shim and `api`
-//! the safe Rust API.
-//!
-//! SAFETY comments argue from invariants named in capitals, each stated once: SET-UP,
-//! SQ-OWNER, CQ-OWNER and KERNEL-WORDS on [`ring::io_uring`]; OWNED on [`Ring`];
-//! SQE-MEM and ENTER-ARG in [`submit`]; SHARED-WORD in [`barrier`]; REG-ARG in
-//! [`register`]; LIVE-BR in [`buf_ring`]; PROBE-SHAPE and PROBE-ALLOC in [`probe`];
-//! RECVMSG-BUF with [`prep::recvmsg_validate`]; SYSCALL-ARGS in `sys::syscall` (crate-private); and
-//! C-CONTRACT in the (private) `ffi` module.
+//! The library is `#![no_std]`: it needs `core` and the system call interface only. A
+//! panic cannot unwind across `extern "C"`, and no C path of the core is meant to panic;
+//! should one anyway, the panic handler below aborts the process, as a failed assertion
+//! in a C library would.
 
+#![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
-pub mod api;
+// The core's source files, compiled as this crate's own modules (see above), and the
+// shim. tests/support/c_library.rs repeats this list for the Rust tests that call the C
+// ABI in-process; tests/exports.rs checks that the two lists agree.
+#[path = "../uring/src/barrier.rs"]
 pub mod barrier;
+#[path = "../uring/src/buf_ring.rs"]
 pub mod buf_ring;
+#[path = "../uring/src/cq.rs"]
 pub mod cq;
+#[path = "../uring/src/errno.rs"]
 pub mod errno;
+#[path = "../uring/src/prep/mod.rs"]
 pub mod prep;
+#[path = "../uring/src/probe.rs"]
 pub mod probe;
+#[path = "../uring/src/register/mod.rs"]
 pub mod register;
+#[path = "../uring/src/ring.rs"]
 pub mod ring;
+#[path = "../uring/src/setup.rs"]
 pub mod setup;
+#[path = "../uring/src/submit.rs"]
 pub mod submit;
+#[path = "../uring/src/sys/mod.rs"]
 pub mod sys;
+#[path = "../uring/src/version.rs"]
 pub mod version;
 
-mod ffi;
+pub mod ffi;
 
-#[cfg(test)]
-mod fake_ring;
+/// Abort on a panic: the C library has no unwinder and no stderr of its own to print to.
+#[cfg(not(test))]
+#[panic_handler]
+fn abort_on_panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    // SAFETY: abort(3) has no preconditions; it ends the process without unwinding.
+    unsafe { libc::abort() }
+}
 
-pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
-pub use errno::Errno;
+/// The unwinding personality routine, which the precompiled `core` still names in its
+/// unwind tables. With `panic = "abort"` nothing ever unwinds, so it is never called;
+/// defining it keeps an unoptimised (debug) build from importing an undefined symbol.
+#[cfg(not(test))]
+#[no_mangle]
+extern "C" fn rust_eh_personality() {}

@@ -12,6 +12,8 @@ use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
+include!("support/c_library.rs");
+
 extern "C" {
     fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: i32);
 }

@@ -535,13 +535,14 @@ fn build_library(root: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let target_dir = root.join("target/c-abi");
     eprintln!(
-        "building liburing.so: cargo build --release --lib --target-dir {}",
+        "building liburing.so: cargo build --release --lib -p liburing --target-dir {}",
         target_dir.display()
     );
     let out = Command::new(&cargo)
         .arg("build")
         .arg("--release")
         .arg("--lib")
+        .args(["-p", "liburing"])
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")

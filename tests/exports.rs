@@ -31,7 +31,7 @@ fn build_library(root: &Path) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let target_dir = root.join("target/c-abi");
     let out = Command::new(&cargo)
-        .args(["build", "--release", "--lib", "--manifest-path"])
+        .args(["build", "--release", "--lib", "-p", "liburing", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(&target_dir)
@@ -269,4 +269,48 @@ fn library_internals_are_global_in_the_archive_and_local_in_the_shared_object() 
         }
         panic!("{} problem(s) with the library-internal functions", problems.len());
     }
+}
+
+/// `(file, module)` pairs of the `#[path = "..."] pub mod name;` declarations in a module
+/// list, with the paths made relative to the repository root.
+fn module_list(file: &str, base: &str) -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("read {file}: {e}"));
+    let mut out = Vec::new();
+    let mut path: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(p) = line.strip_prefix("#[path = \"").and_then(|r| r.strip_suffix("\"]")) {
+            path = Some(p.to_owned());
+        } else if let Some(name) = line.strip_prefix("pub mod ").and_then(|r| r.strip_suffix(';')) {
+            let rel = match path.take() {
+                Some(p) => {
+                    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+                    for seg in p.split('/') {
+                        if seg == ".." {
+                            parts.pop();
+                        } else {
+                            parts.push(seg);
+                        }
+                    }
+                    parts.join("/")
+                }
+                None => format!("{base}/{name}/mod.rs"),
+            };
+            out.push((rel, name.to_owned()));
+        }
+    }
+    out
+}
+
+/// The C library's module list (src/lib.rs) and the one the in-process C-ABI tests
+/// compile (tests/support/c_library.rs) name the same files: the tests test the library.
+#[test]
+fn c_library_module_lists_agree() {
+    let lib = module_list("src/lib.rs", "src");
+    let tests = module_list("tests/support/c_library.rs", "tests/support");
+    assert!(lib.len() >= 13, "src/lib.rs declares the core modules and ffi: {lib:?}");
+    assert_eq!(
+        lib, tests,
+        "src/lib.rs and tests/support/c_library.rs must list the same modules"
+    );
 }

@@ -39,6 +39,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+include!("support/c_library.rs");
+
 /// Test targets that are not run under memcheck, and why.
 const EXCLUDED: &[(&str, &str)] = &[
     ("memcheck", "this runner"),

@@ -10,7 +10,7 @@
 use std::ffi::{c_int, c_uint, c_void};
 use std::ptr;
 
-use uring as _;
+include!("support/c_library.rs");
 
 type P = *mut c_void;
 

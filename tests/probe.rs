@@ -6,10 +6,13 @@
 
 use std::ptr::{self, NonNull};
 
-use uring::probe::{self, Probe, PROBE_OPS, PROBE_SIZE};
+use uring::probe as rust_probe;
+use uring::probe::{Probe, PROBE_OPS, PROBE_SIZE};
 use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
+
+include!("support/c_library.rs");
 
 extern "C" {
     fn io_uring_get_probe() -> *mut io_uring_probe;
@@ -143,11 +146,11 @@ fn probe_agrees_with_itself_and_the_kernel() {
         );
     }
     // SAFETY: the probe has PROBE_OPS entries.
-    assert!(!unsafe { probe::opcode_supported(p.as_ptr(), -1) });
+    assert!(!unsafe { rust_probe::opcode_supported(p.as_ptr(), -1) });
     // SAFETY: the probe has PROBE_OPS entries.
-    assert!(unsafe { probe::opcode_supported(p.as_ptr(), 0) });
+    assert!(unsafe { rust_probe::opcode_supported(p.as_ptr(), 0) });
     // SAFETY: the probe has PROBE_OPS entries.
-    assert!(!unsafe { probe::opcode_supported(p.as_ptr(), 256) });
+    assert!(!unsafe { rust_probe::opcode_supported(p.as_ptr(), 256) });
 }
 
 #[test]
@@ -159,7 +162,7 @@ fn register_probe_rules() {
     let mut buf = Buf([0; PROBE_SIZE]);
     let p = buf.0.as_mut_ptr().cast::<io_uring_probe>();
     // SAFETY: `buf` holds a header and PROBE_OPS entries, zeroed.
-    assert_eq!(unsafe { probe::register_probe(ring.r(), p, 4) }, Ok(0));
+    assert_eq!(unsafe { rust_probe::register_probe(ring.r(), p, 4) }, Ok(0));
     let full = Probe::for_ring(ring.r()).unwrap();
     // SAFETY: `p` points into `buf`; the header was written by the kernel.
     let header = unsafe { p.read() };
@@ -173,12 +176,12 @@ fn register_probe_rules() {
     dirty.0[16 + 8 * 10] = 1;
     assert_eq!(
         // SAFETY: `p` points into `buf`; the header was written by the kernel.
-        unsafe { probe::register_probe(ring.r(), dirty.0.as_mut_ptr().cast(), PROBE_OPS) },
+        unsafe { rust_probe::register_probe(ring.r(), dirty.0.as_mut_ptr().cast(), PROBE_OPS) },
         Err(Errno::EINVAL)
     );
     // NULL.
     // SAFETY: the kernel refuses NULL.
-    let r = unsafe { probe::register_probe(ring.r(), ptr::null_mut(), 4) };
+    let r = unsafe { rust_probe::register_probe(ring.r(), ptr::null_mut(), 4) };
     assert!(r == Err(Errno::EFAULT) || r == Err(Errno::EINVAL), "{r:?}");
 }
 
@@ -230,5 +233,5 @@ fn c_exports_use_the_c_allocator() {
     // The Rust type hands its allocation over and takes none back.
     let raw = Probe::new().unwrap().into_raw();
     // SAFETY: from into_raw, freed once.
-    unsafe { probe::free_probe(raw) };
+    unsafe { rust_probe::free_probe(raw) };
 }

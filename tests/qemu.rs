@@ -53,7 +53,7 @@ fn build_library() -> Result<Lib, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let target_dir = root.join("target/c-abi");
     let out = Command::new(&cargo)
-        .args(["build", "--release", "--lib", "--manifest-path"])
+        .args(["build", "--release", "--lib", "-p", "liburing", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(&target_dir)

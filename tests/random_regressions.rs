@@ -8,6 +8,8 @@ use libc::{c_int, c_uint};
 use uring::ring::io_uring;
 use uring::sys::*;
 
+include!("support/c_library.rs");
+
 extern "C" {
     fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int;
     fn io_uring_queue_exit(ring: *mut io_uring);

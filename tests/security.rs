@@ -25,10 +25,12 @@ use std::collections::BTreeMap;
 use std::mem::size_of;
 use std::ptr;
 
-use uring::prep;
+use uring::prep as rust_prep;
 use uring::ring::{io_uring, io_uring_cqe_iter};
 use uring::sys::*;
 use uring::{Errno, Ring};
+
+include!("support/c_library.rs");
 
 extern "C" {
     fn io_uring_queue_init(entries: u32, ring: *mut io_uring, flags: u32) -> i32;
@@ -108,7 +110,7 @@ impl CRing {
         let sqe = unsafe { io_uring_get_sqe(self.ptr()) };
         // SAFETY: a fresh ring has free SQEs, and the slot is ours until submitted.
         let sqe = unsafe { sqe.as_mut() }.expect("free SQE");
-        prep::msg_ring_cqe_flags(sqe, fd, res, PEER, 0, cqe_flags);
+        rust_prep::msg_ring_cqe_flags(sqe, fd, res, PEER, 0, cqe_flags);
         sqe.user_data = SENDER;
         if quiet {
             sqe.flags |= IOSQE_CQE_SKIP_SUCCESS;
@@ -120,7 +122,7 @@ impl CRing {
         let sqe = unsafe { io_uring_get_sqe(self.ptr()) };
         // SAFETY: a free SQE of ours until submitted.
         let sqe = unsafe { sqe.as_mut() }.expect("free SQE");
-        prep::nop(sqe);
+        rust_prep::nop(sqe);
         sqe.user_data = NOP;
     }
 
@@ -300,13 +302,13 @@ fn c_peek_batch_consumes_a_peers_two_slot_filler_whole() {
 fn queue_message(ring: &mut Ring, res: u32, cqe_flags: u32) {
     let fd = ring.fd();
     let sqe = ring.get_sqe().expect("free SQE");
-    prep::msg_ring_cqe_flags(sqe, fd, res, PEER, 0, cqe_flags);
+    rust_prep::msg_ring_cqe_flags(sqe, fd, res, PEER, 0, cqe_flags);
     sqe.user_data = SENDER;
 }
 
 fn queue_nop(ring: &mut Ring) {
     let sqe = ring.get_sqe().expect("free SQE");
-    prep::nop(sqe);
+    rust_prep::nop(sqe);
     sqe.user_data = NOP;
 }
 
@@ -497,7 +499,7 @@ fn cmsg_walk_stays_inside_the_validated_area() {
     // SAFETY: `buf` has `buf_len` initialised (zeroed or written) bytes.
     let bytes = unsafe { std::slice::from_raw_parts(buf, buf_len) };
     m.msg_controllen = HDR as _;
-    let view = prep::RecvMsgOut::parse(bytes, &m).expect("valid");
+    let view = rust_prep::RecvMsgOut::parse(bytes, &m).expect("valid");
     assert_eq!(view.control().len(), HDR);
     assert_eq!(view.cmsgs().count(), 1);
 }
@@ -573,9 +575,9 @@ fn udp_recvmsg_cmsgs(ctl: usize) -> Result<(Vec<i32>, u32), String> {
     unsafe { uring::buf_ring::buf_ring_advance(br.as_ptr(), 2) };
 
     let sqe = ring.get_sqe().expect("SQE");
-    prep::recvmsg_multishot(sqe, rx.as_raw_fd(), &mut m, 0);
+    rust_prep::recvmsg_multishot(sqe, rx.as_raw_fd(), &mut m, 0);
     sqe.flags |= IOSQE_BUFFER_SELECT;
-    prep::sqe_set_buf_group(sqe, BGID);
+    rust_prep::sqe_set_buf_group(sqe, BGID);
     sqe.user_data = 9;
     // SAFETY: SQE-MEM: `m` and `bufs` outlive the request: it ends when the ring is
     // torn down, which happens before they are dropped (declared after them, and
@@ -753,7 +755,7 @@ fn init_mem_at_guard(entries: u32, flags: u32, cq_entries: u32, keep_sq_array: b
     // SAFETY: the ring was set up just above; this thread is its only user.
     let sqe = unsafe { io_uring_get_sqe(&mut ring) };
     // SAFETY: a free SQE of ours.
-    prep::nop(unsafe { sqe.as_mut() }.expect("SQE"));
+    rust_prep::nop(unsafe { sqe.as_mut() }.expect("SQE"));
     // SAFETY: SQE-MEM: a NOP references no memory.
     assert_eq!(unsafe { io_uring_submit_and_wait(&mut ring, 1) }, 1, "{what}");
     let mut cqe = ptr::null_mut();

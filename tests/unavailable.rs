@@ -27,10 +27,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use uring::prep as rust_prep;
 use uring::probe::Probe;
 use uring::ring::io_uring;
 use uring::sys::*;
-use uring::{prep, Errno, Ring, SetupError};
+use uring::{Errno, Ring, SetupError};
+
+include!("support/c_library.rs");
 
 extern "C" {
     fn io_uring_setup(entries: u32, p: *mut io_uring_params) -> i32;
@@ -619,7 +622,7 @@ fn child_unprivileged(gid: u32, expect: &str) -> Outcome {
         // In kernel.io_uring_group: allowed, and the ring works.
         let mut ring = Ring::new(8).unwrap_or_else(|e| panic!("in io_uring_group: {e}"));
         let sqe = ring.get_sqe().expect("free SQE");
-        prep::nop(sqe);
+        rust_prep::nop(sqe);
         sqe.user_data = 9;
         // SAFETY: a NOP references no memory.
         assert_eq!(unsafe { ring.submit_and_wait(1) }, Ok(1));

@@ -109,6 +109,8 @@ pub(crate) fn set_direct_slot(sqe: &mut io_uring_sqe, file_index: u32) {
 
 #[cfg(test)]
 mod tests {
+    use std::prelude::rust_2021::*;
+
     use super::*;
 
     #[test]

@@ -25,6 +25,8 @@
 //! caller promises that every buffer, path, iovec, timespec, ... an SQE points to stays
 //! valid (and, for reads, unaliased) until its completion arrives.
 
+use std::prelude::rust_2021::*;
+
 use core::cell::UnsafeCell;
 use core::ptr::NonNull;
 use std::time::Duration;

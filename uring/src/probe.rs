@@ -188,15 +188,25 @@ impl Probe {
 
 impl core::fmt::Debug for Probe {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let supported: Vec<u8> = self
-            .ops()
-            .iter()
-            .filter(|o| u32::from(o.flags) & IO_URING_OP_SUPPORTED != 0)
-            .map(|o| o.op)
-            .collect();
+        /// The supported opcodes as a list, formatted straight from the probe (the core
+        /// does not allocate).
+        struct Supported<'p>(&'p Probe);
+        impl core::fmt::Debug for Supported<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list()
+                    .entries(
+                        self.0
+                            .ops()
+                            .iter()
+                            .filter(|o| u32::from(o.flags) & IO_URING_OP_SUPPORTED != 0)
+                            .map(|o| o.op),
+                    )
+                    .finish()
+            }
+        }
         f.debug_struct("Probe")
             .field("last_op", &self.last_op())
-            .field("supported", &supported)
+            .field("supported", &Supported(self))
             .finish()
     }
 }

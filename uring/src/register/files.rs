@@ -5,9 +5,9 @@
 //! descriptor afterwards is fine: requests with `IOSQE_FIXED_FILE` name the table slot.
 //! Registering never hands the kernel memory to keep, so the slice forms are safe.
 
+use crate::sys::RawFd;
 use core::ffi::c_void;
 use core::ptr;
-use std::os::fd::RawFd;
 
 use super::buffers::{count, rsrc_register, rsrc_update2, RSRC_ARG_SIZE};
 use super::do_register;

@@ -9,8 +9,8 @@
 //! the kernel's own answer, normally `EFAULT`). Arguments that carry addresses the kernel
 //! will use only exist in the `unsafe` pointer form.
 
+use crate::sys::RawFd;
 use core::ptr;
-use std::os::fd::RawFd;
 
 use libc::cpu_set_t;
 

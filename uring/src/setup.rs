@@ -62,12 +62,36 @@ pub fn huge_page_size() -> usize {
     if cached != 0 {
         return cached;
     }
-    let size = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| parse_hugepagesize(&m))
+    let mut buf = [0u8; 8192];
+    let size = read_small_file(c"/proc/meminfo", &mut buf)
+        .and_then(|text| core::str::from_utf8(text).ok())
+        .and_then(parse_hugepagesize)
         .unwrap_or(FALLBACK_HUGE_PAGE_SIZE);
     HUGE_PAGE_SIZE.store(size, Ordering::Relaxed);
     size
+}
+
+/// Read up to `buf.len()` bytes of the file at `path` with plain system calls (the core
+/// has no `std::fs`); `None` if it cannot be opened or read. A longer file is cut at
+/// `buf.len()`, which is enough for the pseudo-files the core reads.
+fn read_small_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return None;
+    }
+    let mut len = 0;
+    // `get` rather than indexing: the C library has no panics on its paths.
+    while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
+        // SAFETY: `rest` is a live, writable slice and its length is what is passed.
+        let n = unsafe { libc::read(fd, rest.as_mut_ptr().cast(), rest.len()) };
+        if n <= 0 {
+            break;
+        }
+        len += n as usize;
+    }
+    crate::sys::syscall::close(fd);
+    buf.get(..len)
 }
 
 /// The `Hugepagesize:` line of `/proc/meminfo` (`Hugepagesize:       2048 kB`) in bytes;
@@ -859,6 +883,8 @@ mod tests {
     //! the rings' shared header 64 bytes, and the SQ index array 4 bytes per SQ entry
     //! unless NO_SQARRAY. The 4 KiB values are what the library computed before it
     //! asked the system for its page size.
+
+    use std::prelude::rust_2021::*;
 
     use super::*;
 

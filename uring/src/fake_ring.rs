@@ -3,6 +3,7 @@
 //! exercised without a kernel.
 
 use core::ptr::NonNull;
+use std::prelude::rust_2021::*;
 
 use crate::cq;
 use crate::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};

@@ -24,8 +24,11 @@
 
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
+#[path = "random_sequences/capi.rs"]
 mod capi;
+#[path = "random_sequences/model.rs"]
 mod model;
+#[path = "random_sequences/rustapi.rs"]
 mod rustapi;
 
 use std::ffi::CString;
@@ -39,6 +42,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use model::{pattern, DATA_LEN};
+
+include!("support/c_library.rs");
 
 // ---- randomness -----------------------------------------------------------------------
 

@@ -7,6 +7,8 @@
 //! names the likely cause and what to check, with the values it read from the system
 //! when the setup failed. The C ABI is unchanged: it returns `-errno` as liburing does.
 
+use std::prelude::rust_2021::*;
+
 use core::fmt;
 use std::io;
 

@@ -336,6 +336,8 @@ impl<'a> Iterator for Cmsgs<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::prelude::rust_2021::*;
+
     use super::*;
 
     fn msgh(namelen: u32, controllen: usize) -> msghdr {

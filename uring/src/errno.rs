@@ -51,22 +51,36 @@ impl Errno {
     }
 }
 
+impl Errno {
+    /// The C library's message for this errno (`strerror_r`), written into `buf`; the
+    /// returned text borrows `buf`. Without the standard library this is what
+    /// `Display` uses, so the core stays `no_std` and prints the same text as
+    /// `std::io::Error` does.
+    fn message(self, buf: &mut [u8; 128]) -> &str {
+        // SAFETY: `buf` is a live, writable 128-byte buffer and its length is passed;
+        // the XSI strerror_r (what the libc crate binds on Linux) NUL-terminates within
+        // it and touches nothing else.
+        let rc = unsafe { libc::strerror_r(self.0, buf.as_mut_ptr().cast(), buf.len()) };
+        if rc != 0 {
+            return "Unknown error";
+        }
+        let len = buf.iter().position(|&b| b == 0).unwrap_or(0);
+        core::str::from_utf8(&buf[..len]).unwrap_or("Unknown error")
+    }
+}
+
 impl fmt::Debug for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Errno({}: {})", self.0, std::io::Error::from_raw_os_error(self.0))
+        let mut buf = [0u8; 128];
+        write!(f, "Errno({}: {} (os error {}))", self.0, self.message(&mut buf), self.0)
     }
 }
 
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&std::io::Error::from_raw_os_error(self.0), f)
+        let mut buf = [0u8; 128];
+        write!(f, "{} (os error {})", self.message(&mut buf), self.0)
     }
 }
 
-impl std::error::Error for Errno {}
-
-impl From<Errno> for std::io::Error {
-    fn from(e: Errno) -> Self {
-        std::io::Error::from_raw_os_error(e.0)
-    }
-}
+impl core::error::Error for Errno {}

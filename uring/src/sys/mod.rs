@@ -10,5 +10,9 @@ pub mod consts;
 pub(crate) mod syscall;
 pub mod types;
 
+/// A file descriptor, as the kernel and `std::os::fd::RawFd` know it (the core is
+/// `no_std`, so it names the type itself).
+pub type RawFd = core::ffi::c_int;
+
 pub use consts::*;
 pub use types::*;
