@@ -229,8 +229,6 @@ struct io_uring_zcrx_rq {
 extern "C" {
 #endif // __cplusplus
 
-void rust_eh_personality(void) LIBURING_NOEXCEPT;
-
 int io_uring_register_buf_ring(struct io_uring *ring, struct io_uring_buf_reg *reg, unsigned int flags) LIBURING_NOEXCEPT;
 
 int io_uring_unregister_buf_ring(struct io_uring *ring, int bgid) LIBURING_NOEXCEPT;
