@@ -17,6 +17,12 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
+// `cargo clippy --all-targets` checks the core's unit tests in this crate too; they use
+// std (the tests themselves run in the `uring` package).
+#[cfg(test)]
+#[macro_use]
+extern crate std;
+
 // The core's source files, compiled as this crate's own modules (see above), and the
 // shim. tests/support/c_library.rs repeats this list for the Rust tests that call the C
 // ABI in-process; tests/exports.rs checks that the two lists agree.

@@ -86,6 +86,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+#[path = "support/c_build.rs"]
+mod c_build;
+
 const DEFAULT_TIMEOUT_SECS: u64 = 60;
 const DEFAULT_PARALLEL: usize = 2;
 /// In the long valgrind run (`URING_C_TESTS_VALGRIND`) every limit is this many times
@@ -531,44 +534,9 @@ fn scan_into(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf, Kind, Mar
 }
 
 /// Build the shared library with cargo; returns the path of liburing.so.
-fn build_library(root: &Path) -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let target_dir = root.join("target/c-abi");
-    eprintln!(
-        "building liburing.so: cargo build --release --lib -p liburing --target-dir {}",
-        target_dir.display()
-    );
-    let out = Command::new(&cargo)
-        .arg("build")
-        .arg("--release")
-        .arg("--lib")
-        .args(["-p", "liburing"])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET")
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("could not run {cargo:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo build --release --lib failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let so = target_dir.join("release/liburing.so");
-    if !so.is_file() {
-        return Err(format!(
-            "cargo build succeeded but {} does not exist (is crate-type cdylib set?)",
-            so.display()
-        ));
-    }
-    Ok(so)
+fn build_library(_root: &Path) -> Result<PathBuf, String> {
+    eprintln!("building liburing.so: cargo build --release --lib -p liburing --target-dir target/c-abi");
+    Ok(c_build::build_c_library()?.join("liburing.so"))
 }
 
 /// Atomically point `link` at `target` (absolute), replacing what was there.

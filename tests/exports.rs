@@ -18,44 +18,21 @@
 //! never in the shared object's dynamic symbol table, as in liburing.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+#[path = "support/c_build.rs"]
+mod c_build;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Build the versioned library; returns the path of `liburing.so`.
-fn build_library(root: &Path) -> PathBuf {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let target_dir = root.join("target/c-abi");
-    let out = Command::new(&cargo)
-        .args(["build", "--release", "--lib", "-p", "liburing", "--manifest-path"])
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET")
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {cargo:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "cargo build --release --lib --target-dir {} failed ({}):\n{}{}",
-        target_dir.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let so = target_dir.join("release/liburing.so");
-    assert!(
-        so.is_file(),
-        "the build succeeded but {} does not exist (is crate-type cdylib set?)",
-        so.display()
-    );
-    so
+fn build_library(_root: &Path) -> PathBuf {
+    c_build::build_c_library()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .join("liburing.so")
 }
 
 /// `name -> (node, origin)` from `tests/data/exports.txt`.

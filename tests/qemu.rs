@@ -32,6 +32,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+#[path = "support/c_build.rs"]
+mod c_build;
+
 const MIB: u64 = 1 << 20;
 
 /// Our library, built once per test process.
@@ -46,30 +49,12 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Same command and layout as `tests/c_programs.rs`: `cargo build --release --lib
-/// --target-dir target/c-abi`, then `target/c-abi/lib/liburing.so{,.2}` -> the file.
+/// The library as `tests/support/c_build.rs` builds it (`cargo build --release --lib -p
+/// liburing --target-dir target/c-abi`), then `target/c-abi/lib/liburing.so{,.2}` -> the file.
 fn build_library() -> Result<Lib, String> {
     let root = repo();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let target_dir = root.join("target/c-abi");
-    let out = Command::new(&cargo)
-        .args(["build", "--release", "--lib", "-p", "liburing", "--manifest-path"])
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("CARGO_BUILD_TARGET")
-        .current_dir(&root)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("could not run {cargo:?}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo build --release --lib failed ({}):\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    c_build::build_c_library()?;
     let so = target_dir.join("release/liburing.so");
     let so = fs::canonicalize(&so).map_err(|e| format!("{}: {e}", so.display()))?;
     let libdir = target_dir.join("lib");

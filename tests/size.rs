@@ -178,23 +178,33 @@ fn shared_library_imports_libc_only() {
     assert_libc_only(&release().join("liburing.so"));
 }
 
+/// Panic-related symbols in a linked ELF file (with their addresses), from `nm -C`.
+fn panic_symbols(file: &Path) -> Vec<String> {
+    let out = run(Command::new("nm").arg("-C").arg(file)).unwrap_or_else(|e| panic!("{e}"));
+    out.lines()
+        .filter(|l| l.contains("core::panicking") || l.contains("rust_begin_unwind") || l.contains("panic_fmt"))
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn no_panic_machinery_is_linked() {
-    let release = release();
-    for file in ["liburing.so"] {
-        let path = release.join(file);
-        let out = run(Command::new("nm").arg("-C").arg(&path)).unwrap_or_else(|e| panic!("{e}"));
-        let panics: Vec<&str> = out
-            .lines()
-            .filter(|l| l.contains("core::panicking") || l.contains("rust_begin_unwind") || l.contains("panic_fmt"))
-            .collect();
-        assert!(
-            panics.is_empty(),
-            "{} links panic machinery (a reachable panic on a C path):\n{}",
-            s(&path),
-            panics.join("\n")
-        );
-    }
+    let so = release().join("liburing.so");
+    let panics = panic_symbols(&so);
+    assert!(
+        panics.is_empty(),
+        "{} links panic machinery (a reachable panic on a C path):\n{}",
+        s(&so),
+        panics.join("\n")
+    );
+    // The same for a program that links liburing.a (unstripped, so nm sees its symbols).
+    let (exe, _) = compile_nop(&scratch("panic-check"), &[], "nop");
+    let panics = panic_symbols(&exe);
+    assert!(
+        panics.is_empty(),
+        "a program linked with liburing.a gets panic machinery:\n{}",
+        panics.join("\n")
+    );
 }
 
 #[test]

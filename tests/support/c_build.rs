@@ -5,6 +5,8 @@
 // A separate target directory, because `cargo test` holds target/'s build lock while it
 // builds, and its own test-profile build of the library is not the release artifact.
 
+#![allow(dead_code)] // each test uses the part it needs
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
