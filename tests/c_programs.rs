@@ -326,7 +326,11 @@ fn variants(m: &Markers, mode: &Mode) -> Vec<(Variant, EnvVars, Option<String>)>
 enum Outcome {
     Passed,
     Failed(String),
+    /// The machine lacks what the run needs (a toolchain, a kernel feature).
     Skipped(String),
+    /// The run cannot exist at all (a `c-test-no-*:` marker: e.g. a program valgrind
+    /// cannot run); listed with its reason, not counted as a skip.
+    NotApplicable(String),
 }
 
 struct TestResult {
@@ -897,7 +901,7 @@ fn run_one(env: &Env, t: &TestProgram, mode: &Mode) -> TestResult {
     };
 
     if let Some(why) = &t.excluded {
-        return result(Outcome::Skipped(why.clone()), String::new(), 0);
+        return result(Outcome::NotApplicable(why.clone()), String::new(), 0);
     }
     if matches!(t.kind, Kind::DebianAbi | Kind::Differential) {
         if let Some(why) = &env.debian_missing {
@@ -1177,6 +1181,7 @@ fn main() -> ExitCode {
                         Outcome::Passed => writeln!(so, "test {} ... ok{time}", r.name),
                         Outcome::Failed(why) => writeln!(so, "test {} ... FAILED ({why}){time}", r.name),
                         Outcome::Skipped(why) => writeln!(so, "test {} ... skipped: {why}{time}", r.name),
+                        Outcome::NotApplicable(why) => writeln!(so, "test {} ... not applicable: {why}", r.name),
                     };
                     if opts.show_output && !r.details.is_empty() {
                         let _ = write!(so, "{}", r.details);
@@ -1189,12 +1194,13 @@ fn main() -> ExitCode {
     });
 
     let results: Vec<TestResult> = results.into_inner().unwrap().into_iter().flatten().collect();
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let (mut passed, mut failed, mut skipped, mut not_applicable) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for r in &results {
         match &r.outcome {
             Outcome::Passed => passed += 1,
             Outcome::Skipped(_) => skipped += 1,
+            Outcome::NotApplicable(_) => not_applicable += 1,
             Outcome::Failed(why) => {
                 failed += 1;
                 failures.push((r, why));
@@ -1218,7 +1224,7 @@ fn main() -> ExitCode {
     }
     println!();
     println!(
-        "test result: {}. {passed} passed; {failed} failed; {skipped} skipped",
+        "test result: {}. {passed} passed; {failed} failed; {skipped} skipped; {not_applicable} not applicable",
         if failed == 0 { "ok" } else { "FAILED" }
     );
     // Figures per variant: runs, outcomes, reports found, summed run time.

@@ -260,7 +260,9 @@ fn test_targets() -> Result<Vec<Target>, String> {
 enum Outcome {
     Passed,
     Failed(String),
-    Skipped(String),
+    /// A target or test that cannot run under memcheck at all (listed in `EXCLUDED` /
+    /// `SKIPPED` with the reason): reported, not counted as a skip.
+    NotApplicable(String),
 }
 
 struct RunResult {
@@ -512,7 +514,7 @@ fn print_line(r: &RunResult, show_output: bool) {
     let _ = match &r.outcome {
         Outcome::Passed => writeln!(so, "test {} ... ok", r.name),
         Outcome::Failed(why) => writeln!(so, "test {} ... FAILED ({why})", r.name),
-        Outcome::Skipped(why) => writeln!(so, "test {} ... skipped: {why}", r.name),
+        Outcome::NotApplicable(why) => writeln!(so, "test {} ... not applicable: {why}", r.name),
     };
     if show_output && !r.details.is_empty() {
         let _ = write!(so, "{}", r.details);
@@ -616,7 +618,7 @@ fn main() -> ExitCode {
         if let Some(why) = excluded(t) {
             let r = RunResult {
                 name: format!("{} [valgrind memcheck]", t.src),
-                outcome: Outcome::Skipped(why.into()),
+                outcome: Outcome::NotApplicable(why.into()),
                 details: String::new(),
                 duration: Duration::ZERO,
                 errors: 0,
@@ -629,7 +631,7 @@ fn main() -> ExitCode {
             if *target == t.name && excluded(t).is_none() {
                 let r = RunResult {
                     name: format!("{}::{test} [valgrind memcheck]", t.src),
-                    outcome: Outcome::Skipped((*why).into()),
+                    outcome: Outcome::NotApplicable((*why).into()),
                     details: String::new(),
                     duration: Duration::ZERO,
                     errors: 0,
@@ -660,11 +662,12 @@ fn main() -> ExitCode {
     results.extend(done.into_inner().unwrap());
 
     let mut failed = Vec::new();
-    let (mut passed, mut skipped) = (0, 0);
+    // Nothing is skipped here: without valgrind the runner stops earlier, saying so.
+    let (mut passed, skipped, mut not_applicable) = (0, 0, 0);
     for r in &results {
         match &r.outcome {
             Outcome::Passed => passed += 1,
-            Outcome::Skipped(_) => skipped += 1,
+            Outcome::NotApplicable(_) => not_applicable += 1,
             Outcome::Failed(why) => failed.push((r, why)),
         }
     }
@@ -685,7 +688,7 @@ fn main() -> ExitCode {
     }
     let ran: Vec<&RunResult> = results.iter().filter(|r| r.tests_run > 0).collect();
     eprintln!(
-        "(memcheck: {} binaries, {} tests under memcheck, {} skipped tests, {} errors; {:.1}s of run time, {:.1}s wall)",
+        "(memcheck: {} binaries, {} tests under memcheck, {} tests not applicable, {} errors; {:.1}s of run time, {:.1}s wall)",
         ran.len(),
         ran.iter().map(|r| r.tests_run).sum::<usize>(),
         single_skips,
@@ -694,7 +697,7 @@ fn main() -> ExitCode {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "\ntest result: {}. {passed} passed; {} failed; {skipped} skipped\n",
+        "\ntest result: {}. {passed} passed; {} failed; {skipped} skipped; {not_applicable} not applicable\n",
         if failed.is_empty() { "ok" } else { "FAILED" },
         failed.len()
     );
