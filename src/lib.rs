@@ -61,9 +61,3 @@ fn abort_on_panic(_info: &core::panic::PanicInfo<'_>) -> ! {
     unsafe { libc::abort() }
 }
 
-/// The unwinding personality routine, which the precompiled `core` still names in its
-/// unwind tables. With `panic = "abort"` nothing ever unwinds, so it is never called;
-/// defining it keeps an unoptimised (debug) build from importing an undefined symbol.
-#[cfg(not(test))]
-#[no_mangle]
-extern "C" fn rust_eh_personality() {}

@@ -141,3 +141,11 @@ pub(crate) fn to_c<T: CReturn>(r: Result<T, Errno>) -> core::ffi::c_int {
         Err(e) => e.to_neg(),
     }
 }
+
+/// The unwinding personality routine, which the precompiled `core` still names in its
+/// unwind tables. With `panic = "abort"` nothing ever unwinds, so it is never called;
+/// defining it keeps an unoptimised (debug) build of the no_std library from importing
+/// an undefined symbol. Not in test binaries (`cfg(test)`), which get std's.
+#[cfg(not(test))]
+#[no_mangle]
+extern "C" fn rust_eh_personality() {}
