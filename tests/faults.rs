@@ -272,7 +272,7 @@ fn wrong_thread_on_single_issuer_rings_is_eexist_not_a_hang() {
 }
 
 // ---- restrictions --------------------------------------------------------------------------
-// tests/register.rs covers an SQE opcode outside the allow-list (-EACCES in its CQE) and
+// uring/tests/register.rs covers an SQE opcode outside the allow-list (-EACCES in its CQE) and
 // the registration errors of register_restrictions itself; these add register opcodes,
 // SQE flag restrictions, and a disabled ring's refusals.
 

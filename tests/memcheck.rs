@@ -133,7 +133,7 @@ fn valgrind() -> Command {
 struct Target {
     /// Cargo's target name: `ring`, `uring` (the library's unit tests).
     name: String,
-    /// Source path relative to the repository: `tests/ring.rs`, `src/lib.rs`.
+    /// Source path relative to the repository: `uring/tests/ring.rs`, `src/lib.rs`.
     src: String,
     exe: PathBuf,
 }

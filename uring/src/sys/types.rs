@@ -1,5 +1,5 @@
 //! Kernel ABI structures, `#[repr(C)]`, field for field as liburing 2.15's
-//! `liburing/io_uring.h` lays them out (see `tests/layout.rs` for the offset proof).
+//! `liburing/io_uring.h` lays them out (see `uring/tests/layout.rs` for the offset proof).
 //!
 //! The kernel header uses anonymous unions; Rust has none, so every union here has a
 //! name (`sqe.op_flags.rw_flags` is C's `sqe->rw_flags`). Writing a union field of a
@@ -165,7 +165,7 @@ impl io_uring_sqe {
 
     /// The SQE as its 64 raw bytes (for whole-entry comparisons in tests and debugging).
     pub fn as_bytes(&self) -> &[u8; 64] {
-        // io_uring_sqe is repr(C), exactly 64 bytes, no padding (tests/layout.rs).
+        // io_uring_sqe is repr(C), exactly 64 bytes, no padding (uring/tests/layout.rs).
         // SAFETY: every byte is initialised and the cast stays in bounds.
         unsafe { &*(self as *const Self as *const [u8; 64]) }
     }
