@@ -60,4 +60,3 @@ fn abort_on_panic(_info: &core::panic::PanicInfo<'_>) -> ! {
     // SAFETY: abort(3) has no preconditions; it ends the process without unwinding.
     unsafe { libc::abort() }
 }
-
