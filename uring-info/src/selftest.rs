@@ -397,8 +397,10 @@ impl<'a> CRing<'a> {
                     done.len()
                 ));
             }
-            // SAFETY: LIB-ABI: a CQE from io_uring_peek_cqe is readable until seen.
-            let (user_data, res) = unsafe { ((*cqe).user_data, (*cqe).res) };
+            // SAFETY: LIB-ABI: a CQE from io_uring_peek_cqe is readable until seen (the
+            // ring has 16-byte CQEs: no CQE32).
+            let c = unsafe { cqe.read() };
+            let (user_data, res) = (c.user_data, c.res);
             // SAFETY: LIB-ABI: `io_uring_cqe_seen(ring, cqe)` with the CQE just peeked.
             unsafe { (self.api.cqe_seen)(self.ring(), cqe) };
             done.push((user_data, res));
