@@ -1,13 +1,13 @@
-//! The commands of docs/troubleshooting.md and docs/uring-info.md: every line of a ```sh
-//! block runs with `uring-info` (this package's binary) first on the PATH and must exit
-//! 0; a ```sh no-run block (commands that change the machine, need root or tools the
+//! The commands of docs/troubleshooting.md, docs/uring-info.md and docs/migrating.md:
+//! every line of a ```sh block runs with `uring-info` (this package's binary) first on
+//! the PATH and must exit 0; a ```sh no-run block (commands that change the machine, need root or tools the
 //! test machine lacks, or build the whole project) must pass `bash -n`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const EXE: &str = env!("CARGO_BIN_EXE_uring-info");
-const DOCS: &[&str] = &["docs/troubleshooting.md", "docs/uring-info.md"];
+const DOCS: &[&str] = &["docs/troubleshooting.md", "docs/uring-info.md", "docs/migrating.md"];
 
 /// The fenced blocks of `markdown` whose info string starts with "sh": (runnable, text,
 /// line of the opening fence).
