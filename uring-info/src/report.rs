@@ -181,7 +181,7 @@ impl Report {
             let _ = writeln!(o, "  note: {n}");
         }
         match &self.ring {
-            Some(r) => r.write_text(&mut o),
+            Some(r) => r.write_text(&mut o, f.cap_sys_admin),
             None => {
                 let _ = writeln!(
                     o,
@@ -313,7 +313,7 @@ fn limit_to_json(l: &Limit) -> Json {
 }
 
 impl RingInfo {
-    fn write_text(&self, o: &mut String) {
+    fn write_text(&self, o: &mut String, privileged: bool) {
         let _ = writeln!(
             o,
             "\nfeatures (io_uring_params.features = {:#x}; a ring asked for 8 entries got SQ {}, CQ {}):",
@@ -326,7 +326,16 @@ impl RingInfo {
         if unknown != 0 {
             let _ = writeln!(o, "  yes  bits {unknown:#x} unknown to this library");
         }
-        let _ = writeln!(o, "\nsetup flags (each tried on a 4-entry ring):");
+        let _ = writeln!(
+            o,
+            "\nsetup flags (each tried on a 4-entry ring{}):",
+            if privileged {
+                "; this process has CAP_SYS_ADMIN, so a flag that needs privilege shows as supported: run \
+                 uring-info unprivileged to see what an unprivileged program gets"
+            } else {
+                ""
+            }
+        );
         for fl in &self.flags {
             let mut line = format!("  {:<16} IORING_SETUP_{}", fl.status.as_str(), fl.name);
             if !fl.with.is_empty() {
