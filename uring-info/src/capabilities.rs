@@ -649,36 +649,54 @@ fn exercise_resize(out: &mut Outcomes) -> Result<(), Errno> {
     record(out, IORING_REGISTER_RESIZE_RINGS, r)
 }
 
-/// The largest size a setup accepted, and the first it refused.
+/// The largest size a setup accepted, and the smallest it refused.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Limit {
-    /// The largest power of two accepted (None: not even 1).
+    /// The largest size accepted (None: not even 1).
     pub largest: Option<u32>,
-    /// The smallest power of two refused, with its errno.
+    /// The smallest size refused (`largest + 1`), with its errno; None when every size
+    /// up to 2^20 was accepted.
     pub refused: Option<(u32, i32)>,
 }
 
-/// Largest SQ and CQ sizes, tried with bare io_uring_setup(2) calls (no mapping) at each
-/// power of two up to 2^20.
+/// Largest SQ and CQ sizes, tried with bare io_uring_setup(2) calls (no mapping).
 pub fn ring_limits() -> (Limit, Limit) {
     let sq = largest(|n| raw_setup(n, 0, 0));
     let cq = largest(|n| raw_setup(1, IORING_SETUP_CQSIZE, n));
     (sq, cq)
 }
 
+/// The largest `n` in 1..=2^20 that `setup` accepts, assuming every size below an accepted
+/// one is accepted too: powers of two first, then a binary search between the last
+/// accepted and the first refused one (the kernel rounds sizes up to a power of two, but
+/// checks its maximum before rounding).
 fn largest(mut setup: impl FnMut(u32) -> Result<(), Errno>) -> Limit {
-    let mut limit = Limit::default();
+    let mut ok = None;
+    let mut refused = None;
     for shift in 0..=20 {
         let n = 1u32 << shift;
         match setup(n) {
-            Ok(()) => limit.largest = Some(n),
+            Ok(()) => ok = Some(n),
             Err(e) => {
-                limit.refused = Some((n, e.raw()));
+                refused = Some((n, e.raw()));
                 break;
             }
         }
     }
-    limit
+    if let (Some(mut lo), Some((mut hi, mut errno))) = (ok, refused) {
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            match setup(mid) {
+                Ok(()) => lo = mid,
+                Err(e) => (hi, errno) = (mid, e.raw()),
+            }
+        }
+        return Limit {
+            largest: Some(lo),
+            refused: Some((hi, errno)),
+        };
+    }
+    Limit { largest: ok, refused }
 }
 
 /// A bare io_uring_setup(2), the fd closed at once.
@@ -772,6 +790,27 @@ mod tests {
         assert_eq!(classify_register(None, Some(true)), (Known, None));
         assert_eq!(classify_register(None, Some(false)), (Unsupported, None));
         assert_eq!(classify_register(None, None), (Untested, None));
+    }
+
+    #[test]
+    fn largest_size_is_exact() {
+        let limit = |max: u32| {
+            let mut calls = 0;
+            let l = largest(|n| {
+                calls += 1;
+                if n <= max {
+                    Ok(())
+                } else {
+                    Err(Errno::EINVAL)
+                }
+            });
+            (l.largest, l.refused, calls)
+        };
+        assert_eq!(limit(32768), (Some(32768), Some((32769, libc::EINVAL)), 17 + 15));
+        assert_eq!(limit(1000), (Some(1000), Some((1001, libc::EINVAL)), 11 + 9));
+        assert_eq!(limit(0), (None, Some((1, libc::EINVAL)), 1));
+        assert_eq!(limit(u32::MAX).0, Some(1 << 20));
+        assert_eq!(limit(u32::MAX).1, None);
     }
 
     #[test]

@@ -294,6 +294,9 @@ fn limit_json(n: u64) -> Json {
 fn limit_text(l: &Limit) -> String {
     let largest = l.largest.map_or("none".into(), |n| n.to_string());
     match l.refused {
+        Some((n, e)) if e == libc::ENOMEM => format!(
+            "{largest} ({n} refused: ENOMEM, a memory limit such as RLIMIT_MEMLOCK rather than the kernel's maximum)"
+        ),
         Some((n, e)) => format!("{largest} ({n} refused: {})", errno_name(e)),
         None => format!("{largest} (every size up to 2^20 accepted)"),
     }
@@ -378,7 +381,10 @@ impl RingInfo {
             let errno = r.errno.map(|e| format!(": {}", errno_name(e))).unwrap_or_default();
             let _ = writeln!(o, "  {:<12} {:>2} IORING_{}{errno}", r.status.as_str(), r.op, r.name);
         }
-        let _ = writeln!(o, "\nring size limits (bare io_uring_setup at each power of two):");
+        let _ = writeln!(
+            o,
+            "\nring size limits (bare io_uring_setup calls: powers of two, then a binary search):"
+        );
         let _ = writeln!(o, "  SQ entries: {}", limit_text(&self.sq_limit));
         let _ = writeln!(o, "  CQ entries (IORING_SETUP_CQSIZE): {}", limit_text(&self.cq_limit));
     }
