@@ -199,8 +199,14 @@ pub const BUILD_HINT: &str = "build this project's liburing.so with `cargo build
 pub fn run() -> SelfTest {
     let env = std::env::var(LIB_ENV).ok();
     let dir = exe_dir();
+    run_first_of(candidates(env, dir.as_deref()))
+}
+
+/// Load the first of `candidates` that loads (stopping at a failed `$URING_LIB`) and run
+/// the checks on it.
+fn run_first_of(candidates: Vec<(String, Origin)>) -> SelfTest {
     let mut tried = Vec::new();
-    for (path, origin) in candidates(env, dir.as_deref()) {
+    for (path, origin) in candidates {
         match Lib::open(&path) {
             Ok(lib) => return run_on(lib, origin),
             Err(e) => {
@@ -537,6 +543,18 @@ fn socket_pair(api: &Api) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_library_says_how_to_build_one() {
+        let t = run_first_of(vec![("liburing-that-does-not-exist.so.2".into(), Origin::System)]);
+        assert!(t.library.is_none() && t.checks.is_empty(), "{t:?}");
+        let note = t.note.expect("a note");
+        assert!(
+            note.starts_with("no liburing.so found (tried liburing-that-does-not-exist.so.2: "),
+            "{note}"
+        );
+        assert!(note.contains("cargo build --release"), "{note}");
+    }
 
     #[test]
     fn candidates_in_order() {
