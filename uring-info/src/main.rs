@@ -36,6 +36,11 @@ Environment:
 
 Exit status: 0 io_uring is usable, 1 it is not, 2 bad usage, 3 the self-test failed.";
 
+/// The number of open file descriptors of this process.
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
 fn main() -> ExitCode {
     let mut as_json = false;
     let mut selftest = true;
@@ -53,7 +58,14 @@ fn main() -> ExitCode {
             }
         }
     }
+    let fds = open_fds();
     let report = report::Report::gather(selftest);
+    // Every ring, file and socket the report opens is closed again; a difference here is
+    // a bug in this program (or the library under test), worth a loud line.
+    let left = open_fds().saturating_sub(fds);
+    if left > 0 {
+        eprintln!("uring-info: internal error: {left} file descriptor(s) left open by the report");
+    }
     if as_json {
         println!("{}", report.to_json().to_pretty());
     } else {

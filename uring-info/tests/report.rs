@@ -205,6 +205,11 @@ fn io_uring_works() -> Option<u32> {
 }
 
 fn json_of(r: &Run) -> Value {
+    assert!(
+        !r.stderr.contains("internal error"),
+        "uring-info left file descriptors open: {}",
+        r.stderr
+    );
     json::parse(&r.stdout).unwrap_or_else(|e| panic!("--json output is not JSON: {e}\n{}", r.stdout))
 }
 
@@ -220,6 +225,7 @@ fn text_report_on_this_machine() {
     let Some(features) = io_uring_works() else { return };
     let r = run(&["--no-selftest"], &[], Restrict::None);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr, "", "nothing on stderr");
     let o = &r.stdout;
     assert!(o.contains(&format!("kernel:    Linux {}", os_release())), "{o}");
     assert!(o.contains("io_uring:  usable"), "{o}");
@@ -386,6 +392,7 @@ fn selftest_through_our_library() {
     let lib_path = lib.to_str().expect("UTF-8 path");
     let r = run(&[], &[("URING_LIB", lib_path)], Restrict::None);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr, "", "nothing on stderr (no file descriptor left open)");
     let canonical = std::fs::canonicalize(lib).expect("canonicalize");
     assert!(
         r.stdout.contains(&format!(
