@@ -1,0 +1,88 @@
+//! The repository's generator: everything that repeats liburing's API is written from the
+//! table in `api/` (see docs/architecture.md, "Generation").
+//!
+//! ```text
+//! cargo run -p xtask -- generate   # rewrite every generated file that differs
+//! cargo run -p xtask -- check      # exit 1 and name each stale file (tests/generated_fresh.rs)
+//! ```
+//! `--root DIR` runs on another checkout (default: the workspace root).
+// The rest of the table model (prototypes, docs) feeds the Rust and header outputs.
+#![allow(dead_code)]
+
+mod gen;
+mod table;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The command that regenerates everything, as printed in messages.
+pub const COMMAND: &str = "cargo run -p xtask -- generate";
+
+/// A generated file: its path relative to the repository root and its full content.
+pub struct Output {
+    pub path: String,
+    pub content: String,
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo run -p xtask -- generate|check [--root DIR]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(cmd) = args.next() else { return usage() };
+    let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    while let Some(a) = args.next() {
+        match (a.as_str(), args.next()) {
+            ("--root", Some(dir)) => root = PathBuf::from(dir),
+            _ => return usage(),
+        }
+    }
+    let write = match cmd.as_str() {
+        "generate" => true,
+        "check" => false,
+        _ => return usage(),
+    };
+    match run(&root, write) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Generate every file; write the ones that differ (`write`) or report them. Returns
+/// whether everything was already up to date (always true after writing).
+fn run(root: &Path, write: bool) -> Result<bool, String> {
+    let table = table::Table::load(root)?;
+    let outputs = gen::all(root, &table)?;
+    let mut stale = Vec::new();
+    for o in &outputs {
+        let path = root.join(&o.path);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(o.content.as_str()) {
+            continue;
+        }
+        if write {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, &o.content).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("wrote {}", o.path);
+        } else {
+            stale.push(o.path.clone());
+        }
+    }
+    if stale.is_empty() {
+        println!("{} generated files are up to date", outputs.len());
+        return Ok(true);
+    }
+    for s in &stale {
+        eprintln!("stale: {s} differs from what api/ generates");
+    }
+    eprintln!("run `{COMMAND}` and commit the result (edit api/*.toml, not the generated files)");
+    Ok(false)
+}
