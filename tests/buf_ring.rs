@@ -12,9 +12,8 @@ use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
-extern "C" {
-    fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: i32);
-}
+// The C exports, declared from api/functions.toml (see tests/generated/).
+include!("generated/capi.rs");
 
 // ---- a small test ring -------------------------------------------------------------------
 

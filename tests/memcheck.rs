@@ -31,7 +31,7 @@
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
 use std::collections::VecDeque;
-use std::ffi::{c_void, OsString};
+use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -423,9 +423,8 @@ fn self_check() -> RunResult {
 // which holds them, is linked in).
 extern crate uring;
 
-extern "C" {
-    fn io_uring_get_probe() -> *mut c_void;
-}
+// The C exports, declared from api/functions.toml (see tests/generated/).
+include!("generated/capi.rs");
 
 /// The planted leak of [`self_check`], in a function of its own so that no copy of the
 /// pointer stays in `main`'s frame.

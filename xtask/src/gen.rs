@@ -32,6 +32,18 @@ pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
             path: "c-tests/constants.c".into(),
             content: constants_c(t)?,
         },
+        Output {
+            path: "c-tests/prep_signatures.c".into(),
+            content: signatures_c(t),
+        },
+        Output {
+            path: "tests/generated/capi.rs".into(),
+            content: rustfmt(root, &test_externs(t, false))?,
+        },
+        Output {
+            path: "tests/generated/capi_raw.rs".into(),
+            content: rustfmt(root, &test_externs(t, true))?,
+        },
     ];
     Ok(out)
 }
@@ -401,14 +413,16 @@ fn scalar(b: &str) -> Option<String> {
 }
 
 /// The byte-level flavour for tests/prep_bytes.rs: the SQE as bytes, every other pointer
-/// untyped, so the test stays independent of the crate's struct definitions.
-fn raw_type(ty: &CType) -> String {
+/// untyped (except the recvmsg helpers' `struct msghdr *`, which they read), so the test
+/// stays independent of the crate's struct definitions.
+fn raw_type(ty: &CType, group: &str) -> String {
     if ty.stars == 0 {
         return test_base(ty);
     }
     match ty.struct_name() {
         Some("io_uring_sqe") if ty.stars == 1 => "*mut u8".into(),
         Some("io_uring_cqe") if ty.stars == 1 => "*const u8".into(),
+        Some("msghdr") if group == "recvmsg" => "*mut ::libc::msghdr".into(),
         _ => "*mut ::core::ffi::c_void".into(),
     }
 }
@@ -434,7 +448,7 @@ fn test_externs(t: &Table, raw: bool) -> String {
     } else {
         s.push_str("// Every function the C library exports, as liburing.h declares it (library-internal ones\n// included). `include!` it from a test; the types are full paths.\n");
     }
-    s.push_str("extern \"C\" {\n");
+    s.push_str("#[allow(dead_code)]\nextern \"C\" {\n");
     for f in t.functions.iter().filter(|f| f.in_header()) {
         let first_is = |n: &str| {
             f.params
@@ -449,7 +463,7 @@ fn test_externs(t: &Table, raw: bool) -> String {
             continue;
         }
         let decl = if raw {
-            rust_decl(f, raw_type)
+            rust_decl(f, |c| raw_type(c, &f.group))
         } else {
             rust_decl(f, |c| c.rust(test_base))
         };
