@@ -11,7 +11,7 @@ use crate::{Output, COMMAND};
 
 /// Every generated file except include/liburing.h.
 pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
-    let out = vec![
+    let mut out = vec![
         Output {
             path: "liburing.map".into(),
             content: version_script(t),
@@ -44,7 +44,12 @@ pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
             path: "tests/generated/capi_raw.rs".into(),
             content: rustfmt(root, &test_externs(t, true))?,
         },
+        Output {
+            path: "src/ffi/prep.rs".into(),
+            content: rustfmt(root, &ffi_prep(t)?)?,
+        },
     ];
+    out.extend(ffi_docs(root, t)?);
     Ok(out)
 }
 
@@ -495,21 +500,54 @@ fn ffi_base(ty: &CType) -> String {
     .to_string()
 }
 
+/// Words of `text` in lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
+/// What every preparer's doc says after its own text.
+const PREP_NOTE: &str = "The preparer only fills the SQE and returns nothing (a NULL `sqe` is ignored); the \
+    request starts when it is submitted (io_uring_submit()), and \"Result\" is the `res` of its completion.";
+
 /// The doc comment of an export: the table's text, then the version facts.
 fn doc_lines(f: &Function, indent: &str) -> String {
-    let mut s = String::new();
+    let mut paragraphs: Vec<Vec<String>> = Vec::new();
+    let mut current = Vec::new();
     for line in f.doc.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            let _ = writeln!(s, "{indent}///");
+        if line.trim().is_empty() {
+            paragraphs.push(std::mem::take(&mut current));
         } else {
+            current.push(line.trim_end().to_string());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    if f.group == "prep" {
+        paragraphs.push(wrap(PREP_NOTE, 88));
+    }
+    paragraphs.push(wrap(&version_note(f), 88));
+    let mut s = String::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(s, "{indent}///");
+        }
+        for line in p {
             let _ = writeln!(s, "{indent}/// {line}");
         }
     }
-    if !f.doc.is_empty() {
-        let _ = writeln!(s, "{indent}///");
-    }
-    let _ = writeln!(s, "{indent}/// {}", version_note(f));
     s
 }
 

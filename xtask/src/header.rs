@@ -60,7 +60,8 @@ pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, St
     }
     let src = scratch.0.join("src");
 
-    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let mut config =
+        cbindgen::Config::from_file(root.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
     let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
     config.after_includes = Some(read(&root.join("cbindgen/prologue.h"))?);
     config.trailer = Some(read(&root.join("cbindgen/epilogue.h"))?);
@@ -87,8 +88,16 @@ pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, St
     let mut out = Vec::new();
     bindings.write(&mut out);
     let text = String::from_utf8(out).map_err(|e| format!("cbindgen output: {e}"))?;
-    let gnu: Vec<String> = t.functions.iter().filter(|f| f.gnu_only).map(|f| format!(" {}(", f.name)).collect();
-    Ok(Output { path: "include/liburing.h".into(), content: wrap_gnu_only(&text, &gnu) })
+    let gnu: Vec<String> = t
+        .functions
+        .iter()
+        .filter(|f| f.gnu_only)
+        .map(|f| format!(" {}(", f.name))
+        .collect();
+    Ok(Output {
+        path: "include/liburing.h".into(),
+        content: wrap_gnu_only(&text, &gnu),
+    })
 }
 
 /// Put the `_GNU_SOURCE`-only prototypes (with their doc comments) under
@@ -99,7 +108,9 @@ fn wrap_gnu_only(text: &str, gnu: &[String]) -> String {
         if i > 0 {
             out.push_str("\n\n");
         }
-        let is_gnu = block.lines().any(|l| !l.trim_start().starts_with(['/', '*']) && gnu.iter().any(|g| l.contains(g.as_str())));
+        let is_gnu = block
+            .lines()
+            .any(|l| !l.trim_start().starts_with(['/', '*']) && gnu.iter().any(|g| l.contains(g.as_str())));
         if is_gnu {
             out.push_str("#ifdef _GNU_SOURCE\n");
             out.push_str(block);

@@ -361,36 +361,24 @@ impl Table {
 
 /// The version facts the generator appends to each doc text.
 pub fn version_note(f: &Function) -> String {
-    let mut s = String::new();
-    let since = if f.since == "HEAD" {
+    let mut s = if f.since == "HEAD" {
         "Added to liburing after 2.15".to_string()
     } else {
         format!("Since liburing {}", f.since)
     };
-    match f.origin {
-        Origin::So => {
-            let _ = write!(
-                s,
-                "{since}; exported as `{}@@{}`.",
-                f.name,
-                f.node.as_deref().unwrap_or("")
+    if !f.header_extern {
+        s.push_str(" (an inline function in liburing's own liburing.h)");
+    }
+    match (&f.node, f.origin) {
+        (Some(node), _) => {
+            let _ = write!(s, "; exported as `{}@@{node}`.", f.name);
+        }
+        (None, Origin::Internal) => {
+            s.push_str(
+                "; library-internal (liburing's own tests call it): global in liburing.a, not exported by liburing.so.",
             );
         }
-        Origin::Ffi | Origin::Inline => {
-            let _ = write!(
-                s,
-                "{since} (an inline function in liburing's liburing.h); exported here as `{}@@{}`.",
-                f.name,
-                f.node.as_deref().unwrap_or("")
-            );
-        }
-        Origin::Internal => {
-            let _ = write!(
-                s,
-                "Library-internal (liburing's own tests call it): global in liburing.a, not exported by liburing.so."
-            );
-        }
-        Origin::Local => {}
+        (None, _) => s.push_str("; not exported."),
     }
     if f.gnu_only {
         s.push_str(" Declared only when `_GNU_SOURCE` is defined.");
