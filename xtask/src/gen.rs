@@ -45,6 +45,14 @@ pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
             content: rustfmt(root, &test_externs(t, true))?,
         },
         Output {
+            path: "c-tests/prep_diff/ref.h".into(),
+            content: prep_diff_ref(t, false),
+        },
+        Output {
+            path: "c-tests/prep_diff/ref.c".into(),
+            content: prep_diff_ref(t, true),
+        },
+        Output {
             path: "src/ffi/prep.rs".into(),
             content: rustfmt(root, &ffi_prep(t)?)?,
         },
@@ -348,6 +356,67 @@ fn signatures_c(t: &Table) -> String {
         "\t}};\n\tunsigned i, n = sizeof(all) / sizeof(all[0]);\n\n\tfor (i = 0; i < n; i++) {{\n\t\tif (!all[i]) {{\n\t\t\tfprintf(stderr, \"function pointer %u is NULL\\n\", i);\n\t\t\treturn 1;\n\t\t}}\n\t}}\n\tif (n != {0}) {{\n\t\tfprintf(stderr, \"expected {0} functions, have %u\\n\", n);\n\t\treturn 1;\n\t}}\n\treturn 0;\n}}\n",
         fns.len()
     );
+    s
+}
+
+// ---- the reference side of the differential preparer test ------------------------------
+
+/// The release of Debian's liburing-dev, the reference c-tests/prep_diff/ compares with.
+const REFERENCE_RELEASE: (u32, u32) = (2, 3);
+
+fn release(since: &str) -> (u32, u32) {
+    let mut parts = since.split('.').map(|p| p.parse::<u32>().unwrap_or(u32::MAX));
+    (parts.next().unwrap_or(u32::MAX), parts.next().unwrap_or(u32::MAX))
+}
+
+/// c-tests/prep_diff/ref.h (`body` false) or ref.c: a `ref_prep_*` wrapper around each
+/// preparer the reference release has, with plain C types only (every pointer `void *`),
+/// so that main.c, compiled against our header, can call the reference's inline code.
+fn prep_diff_ref(t: &Table, body: bool) -> String {
+    let mut s = format!("/* {}\n *\n", generated_by("api/functions.toml"));
+    if body {
+        s.push_str(" * The reference side of the differential preparer test: one wrapper per preparer\n * that Debian's liburing 2.3 has, calling its inline implementation.  Compiled\n * against the system headers (/usr/include/liburing.h), never against ours.\n */\n#ifndef _GNU_SOURCE\n#define _GNU_SOURCE\n#endif\n#include <liburing.h>\n\n#include \"ref.h\"\n");
+    } else {
+        s.push_str(" * Wrappers around Debian's liburing 2.3 inline preparers (ref.c), callable from\n * main.c, which is compiled against our headers: only plain C types here, every\n * pointer (the SQE included) as void *.\n */\n#ifndef PREP_DIFF_REF_H\n#define PREP_DIFF_REF_H\n\n#include <stddef.h>\n#include <stdint.h>\n#include <sys/types.h>\n#include <sys/socket.h>\n\n");
+    }
+    let preps = t.functions.iter().filter(|f| {
+        f.group == "prep" && f.name.starts_with("io_uring_prep_") && release(&f.since) <= REFERENCE_RELEASE
+    });
+    for f in preps {
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| {
+                let ty = if p.ty.stars > 0 {
+                    return format!("void *{}", p.name);
+                } else {
+                    match p.written.as_str() {
+                        "__u64" => "unsigned long long",
+                        "__u32" => "uint32_t",
+                        "__u16" => "uint16_t",
+                        other => other,
+                    }
+                };
+                format!("{ty} {}", p.name)
+            })
+            .collect();
+        let short = &f.name["io_uring_".len()..];
+        if body {
+            let args: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
+            let _ = write!(
+                s,
+                "\nvoid ref_{short}({})\n{{\n\t{}({});\n}}\n",
+                params.join(", "),
+                f.name,
+                args.join(", ")
+            );
+        } else {
+            let _ = writeln!(s, "void ref_{short}({});", params.join(", "));
+        }
+    }
+    if !body {
+        s.push_str("\n#endif\n");
+    }
     s
 }
 

@@ -108,6 +108,8 @@ impl CType {
 pub struct Param {
     pub name: String,
     pub ty: CType,
+    /// The type as the prototype spells it (`unsigned`, not `unsigned int`).
+    pub written: String,
 }
 
 impl Param {
@@ -166,6 +168,7 @@ fn parse_prototype(proto: &str, name: &str) -> Result<(CType, Vec<Param>), Strin
             params.push(Param {
                 name: pname.to_string(),
                 ty: CType::parse(ty)?,
+                written: ty.split_whitespace().collect::<Vec<_>>().join(" "),
             });
         }
     }
