@@ -339,6 +339,8 @@ fn limit() -> Duration {
     )
 }
 
+include!("support/prerequisites.rs");
+
 /// One test binary under memcheck, with the skips of [`SKIPPED`].
 fn run_target(t: &Target) -> RunResult {
     let start = Instant::now();
@@ -595,6 +597,11 @@ fn main() -> ExitCode {
         .is_ok_and(|o| o.status.success());
     if !have_valgrind {
         // .ci/run installs valgrind; a developer machine may lack it.
+        if prerequisites_required() {
+            println!("test self-check [valgrind memcheck] ... FAILED: valgrind is not installed and CI is set");
+            println!("\ntest result: FAILED. 0 passed; 1 failed; 0 skipped\n");
+            return ExitCode::FAILURE;
+        }
         println!(
             "test self-check [valgrind memcheck] ... skipped: valgrind is not installed (apt-get install valgrind)"
         );
