@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::table::{version_note, CType, Function, Table};
-use crate::{Output, COMMAND};
+use crate::{layout, Output, COMMAND};
 
 /// Every generated file except include/liburing.h.
 pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
@@ -21,7 +21,7 @@ pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
             content: export_list(t),
         },
         Output {
-            path: "src/sys/consts.rs".into(),
+            path: layout::CONSTS_RS.into(),
             content: rustfmt(root, &consts_rs(t))?,
         },
         Output {
@@ -53,7 +53,7 @@ pub fn all(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
             content: prep_diff_ref(t, true),
         },
         Output {
-            path: "src/ffi/prep.rs".into(),
+            path: format!("{}/prep.rs", layout::FFI_DIR),
             content: rustfmt(root, &ffi_prep(t)?)?,
         },
     ];
@@ -680,7 +680,7 @@ fn ffi_prep(t: &Table) -> Result<String, String> {
 /// The files of src/ffi/ other than the generated prep.rs, with the doc comment of each
 /// export replaced by the table's (a hand-written `# Safety` section is kept).
 fn ffi_docs(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
-    let dir = root.join("src/ffi");
+    let dir = root.join(layout::FFI_DIR);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -690,7 +690,7 @@ fn ffi_docs(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
     let mut found: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::new();
     for file in files {
-        let path = format!("src/ffi/{file}");
+        let path = format!("{}/{file}", layout::FFI_DIR);
         let text = std::fs::read_to_string(root.join(&path)).map_err(|e| format!("{path}: {e}"))?;
         let lines: Vec<&str> = text.lines().collect();
         let mut result: Vec<String> = Vec::with_capacity(lines.len());

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::table::Table;
-use crate::Output;
+use crate::{layout, Output};
 
 /// libc structs that liburing's prototypes name with the `struct` keyword.
 const LIBC_STRUCTS: &[&str] = &["iovec", "msghdr", "sockaddr", "cmsghdr", "epoll_event", "statx"];
@@ -42,7 +42,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A scratch copy of `src/` with the generated Rust files in place.
+/// A scratch copy of the repository's Rust sources with the generated files in place.
 struct Scratch(PathBuf);
 
 impl Drop for Scratch {
@@ -54,11 +54,22 @@ impl Drop for Scratch {
 pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, String> {
     let scratch = Scratch(std::env::temp_dir().join(format!("uring-xtask-{}", std::process::id())));
     let _ = std::fs::remove_dir_all(&scratch.0);
-    copy_dir(&root.join("src"), &scratch.0.join("src"))?;
-    for o in outputs.iter().filter(|o| o.path.starts_with("src/")) {
+    // Copy the source directory of every crate root, then overlay the generated files.
+    let mut dirs = Vec::new();
+    for crate_root in layout::CBINDGEN_ROOTS {
+        let dir = Path::new(crate_root)
+            .parent()
+            .ok_or("a crate root without a directory")?;
+        copy_dir(&root.join(dir), &scratch.0.join(dir))?;
+        dirs.push(dir);
+    }
+    for o in outputs
+        .iter()
+        .filter(|o| dirs.iter().any(|d| Path::new(&o.path).starts_with(d)))
+    {
         std::fs::write(scratch.0.join(&o.path), &o.content).map_err(|e| format!("{}: {e}", o.path))?;
     }
-    let src = scratch.0.join("src");
+    let sources = &scratch.0;
 
     let mut config =
         cbindgen::Config::from_file(root.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
@@ -67,7 +78,7 @@ pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, St
     config.trailer = Some(read(&root.join("cbindgen/epilogue.h"))?);
     // cbindgen's exclusion list is by name and applies to functions too: a struct named
     // like a function (`struct io_uring_clone_buffers`) must not hide the prototype.
-    for name in kernel_and_libc_types(&read(&src.join("sys/types.rs"))?) {
+    for name in kernel_and_libc_types(&read(&sources.join(layout::TYPES_RS))?) {
         if t.function(&name).is_some() {
             continue;
         }
@@ -80,11 +91,11 @@ pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, St
     for ty in LIBC_STRUCTS {
         config.export.rename.insert(ty.to_string(), format!("struct {ty}"));
     }
-    let bindings = cbindgen::Builder::new()
-        .with_config(config)
-        .with_src(src.join("lib.rs"))
-        .generate()
-        .map_err(|e| format!("cbindgen: {e}"))?;
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    for crate_root in layout::CBINDGEN_ROOTS {
+        builder = builder.with_src(sources.join(crate_root));
+    }
+    let bindings = builder.generate().map_err(|e| format!("cbindgen: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);
     let text = String::from_utf8(out).map_err(|e| format!("cbindgen output: {e}"))?;

@@ -14,6 +14,19 @@ mod table;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Where things live in the repository (relative to its root): the one place to change
+/// when packages move.
+pub mod layout {
+    /// The C shim: the crate directory whose `src/ffi/` holds the `extern "C"` items.
+    pub const FFI_DIR: &str = "src/ffi";
+    /// The kernel-ABI constants module.
+    pub const CONSTS_RS: &str = "src/sys/consts.rs";
+    /// The kernel-ABI types, which cbindgen must leave to the hand-written uapi header.
+    pub const TYPES_RS: &str = "src/sys/types.rs";
+    /// The crate roots cbindgen reads (with the modules they declare), in order.
+    pub const CBINDGEN_ROOTS: &[&str] = &["src/lib.rs"];
+}
+
 /// The command that regenerates everything, as printed in messages.
 pub const COMMAND: &str = "cargo run -p xtask -- generate";
 
