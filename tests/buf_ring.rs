@@ -12,11 +12,10 @@ use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
+// The C library compiled into this test, and its exports declared from
+// api/functions.toml (see tests/generated/).
 include!("support/c_library.rs");
-
-extern "C" {
-    fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: i32);
-}
+include!("generated/capi.rs");
 
 // ---- a small test ring -------------------------------------------------------------------
 

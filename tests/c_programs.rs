@@ -569,6 +569,20 @@ fn debian_libdir() -> PathBuf {
     PathBuf::from(format!("/usr/lib/{}-linux-gnu", std::env::consts::ARCH))
 }
 
+include!("support/prerequisites.rs");
+
+/// A system package the test needs is missing: a skip on a developer machine, a failure
+/// in CI (see tests/support/prerequisites.rs).
+fn missing_package(why: &str) -> Outcome {
+    if prerequisites_required() {
+        Outcome::Failed(format!(
+            "{why} (CI is set: a missing prerequisite fails; .ci/run installs it)"
+        ))
+    } else {
+        Outcome::Skipped(why.to_string())
+    }
+}
+
 /// Why Debian-ABI tests cannot run here, if they cannot.
 fn debian_missing() -> Option<String> {
     let hdr = Path::new("/usr/include/liburing.h");
@@ -905,16 +919,23 @@ fn run_one(env: &Env, t: &TestProgram, mode: &Mode) -> TestResult {
     }
     if matches!(t.kind, Kind::DebianAbi | Kind::Differential) {
         if let Some(why) = &env.debian_missing {
-            return result(Outcome::Skipped(why.clone()), String::new(), 0);
+            return result(missing_package(why), String::new(), 0);
         }
     }
-    let missing = match &t.variant {
-        Variant::Plain => &None,
-        Variant::Sanitized => &env.sanitizers_missing,
-        Variant::Valgrind(_) => &env.valgrind_missing,
-    };
-    if let Some(why) = missing {
-        return result(Outcome::Skipped(why.clone()), String::new(), 0);
+    match &t.variant {
+        Variant::Plain => {}
+        Variant::Sanitized => {
+            // The runtime may be present but unusable here (no ASan under some
+            // sandboxes): a skip, never a missing package.
+            if let Some(why) = &env.sanitizers_missing {
+                return result(Outcome::Skipped(why.clone()), String::new(), 0);
+            }
+        }
+        Variant::Valgrind(_) => {
+            if let Some(why) = &env.valgrind_missing {
+                return result(missing_package(why), String::new(), 0);
+            }
+        }
     }
     let bin = match binary(env, t) {
         Ok(b) => b,

@@ -3,7 +3,7 @@
 //! Builds the shared library the same way the C-test runner does
 //! (`cargo build --release --lib --target-dir <repo>/target/c-abi`), reads its dynamic
 //! symbol table with `readelf --dyn-syms -W` and compares it with
-//! `tests/data/exports.txt` (generated from the API spec by `tools/gen_map.py`):
+//! `tests/data/exports.txt` (generated from `api/functions.toml` by `cargo run -p xtask -- generate`):
 //!
 //! * every function listed there is exported, defined, as `name@@NODE` with exactly
 //!   its node (the default version, so new links bind to it);

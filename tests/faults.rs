@@ -455,11 +455,13 @@ fn run_on_debian(name: &str, out: &Path) -> Result<Option<String>, String> {
     }
 }
 
+include!("support/prerequisites.rs");
+
 #[test]
 fn c_tests_pass_on_debian_liburing() {
     let lib = PathBuf::from(format!("/usr/lib/{}-linux-gnu/liburing.so.2", std::env::consts::ARCH));
     if !Path::new("/usr/include/liburing.h").is_file() || !lib.exists() {
-        println!("SKIP: Debian's liburing-dev is not installed (apt-get install -y liburing-dev)");
+        missing_prerequisite("Debian's liburing-dev is not installed (apt-get install -y liburing-dev)");
         return;
     }
     let out = repo().join("target/faults-debian");

@@ -12,15 +12,10 @@ use uring::ring::{io_uring, CompletionSide, RingRef, SubmissionSide};
 use uring::sys::*;
 use uring::Errno;
 
+// The C library compiled into this test, and its exports declared from
+// api/functions.toml (see tests/generated/).
 include!("support/c_library.rs");
-
-extern "C" {
-    fn io_uring_get_probe() -> *mut io_uring_probe;
-    fn io_uring_get_probe_ring(ring: *mut io_uring) -> *mut io_uring_probe;
-    fn io_uring_free_probe(probe: *mut io_uring_probe);
-    fn io_uring_opcode_supported(p: *const io_uring_probe, op: i32) -> i32;
-    fn io_uring_register_probe(ring: *mut io_uring, p: *mut io_uring_probe, nr: u32) -> i32;
-}
+include!("generated/capi.rs");
 
 /// A ring set up by [`ring`].
 ///

@@ -91,12 +91,16 @@ fn find_in_path(prog: &str) -> Option<PathBuf> {
     })
 }
 
-/// `(qemu-img, qemu-io)`, or `None` after printing the skip reason.
+include!("support/prerequisites.rs");
+
+/// `(qemu-img, qemu-io)`, or `None` after printing the skip reason (a failure in CI).
 fn qemu_tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     match (find_in_path("qemu-img"), find_in_path("qemu-io")) {
         (Some(img), Some(io)) => Some((img, io)),
         _ => {
-            eprintln!("{test}: skipped: qemu-img/qemu-io not installed (Debian package qemu-utils)");
+            missing_prerequisite(&format!(
+                "{test}: qemu-img/qemu-io not installed (Debian package qemu-utils)"
+            ));
             None
         }
     }

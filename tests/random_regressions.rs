@@ -4,28 +4,13 @@
 
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
-use libc::{c_int, c_uint};
 use uring::ring::io_uring;
 use uring::sys::*;
 
+// The C library compiled into this test, and its exports declared from
+// api/functions.toml (see tests/generated/).
 include!("support/c_library.rs");
-
-extern "C" {
-    fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int;
-    fn io_uring_queue_exit(ring: *mut io_uring);
-    fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int;
-    fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int;
-    fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int;
-    fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe;
-    fn io_uring_prep_nop(sqe: *mut io_uring_sqe);
-    fn io_uring_submit(ring: *mut io_uring) -> c_int;
-    fn io_uring_wait_cqe_timeout(
-        ring: *mut io_uring,
-        cqe_ptr: *mut *mut io_uring_cqe,
-        ts: *mut __kernel_timespec,
-    ) -> c_int;
-    fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe);
-}
+include!("generated/capi.rs");
 
 /// Submit one NOP with `user_data` 77 and wait up to a second for its completion: the
 /// ring still works.

@@ -26,50 +26,14 @@ use std::mem::size_of;
 use std::ptr;
 
 use uring::prep as rust_prep;
-use uring::ring::{io_uring, io_uring_cqe_iter};
+use uring::ring::io_uring;
 use uring::sys::*;
 use uring::{Errno, Ring};
 
+// The C library compiled into this test, and its exports declared from
+// api/functions.toml (see tests/generated/).
 include!("support/c_library.rs");
-
-extern "C" {
-    fn io_uring_queue_init(entries: u32, ring: *mut io_uring, flags: u32) -> i32;
-    fn io_uring_queue_init_mem(
-        entries: u32,
-        ring: *mut io_uring,
-        p: *mut io_uring_params,
-        buf: *mut c_void,
-        buf_size: usize,
-    ) -> i32;
-    fn __io_uring_queue_init_params(
-        entries: u32,
-        ring: *mut io_uring,
-        p: *mut io_uring_params,
-        buf: *mut c_void,
-        buf_size: usize,
-    ) -> i32;
-    fn io_uring_queue_init_params(entries: u32, ring: *mut io_uring, p: *mut io_uring_params) -> i32;
-    fn io_uring_queue_exit(ring: *mut io_uring);
-    fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe;
-    fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: u32) -> i32;
-    fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> i32;
-    fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe);
-    fn io_uring_cq_ready(ring: *const io_uring) -> u32;
-    fn io_uring_cq_advance(ring: *mut io_uring, nr: u32);
-    fn io_uring_peek_batch_cqe(ring: *mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32;
-    fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter;
-    fn io_uring_cqe_iter_next(iter: *mut io_uring_cqe_iter, cqe: *mut *mut io_uring_cqe) -> bool;
-    fn io_uring_register_probe(ring: *mut io_uring, p: *mut io_uring_probe, nr: u32) -> i32;
-    fn io_uring_opcode_supported(p: *const io_uring_probe, op: i32) -> i32;
-    fn io_uring_recvmsg_validate(buf: *mut c_void, buf_len: i32, msgh: *mut libc::msghdr) -> *mut io_uring_recvmsg_out;
-    fn io_uring_recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: *mut libc::msghdr) -> *mut libc::cmsghdr;
-    fn io_uring_recvmsg_cmsg_nexthdr(
-        o: *mut io_uring_recvmsg_out,
-        msgh: *mut libc::msghdr,
-        cmsg: *mut libc::cmsghdr,
-    ) -> *mut libc::cmsghdr;
-    fn io_uring_recvmsg_payload(o: *mut io_uring_recvmsg_out, msgh: *mut libc::msghdr) -> *mut c_void;
-}
+include!("generated/capi.rs");
 
 /// The user_data of the CQE a test's `MSG_RING` posts.
 const PEER: u64 = 0x7e57;

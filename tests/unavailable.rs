@@ -21,7 +21,7 @@
 
 #![warn(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
 
-use std::ffi::{c_void, CString};
+use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::{Command, ExitCode};
@@ -35,31 +35,8 @@ use uring::{Errno, Ring, SetupError};
 
 include!("support/c_library.rs");
 
-extern "C" {
-    fn io_uring_setup(entries: u32, p: *mut io_uring_params) -> i32;
-    fn io_uring_queue_init(entries: u32, ring: *mut io_uring, flags: u32) -> i32;
-    fn io_uring_queue_init_params(entries: u32, ring: *mut io_uring, p: *mut io_uring_params) -> i32;
-    fn io_uring_queue_init_mem(
-        entries: u32,
-        ring: *mut io_uring,
-        p: *mut io_uring_params,
-        buf: *mut c_void,
-        size: usize,
-    ) -> i32;
-    fn io_uring_queue_exit(ring: *mut io_uring);
-    fn io_uring_get_probe() -> *mut io_uring_probe;
-    fn io_uring_get_probe_ring(ring: *mut io_uring) -> *mut io_uring_probe;
-    fn io_uring_free_probe(p: *mut io_uring_probe);
-    fn io_uring_mlock_size(entries: u32, flags: u32) -> isize;
-    fn io_uring_memory_size(entries: u32, flags: u32) -> isize;
-    fn io_uring_register_buffers(ring: *mut io_uring, iov: *const libc::iovec, nr: u32) -> i32;
-    fn io_uring_register_files(ring: *mut io_uring, fds: *const i32, nr: u32) -> i32;
-    fn io_uring_register_eventfd(ring: *mut io_uring, fd: i32) -> i32;
-    fn io_uring_register_personality(ring: *mut io_uring) -> i32;
-    fn io_uring_register_ring_fd(ring: *mut io_uring) -> i32;
-    fn io_uring_enable_rings(ring: *mut io_uring) -> i32;
-    fn io_uring_get_events(ring: *mut io_uring) -> i32;
-}
+// The C exports, declared from api/functions.toml (see tests/generated/).
+include!("generated/capi.rs");
 
 const CHILD_ENV: &str = "URING_UNAVAILABLE_CHILD";
 const NOBODY: u32 = 65534;

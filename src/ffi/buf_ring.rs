@@ -12,6 +12,14 @@ use crate::errno::Errno;
 use crate::ring::{io_uring, RingRef};
 use crate::sys::{io_uring_buf_reg, io_uring_buf_ring};
 
+/// Registers a provided-buffer ring that the caller allocated, described by `*reg`
+/// (address, number of entries, a power of two, and buffer group id); `flags` (for example
+/// `IOU_PBUF_RING_INC`) are added to `reg->flags`.
+///
+/// Returns 0 on success, or a negative errno: -EEXIST when the group id is in use, -EINVAL
+/// for a bad size, address or flags (or NULL arguments), -EFAULT, -ENOMEM.
+///
+/// Since liburing 2.2; exported as `io_uring_register_buf_ring@@LIBURING_2.2`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_buf_ring(
     ring: *mut io_uring,
@@ -27,12 +35,27 @@ pub unsafe extern "C" fn io_uring_register_buf_ring(
     unsafe { with_ring(ring, register) }
 }
 
+/// Unregisters provided-buffer ring group `bgid`. The memory stays the caller's.
+///
+/// Returns 0 on success, or a negative errno: -ENOENT when no such group exists, -EINVAL
+/// for a NULL ring.
+///
+/// Since liburing 2.2; exported as `io_uring_unregister_buf_ring@@LIBURING_2.2`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_buf_ring(ring: *mut io_uring, bgid: c_int) -> c_int {
     // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running.
     unsafe { with_ring(ring, |r| buf_ring::unregister_buf_ring(r, bgid)) }
 }
 
+/// Allocates, initialises and registers a provided-buffer ring of `nentries` (a power of
+/// two) buffers for group `bgid`, with registration `flags`. Add buffers with
+/// io_uring_buf_ring_add() and io_uring_buf_ring_advance(); free it with
+/// io_uring_free_buf_ring().
+///
+/// Returns the ring, or NULL with the negative errno in `*err` (-EINVAL for a bad count or
+/// a NULL ring, -EEXIST, -ENOMEM, ...); `*err` is 0 on success.
+///
+/// Since liburing 2.4; exported as `io_uring_setup_buf_ring@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_setup_buf_ring(
     ring: *mut io_uring,
@@ -54,6 +77,13 @@ pub unsafe extern "C" fn io_uring_setup_buf_ring(
     br
 }
 
+/// Unregisters provided-buffer ring group `bgid` and frees the ring `br` of `nentries`
+/// entries that io_uring_setup_buf_ring() returned. If the unregister fails the memory is
+/// kept.
+///
+/// Returns 0 on success, or the negative errno of the unregister (-ENOENT, -EINVAL).
+///
+/// Since liburing 2.4; exported as `io_uring_free_buf_ring@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_free_buf_ring(
     ring: *mut io_uring,
@@ -71,6 +101,13 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
     unsafe { with_ring(ring, free) }
 }
 
+/// Stores the kernel's current head of provided-buffer ring group `buf_group` (the next
+/// buffer it will use) in `*head`.
+///
+/// Returns 0 on success, or a negative errno: -ENOENT for an unknown group, -EINVAL for
+/// NULL arguments or an old kernel.
+///
+/// Since liburing 2.6; exported as `io_uring_buf_ring_head@@LIBURING_2.6`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
     // As in liburing the kernel is asked first; a NULL `head` is refused only when written.
@@ -83,6 +120,11 @@ pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: 
     unsafe { with_ring(ring, query) }
 }
 
+/// Returns how many buffers of ring `br` (group `bgid`) the kernel has not consumed yet, or
+/// a negative errno from io_uring_buf_ring_head().
+///
+/// Since liburing 2.6 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_available@@LIBURING_2.6`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_available(
     ring: *mut io_uring,
@@ -98,11 +140,21 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
     unsafe { with_ring(ring, available) }
 }
 
+/// Returns the index mask for a provided-buffer ring of `ring_entries` entries
+/// (`ring_entries - 1`), for io_uring_buf_ring_add().
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_mask@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_mask(ring_entries: __u32) -> c_int {
     buf_ring::buf_ring_mask(ring_entries)
 }
 
+/// Resets the tail of provided-buffer ring `br` to 0 (io_uring_setup_buf_ring() does this
+/// already). Returns nothing.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_init@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_init(br: *mut io_uring_buf_ring) {
     if !br.is_null() {
@@ -111,6 +163,12 @@ pub unsafe extern "C" fn io_uring_buf_ring_init(br: *mut io_uring_buf_ring) {
     }
 }
 
+/// Writes buffer `addr` of `len` bytes with id `bid` into the slot `buf_offset` places
+/// after the tail of ring `br` (`mask` from io_uring_buf_ring_mask()). The kernel does not
+/// see it until io_uring_buf_ring_advance(). Returns nothing.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_add@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_add(
     br: *mut io_uring_buf_ring,
@@ -127,6 +185,11 @@ pub unsafe extern "C" fn io_uring_buf_ring_add(
     }
 }
 
+/// Publishes `count` buffers added with io_uring_buf_ring_add() to the kernel by moving the
+/// ring's tail (a release store). Returns nothing.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_advance@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, count: c_int) {
     if !br.is_null() {
@@ -135,6 +198,11 @@ pub unsafe extern "C" fn io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, c
     }
 }
 
+/// Publishes `count` buffers to ring `br` and marks `count` completions seen, in one step:
+/// io_uring_buf_ring_advance() plus io_uring_cq_advance(). Returns nothing.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_buf_ring_cq_advance@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
     // SAFETY: C-CONTRACT for this function is __io_uring_buf_ring_cq_advance's with both
@@ -142,6 +210,11 @@ pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *
     unsafe { __io_uring_buf_ring_cq_advance(ring, br, count, count) }
 }
 
+/// As io_uring_buf_ring_cq_advance(), with separate counts: `buf_count` buffers published,
+/// `cq_count` completions marked seen. Returns nothing.
+///
+/// Since liburing 2.4 (an inline function in liburing's own liburing.h); exported as
+/// `__io_uring_buf_ring_cq_advance@@LIBURING_2.4`.
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     ring: *mut io_uring,

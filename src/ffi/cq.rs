@@ -50,7 +50,15 @@ unsafe fn wait_with(
     }
 }
 
-/// liburing: `int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit, unsigned wait_nr, sigset_t *sigmask)`.
+/// The wait loop behind the peek and wait helpers: submits `submit` SQEs and waits for
+/// `wait_nr` completions with signal mask `sigmask` (may be NULL). `*cqe_ptr` receives the
+/// first available completion or NULL.
+///
+/// Returns 0 (or the number submitted when it had to enter the kernel to get a completion),
+/// or a negative errno: -EAGAIN when `wait_nr` and `submit` are 0 and nothing is available,
+/// -EINTR, -EINVAL for NULL arguments, or an io_uring_enter(2) error.
+///
+/// Since liburing 2.0; exported as `__io_uring_get_cqe@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable, `sigmask` NULL or valid.
@@ -72,7 +80,16 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     unsafe { wait_with(ring, cqe_ptr, get) }
 }
 
-/// liburing: `int __io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned *nr_available)`.
+/// Looks at the CQ without entering the kernel: `*cqe_ptr` receives the first completion or
+/// NULL and `*nr_available` (may be NULL) the number ready. Skip entries
+/// (`IORING_CQE_F_SKIP`) and, on kernels without `IORING_FEAT_EXT_ARG`, the library's own
+/// timeout completions are consumed on the way.
+///
+/// Returns 0, or the negative result of an internal timeout completion (-ETIME); -EINVAL
+/// for NULL arguments.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `__io_uring_peek_cqe@@LIBURING_2.15`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable, `nr_available` NULL or writable.
@@ -101,7 +118,15 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     unsafe { wait_with(ring, cqe_ptr, peek) }
 }
 
-/// liburing: `int io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr)`.
+/// Returns the first available completion in `*cqe_ptr` without waiting. It enters the
+/// kernel only when completions may be pending there (overflow, deferred task work,
+/// IOPOLL). The completion stays in the CQ until io_uring_cqe_seen().
+///
+/// Returns 0 when a completion is available, -EAGAIN when none is, or another negative
+/// errno (-EINVAL for NULL arguments, -ETIME from an internal timeout).
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_peek_cqe@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable.
@@ -112,7 +137,14 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
     unsafe { wait_with(ring, cqe_ptr, |cq| cq.peek_cqe()) }
 }
 
-/// liburing: `int io_uring_wait_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr)`.
+/// Waits until a completion is available and returns it in `*cqe_ptr` (it stays in the CQ
+/// until io_uring_cqe_seen()).
+///
+/// Returns 0 on success, or a negative errno: -EINTR when a signal interrupted the wait,
+/// -EINVAL for NULL arguments, or another io_uring_enter(2) error.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_wait_cqe@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable.
@@ -123,7 +155,14 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
     unsafe { wait_with(ring, cqe_ptr, |cq| cq.wait_cqe()) }
 }
 
-/// liburing: `int io_uring_wait_cqe_nr(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr)`.
+/// Waits until at least `wait_nr` completions are available and returns the first in
+/// `*cqe_ptr`.
+///
+/// Returns 0 on success, or a negative errno: -EINTR, -EINVAL for NULL arguments, or
+/// another io_uring_enter(2) error.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_wait_cqe_nr@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable.
@@ -138,7 +177,15 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     unsafe { wait_with(ring, cqe_ptr, |cq| cq.wait_cqe_nr(wait_nr)) }
 }
 
-/// liburing: `int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, sigset_t *sigmask)`.
+/// Waits for `wait_nr` completions for at most `*ts` (no limit if NULL) with `sigmask` (may
+/// be NULL) in place, and returns the first available one in `*cqe_ptr`. With
+/// `IORING_FEAT_EXT_ARG` (Linux 5.11+) nothing is submitted; on older kernels the timeout
+/// is an internal timeout SQE, and pending SQEs are submitted with it.
+///
+/// Returns 0 on success, or a negative errno: -ETIME when the timeout expired, -EINTR,
+/// -EAGAIN when no SQE was free for the internal timeout, -EINVAL for NULL arguments.
+///
+/// Since liburing 2.0; exported as `io_uring_wait_cqes@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqe_ptr` writable, `ts`/`sigmask` NULL or valid; on kernels
@@ -163,7 +210,13 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     unsafe { wait_with(ring, cqe_ptr, wait) }
 }
 
-/// liburing: `int io_uring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, struct __kernel_timespec *ts)`.
+/// Waits for one completion for at most `*ts` (no limit if NULL): io_uring_wait_cqes() with
+/// `wait_nr` 1 and no signal mask.
+///
+/// Returns 0 on success, or a negative errno: -ETIME on timeout, -EINTR, -EINVAL for NULL
+/// arguments.
+///
+/// Since liburing 2.0; exported as `io_uring_wait_cqe_timeout@@LIBURING_2.0`.
 ///
 /// # Safety
 /// As for `io_uring_wait_cqes`.
@@ -184,7 +237,14 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
     unsafe { wait_with(ring, cqe_ptr, wait) }
 }
 
-/// liburing: `int io_uring_wait_cqes_min_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned wait_nr, struct __kernel_timespec *ts, unsigned int min_ts_usec, sigset_t *sigmask)`.
+/// As io_uring_wait_cqes(), with a minimum wait: the kernel waits `min_ts_usec`
+/// microseconds for `wait_nr` completions, then returns as soon as any is available, up to
+/// the overall timeout `*ts`.
+///
+/// Returns 0 on success, or a negative errno: -EINVAL without `IORING_FEAT_MIN_TIMEOUT`
+/// (Linux 6.12+) or for NULL arguments, -ETIME, -EINTR.
+///
+/// Since liburing 2.8; exported as `io_uring_wait_cqes_min_timeout@@LIBURING_2.8`.
 ///
 /// # Safety
 /// As for `io_uring_wait_cqes`.
@@ -234,7 +294,14 @@ pub(super) unsafe fn submit_wait_with(
     }
 }
 
-/// liburing: `unsigned io_uring_peek_batch_cqe(struct io_uring *ring, struct io_uring_cqe **cqes, unsigned count)`.
+/// Stores pointers to up to `count` available completions in `cqes` without consuming them;
+/// afterwards call io_uring_cq_advance() with the number handled. If none is available but
+/// the kernel holds overflowed completions or task work, it enters the kernel once to flush
+/// them.
+///
+/// Returns the number of pointers stored (0 also for a NULL ring or array).
+///
+/// Since liburing 2.0; exported as `io_uring_peek_batch_cqe@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` a set-up ring, `cqes` writable for `count` pointers.
@@ -257,7 +324,13 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     }
 }
 
-/// liburing: `int io_uring_get_events(struct io_uring *ring)`.
+/// Enters the kernel with `IORING_ENTER_GETEVENTS` and nothing to submit: runs deferred
+/// task work and flushes overflowed completions into the CQ, without waiting.
+///
+/// Returns 0 or a positive value on success, or a negative errno (-EINVAL for a NULL ring,
+/// or an io_uring_enter(2) error).
+///
+/// Since liburing 2.3; exported as `io_uring_get_events@@LIBURING_2.3`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -267,7 +340,11 @@ pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
     to_c(unsafe { ring_ref(ring) }.and_then(crate::submit::get_events))
 }
 
-/// liburing: `unsigned int io_uring_cq_ready(const struct io_uring *ring)`.
+/// Returns the number of completions available in the CQ (not yet advanced past), 0 for a
+/// NULL ring.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cq_ready@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL (gives 0) or a set-up ring.
@@ -277,7 +354,12 @@ pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
     unsafe { ring_ref(ring) }.map_or(0, cq::cq_ready)
 }
 
-/// liburing: `void io_uring_cq_advance(struct io_uring *ring, unsigned nr)`.
+/// Marks the next `nr` CQ slots as consumed, publishing the new head to the kernel. Use
+/// after io_uring_peek_batch_cqe() or io_uring_for_each_cqe(). Returns nothing; a NULL ring
+/// is ignored.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cq_advance@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring whose completion side the caller holds; the
@@ -292,7 +374,12 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
     }
 }
 
-/// liburing: `void io_uring_cqe_seen(struct io_uring *ring, struct io_uring_cqe *cqe)`.
+/// Marks completion `cqe` (obtained by a peek or wait) as consumed, so its slot can be
+/// reused; a 32-byte CQE on a mixed ring counts as two slots. A NULL ring or `cqe` is
+/// ignored. Returns nothing.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cqe_seen@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring; `cqe` NULL or the CQE at its head.
@@ -307,7 +394,11 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
     }
 }
 
-/// liburing: `bool io_uring_cq_has_overflow(const struct io_uring *ring)`.
+/// Returns true when the kernel has completions it could not post because the CQ was full
+/// (`IORING_SQ_CQ_OVERFLOW`): they are flushed by the next io_uring_get_events() or wait.
+///
+/// Since liburing 2.3 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cq_has_overflow@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL (gives false) or a set-up ring.
@@ -317,7 +408,11 @@ pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool
     unsafe { ring_ref(ring) }.is_ok_and(cq::cq_has_overflow)
 }
 
-/// liburing: `bool io_uring_cq_eventfd_enabled(const struct io_uring *ring)`.
+/// Returns whether completions signal the registered eventfd (true unless
+/// `IORING_CQ_EVENTFD_DISABLED` is set; true on kernels without CQ flags).
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cq_eventfd_enabled@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL (gives false) or a set-up ring.
@@ -327,7 +422,13 @@ pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> b
     unsafe { ring_ref(ring) }.is_ok_and(cq::cq_eventfd_enabled)
 }
 
-/// liburing: `int io_uring_cq_eventfd_toggle(struct io_uring *ring, bool enabled)`.
+/// Enables or disables notifications of the registered eventfd for this ring's completions.
+///
+/// Returns 0 on success, -EOPNOTSUPP when the kernel has no CQ flags (before Linux 5.8),
+/// -EINVAL for a NULL ring.
+///
+/// Since liburing 2.0 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cq_eventfd_toggle@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -337,13 +438,20 @@ pub unsafe extern "C" fn io_uring_cq_eventfd_toggle(ring: *mut io_uring, enabled
     to_c(unsafe { ring_ref(ring) }.and_then(|r| cq::cq_eventfd_toggle(r, enabled)))
 }
 
-/// liburing: `unsigned int io_uring_cqe_shift_from_flags(unsigned flags)`.
+/// Returns 1 if setup `flags` include `IORING_SETUP_CQE32` (CQEs take two 16-byte slots),
+/// else 0.
+///
+/// Since liburing 2.10 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cqe_shift_from_flags@@LIBURING_2.10`.
 #[no_mangle]
 pub extern "C" fn io_uring_cqe_shift_from_flags(flags: c_uint) -> c_uint {
     ring::cqe_shift_from_flags(flags)
 }
 
-/// liburing: `unsigned int io_uring_cqe_shift(const struct io_uring *ring)`.
+/// Returns 1 if the ring uses 32-byte CQEs (`IORING_SETUP_CQE32`), else 0.
+///
+/// Since liburing 2.2 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cqe_shift@@LIBURING_2.2`.
 ///
 /// # Safety
 /// `ring` must be NULL (gives 0) or valid.
@@ -354,7 +462,12 @@ pub unsafe extern "C" fn io_uring_cqe_shift(ring: *const io_uring) -> c_uint {
     unsafe { ring_ref(ring) }.map_or(0, |r| r.cqe_shift())
 }
 
-/// liburing: `struct io_uring_cqe_iter io_uring_cqe_iter_init(const struct io_uring *ring)`.
+/// Returns an iterator over the completions available now (a snapshot of the CQ head and
+/// tail), for io_uring_cqe_iter_next(). Consuming them is up to the caller:
+/// io_uring_cq_advance() with the number of slots walked.
+///
+/// Since liburing 2.10 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cqe_iter_init@@LIBURING_2.15`.
 ///
 /// # Safety
 /// `ring` must be a set-up ring (NULL gives an empty iterator).
@@ -373,7 +486,11 @@ pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uri
     }
 }
 
-/// liburing: `bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter, struct io_uring_cqe **cqe)`.
+/// Stores the iterator's next completion in `*cqe` and returns true, or returns false at
+/// the end of the snapshot.
+///
+/// Since liburing 2.10 (an inline function in liburing's own liburing.h); exported as
+/// `io_uring_cqe_iter_next@@LIBURING_2.15`.
 ///
 /// # Safety
 /// `iter` from `io_uring_cqe_iter_init` on a live ring whose completion side the caller

@@ -34,7 +34,17 @@ fn size_to_c(r: Result<usize, Errno>) -> ssize_t {
     }
 }
 
-/// liburing: `int io_uring_queue_init(unsigned entries, struct io_uring *ring, unsigned flags)`.
+/// Sets up an io_uring instance with room for `entries` submission queue entries (rounded
+/// up to a power of two by the kernel) and maps its rings into `*ring`. `flags` are
+/// `IORING_SETUP_*` flags; all other parameters take their defaults.
+/// `IORING_SETUP_NO_SQARRAY` is tried first and dropped again if the kernel rejects it.
+///
+/// Returns 0 on success, or a negative errno: -EINVAL for a NULL ring, zero or too many
+/// entries, or unknown or conflicting flags; -ENOMEM or -EMFILE when the kernel cannot
+/// allocate the ring or a file descriptor; -EPERM or -ENOSYS when io_uring is disabled or
+/// unavailable. Release the ring with io_uring_queue_exit().
+///
+/// Since liburing 2.0; exported as `io_uring_queue_init@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` must be NULL or writable memory for a `struct io_uring`.
@@ -46,7 +56,17 @@ pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_urin
     to_c(ring.and_then(|r| unsafe { setup::queue_init(entries, r, flags) }))
 }
 
-/// liburing: `int io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p)`.
+/// Sets up an io_uring instance like io_uring_queue_init(), with the full set of parameters
+/// in `*p` (flags, SQPOLL thread CPU and idle time, CQ size, an existing work queue to
+/// attach to). On return the kernel has filled in `p` (ring sizes, offsets, `features`),
+/// and `p->flags` may include `IORING_SETUP_NO_SQARRAY`, which the library adds when the
+/// kernel supports it.
+///
+/// Returns 0 on success, or a negative errno: -EINVAL for a NULL ring, bad entry counts or
+/// flags; -EFAULT for a NULL `p`; -ENOMEM, -EMFILE, -EPERM or -ENOSYS as for
+/// io_uring_queue_init().
+///
+/// Since liburing 2.0; exported as `io_uring_queue_init_params@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` and `p` must be NULL or valid.
@@ -62,7 +82,15 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
     to_c(unsafe { with_ring_params(ring, p, init) })
 }
 
-/// liburing: `int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.
+/// Sets up an io_uring instance whose rings live in caller-provided memory `buf` of
+/// `buf_size` bytes (`IORING_SETUP_NO_MMAP` is forced), for example a huge page. The memory
+/// must stay valid until io_uring_queue_exit() and is not freed by the library.
+///
+/// Returns the number of bytes of `buf` used (at least 0) on success, or a negative errno:
+/// -ENOMEM when `buf_size` is too small; -EINVAL or -EFAULT as for
+/// io_uring_queue_init_params().
+///
+/// Since liburing 2.5; exported as `io_uring_queue_init_mem@@LIBURING_2.5`.
 ///
 /// # Safety
 /// `ring` and `p` must be NULL or valid; `buf` valid for `buf_size` bytes and outliving
@@ -86,7 +114,15 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
     to_c(r.map(|n| n as i32))
 }
 
-/// liburing: `int io_uring_queue_mmap(int fd, struct io_uring_params *p, struct io_uring *ring)`.
+/// Maps the rings of an io_uring file descriptor `fd` that the caller set up with
+/// io_uring_setup() (with the parameters `*p` the kernel returned) into `*ring`. It does
+/// not fill the SQ index array: on a ring without `IORING_SETUP_NO_SQARRAY` the caller must
+/// do that itself.
+///
+/// Returns 0 on success, or a negative errno: -EINVAL for NULL arguments; -ENOMEM, -EBADF
+/// or another mmap(2) error when a mapping fails.
+///
+/// Since liburing 2.0; exported as `io_uring_queue_mmap@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `p` must be the params `fd`'s setup returned; `ring` writable.
@@ -101,7 +137,13 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
     to_c(ring.and_then(map))
 }
 
-/// liburing: `int io_uring_ring_dontfork(struct io_uring *ring)`.
+/// Marks the ring's memory with madvise(MADV_DONTFORK) so that a child created by fork(2)
+/// does not inherit the mappings (useful for programs that fork while rings are in use).
+///
+/// Returns 0 on success, or a negative errno: -EINVAL when the ring is NULL or not mapped,
+/// or the first error madvise(2) reports.
+///
+/// Since liburing 2.0; exported as `io_uring_ring_dontfork@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -112,7 +154,12 @@ pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
     to_c(unsafe { ring_ref(ring) }.and_then(setup::ring_dontfork))
 }
 
-/// liburing: `void io_uring_queue_exit(struct io_uring *ring)`.
+/// Tears down a ring set up by one of the io_uring_queue_init functions: unmaps the rings
+/// the library mapped, unregisters a registered ring fd and closes the ring's file
+/// descriptor. Requests still in flight are cancelled by the kernel. A NULL ring is
+/// ignored. Returns nothing.
+///
+/// Since liburing 2.0; exported as `io_uring_queue_exit@@LIBURING_2.0`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring; nothing may use its SQEs/CQEs afterwards.
@@ -125,7 +172,17 @@ pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
     }
 }
 
-/// liburing: `int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)`.
+/// Resizes the SQ and CQ rings of a live ring to the sizes in
+/// `p->sq_entries`/`p->cq_entries` (with `IORING_SETUP_CQSIZE` in `p->flags` for an
+/// explicit CQ size), keeping pending entries. The kernel requires the ring to be set up
+/// with `IORING_SETUP_DEFER_TASKRUN` (Linux 6.13+). `p->flags` is 0 on return.
+///
+/// Returns 0 on success, or a negative errno: -EINVAL for a NULL argument, a ring set up
+/// with `IORING_SETUP_NO_MMAP` or sizes the kernel rejects; -EOVERFLOW when the pending
+/// CQEs do not fit; -EFAULT; or the kernel's error (-EINVAL on kernels without resize
+/// support).
+///
+/// Since liburing 2.9; exported as `io_uring_resize_rings@@LIBURING_2.9`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring, `p` NULL or valid.
@@ -137,13 +194,25 @@ pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_u
     to_c(unsafe { with_ring_params(ring, p, resize) })
 }
 
-/// liburing: `ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)`.
+/// Reports how much locked memory a ring with `entries` entries and setup `flags` would
+/// need. On kernels that account ring memory to the memory cgroup instead of RLIMIT_MEMLOCK
+/// (Linux 5.12+, `IORING_FEAT_NATIVE_WORKERS`) this is 0.
+///
+/// Returns the size in bytes, or a negative errno: -EINVAL for bad entry counts or flags,
+/// or the error of the probe ring it sets up.
+///
+/// Since liburing 2.1; exported as `io_uring_mlock_size@@LIBURING_2.1`.
 #[no_mangle]
 pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t {
     size_to_c(setup::mlock_size(entries, flags))
 }
 
-/// liburing: `ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)`.
+/// As io_uring_mlock_size(), with the full parameters in `*p`.
+///
+/// Returns the size in bytes (0 on kernels that do not charge RLIMIT_MEMLOCK), or a
+/// negative errno: -EINVAL for bad entry counts or flags, -EFAULT for a NULL `p`.
+///
+/// Since liburing 2.1; exported as `io_uring_mlock_size_params@@LIBURING_2.1`.
 ///
 /// # Safety
 /// `p` must be NULL or valid.
@@ -157,13 +226,26 @@ pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_
     )
 }
 
-/// liburing: `ssize_t io_uring_memory_size(unsigned entries, unsigned flags)`.
+/// Computes the memory a ring with `entries` entries and setup `flags` occupies (SQEs, CQ
+/// ring and SQ index array, each rounded to pages): the size to give
+/// io_uring_queue_init_mem().
+///
+/// Returns the size in bytes, or -EINVAL for zero or too many entries (without
+/// `IORING_SETUP_CLAMP`).
+///
+/// Since liburing 2.11; exported as `io_uring_memory_size@@LIBURING_2.11`.
 #[no_mangle]
 pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> ssize_t {
     size_to_c(setup::memory_size(entries, flags))
 }
 
-/// liburing: `ssize_t io_uring_memory_size_params(unsigned entries, struct io_uring_params *p)`.
+/// As io_uring_memory_size(), with the full parameters in `*p` (`IORING_SETUP_CQSIZE` and
+/// `cq_entries` included).
+///
+/// Returns the size in bytes, or a negative errno: -EINVAL for bad entry counts, -EFAULT
+/// for a NULL `p`.
+///
+/// Since liburing 2.11; exported as `io_uring_memory_size_params@@LIBURING_2.11`.
 ///
 /// # Safety
 /// `p` must be NULL or valid.
@@ -177,7 +259,14 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
     )
 }
 
-/// liburing: `int io_uring_register_ring_fd(struct io_uring *ring)`.
+/// Registers the ring's own file descriptor with the ring, so that later io_uring_enter(2)
+/// calls skip the file-table lookup. The library uses the registered index automatically
+/// from then on.
+///
+/// Returns 1 on success, or a negative errno: -EEXIST when already registered, -EINVAL for
+/// a NULL ring or an old kernel, -EBUSY.
+///
+/// Since liburing 2.2; exported as `io_uring_register_ring_fd@@LIBURING_2.2`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -189,7 +278,11 @@ pub unsafe extern "C" fn io_uring_register_ring_fd(ring: *mut io_uring) -> c_int
     to_c(ring.and_then(|r| unsafe { ring_fd::register_ring_fd(r) }))
 }
 
-/// liburing: `int io_uring_unregister_ring_fd(struct io_uring *ring)`.
+/// Undoes io_uring_register_ring_fd(): later calls use the real ring fd again.
+///
+/// Returns 1 on success, or a negative errno: -EINVAL when the ring fd is not registered.
+///
+/// Since liburing 2.2; exported as `io_uring_unregister_ring_fd@@LIBURING_2.2`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -201,7 +294,14 @@ pub unsafe extern "C" fn io_uring_unregister_ring_fd(ring: *mut io_uring) -> c_i
     to_c(ring.and_then(|r| unsafe { ring_fd::unregister_ring_fd(r) }))
 }
 
-/// liburing: `int io_uring_close_ring_fd(struct io_uring *ring)`.
+/// Closes the ring's real file descriptor after it was registered with
+/// io_uring_register_ring_fd(), so the ring lives on only through the registered index
+/// (this needs `IORING_FEAT_REG_REG_RING`).
+///
+/// Returns 1 on success, or a negative errno: -EOPNOTSUPP without the feature, -EINVAL when
+/// the ring fd is not registered, -EBADF when it is already closed.
+///
+/// Since liburing 2.4; exported as `io_uring_close_ring_fd@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -213,7 +313,13 @@ pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
     to_c(ring.and_then(|r| unsafe { ring_fd::close_ring_fd(r) }))
 }
 
-/// liburing: `int io_uring_enable_rings(struct io_uring *ring)`.
+/// Enables a ring created with `IORING_SETUP_R_DISABLED` (after its restrictions are
+/// registered): submissions are accepted from now on.
+///
+/// Returns 0 on success, or a negative errno: -EBADFD when the ring is not disabled,
+/// -EINVAL for a NULL ring.
+///
+/// Since liburing 2.0; exported as `io_uring_enable_rings@@LIBURING_2.4`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -223,7 +329,14 @@ pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
     to_c(unsafe { ring_ref(ring) }.and_then(ring_fd::enable_rings))
 }
 
-/// liburing: `int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)`.
+/// Chooses whether waiting for completions on this ring counts as I/O wait for the CPU-time
+/// accounting (it does by default); disabling it needs `IORING_FEAT_NO_IOWAIT` (Linux
+/// 6.15+).
+///
+/// Returns 0 on success, or a negative errno: -EOPNOTSUPP when the kernel lacks the
+/// feature, -EINVAL for a NULL ring.
+///
+/// Since liburing 2.10; exported as `io_uring_set_iowait@@LIBURING_2.10`.
 ///
 /// # Safety
 /// `ring` must be NULL or a set-up ring.
@@ -233,8 +346,15 @@ pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait:
     to_c(unsafe { ring_exclusive(ring) }.and_then(|r| ring_fd::set_iowait(r, enable_iowait)))
 }
 
-/// liburing (internal, used by its tests to keep the SQ array): `int __io_uring_queue_init_params(unsigned entries, struct io_uring *ring, struct io_uring_params *p, void *buf, size_t buf_size)`.
-/// Not version-exported from the shared object, as in liburing; present in `liburing.a`.
+/// The ring set-up behind io_uring_queue_init_params() and io_uring_queue_init_mem(),
+/// without the NO_SQARRAY retry: `buf`/`buf_size` are the caller's memory for
+/// `IORING_SETUP_NO_MMAP` (NULL: the library maps it).
+///
+/// Returns 0 (or, with caller memory, the bytes used) on success, or a negative errno as
+/// for io_uring_queue_init_params().
+///
+/// Since liburing 2.5; library-internal (liburing's own tests call it): global in
+/// liburing.a, not exported by liburing.so.
 ///
 /// # Safety
 /// `ring` and `p` must be NULL or valid; `buf` NULL or valid for `buf_size` bytes.
@@ -256,10 +376,11 @@ pub unsafe extern "C" fn __io_uring_queue_init_params(
     to_c(r.map(|n| n as i32))
 }
 
-/// liburing (internal, used by its tests): `void io_uring_unmap_rings(struct io_uring_sq *sq, struct io_uring_cq *cq)`.
-/// Unmaps the SQ ring mapping and, if separate, the CQ ring mapping (not the SQEs);
-/// a ring size of 0 means "not ours, leave it". Does nothing if either pointer is NULL.
-/// Not version-exported from the shared object, as in liburing; present in `liburing.a`.
+/// Unmaps the SQ and CQ ring memory of `sq` and `cq` (as io_uring_queue_exit() does,
+/// without closing the ring fd). NULL arguments are ignored. Returns nothing.
+///
+/// Since liburing 2.0; library-internal (liburing's own tests call it): global in
+/// liburing.a, not exported by liburing.so.
 ///
 /// # Safety
 /// `sq` and `cq` must be NULL or valid; their nonzero-sized ring mappings must be
