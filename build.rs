@@ -11,4 +11,9 @@ fn main() {
     println!("cargo:rerun-if-changed=liburing.map");
     println!("cargo:rerun-if-changed=tools/cc-versioned");
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liburing.so.2");
+    // Every target of this package (the library and the tests that compile the core's
+    // files in-process) builds the core as part of the C library: its unit tests, which
+    // `cargo test -p uring` runs, are left out here.
+    println!("cargo::rustc-check-cfg=cfg(uring_c_library)");
+    println!("cargo::rustc-cfg=uring_c_library");
 }

@@ -876,7 +876,9 @@ unsafe fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> Re
     Ok(())
 }
 
-#[cfg(test)]
+// Run by `cargo test -p uring`; not again in the C library's test binaries, which compile
+// these files too (tests/support/c_library.rs; the `uring_c_library` cfg is set by build.rs).
+#[cfg(all(test, not(uring_c_library)))]
 mod tests {
     //! The size rules for 4, 16 and 64 KiB pages, against values worked out by hand from
     //! the kernel ABI: an SQE is 64 bytes (128 with SQE128), a CQE 16 (32 with CQE32),

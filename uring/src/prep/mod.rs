@@ -107,7 +107,9 @@ pub(crate) fn set_direct_slot(sqe: &mut io_uring_sqe, file_index: u32) {
     set_target_fixed_file(sqe, slot);
 }
 
-#[cfg(test)]
+// Run by `cargo test -p uring`; not again in the C library's test binaries, which compile
+// these files too (tests/support/c_library.rs; the `uring_c_library` cfg is set by build.rs).
+#[cfg(all(test, not(uring_c_library)))]
 mod tests {
     use std::prelude::rust_2021::*;
 
