@@ -316,10 +316,37 @@ fn c_cat_prints_files() {
     let mut c = Command::new(bin.join("cat"));
     c.arg(tmp.0.join("a")).arg(tmp.0.join("b"));
     let out = run_ok(c, Duration::from_secs(30));
-    assert!(out.stdout == [a, b].concat(), "cat printed other bytes");
+    assert!(out.stdout == [a, b.clone()].concat(), "cat printed other bytes");
     let mut c = Command::new(bin.join("cat"));
     c.arg(tmp.0.join("missing"));
     assert_eq!(run(c, Duration::from_secs(10)).status.code(), Some(1));
+
+    // docs/c.md: liburing.a named on the command line of an otherwise dynamic program.
+    if !have("gcc") || !have("readelf") {
+        println!("SKIP (static archive part): gcc or readelf is not installed");
+        return;
+    }
+    let root = repo();
+    let archive = libdir().parent().unwrap().join("release/liburing.a");
+    let exe = tmp.0.join("cat-archive");
+    let mut c = Command::new("gcc");
+    c.arg(root.join("examples/c/cat.c"))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(&archive)
+        .args(["-lpthread", "-ldl", "-lm", "-lrt", "-lutil", "-o"])
+        .arg(&exe);
+    run_ok(c, Duration::from_secs(120));
+    let mut c = Command::new("readelf");
+    c.arg("-d").arg(&exe);
+    let dynamic = text(&run_ok(c, Duration::from_secs(10)).stdout);
+    assert!(!dynamic.contains("liburing"), "still needs a liburing .so:\n{dynamic}");
+    let mut c = Command::new(&exe);
+    c.arg(tmp.0.join("b")).env_remove("LD_LIBRARY_PATH");
+    assert!(
+        run_ok(c, Duration::from_secs(30)).stdout == b,
+        "cat (liburing.a) printed other bytes"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
