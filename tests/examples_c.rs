@@ -441,11 +441,22 @@ fn connect(addr: &str) -> TcpStream {
 /// One echo client: sends `len` bytes in uneven pieces while a second thread reads the
 /// echo; returns whether the echo matched.
 fn echo_client(addr: String, len: usize, seed: u64) -> Result<(), String> {
+    echo_client_with(addr, len, seed, None)
+}
+
+/// With `slow_reader`, the client reads nothing for that long while it sends: the server's
+/// sends stall, its 256 provided buffers run out and its recv ends with -ENOBUFS; every
+/// byte must still come back, in order, once the client reads. (An echo server with
+/// several sends in flight on one socket fails this: the data comes back reordered.)
+fn echo_client_with(addr: String, len: usize, seed: u64, slow_reader: Option<Duration>) -> Result<(), String> {
     let data = pattern(len, seed);
     let mut s = connect(&addr);
     let mut r = s.try_clone().unwrap();
     let want = data.clone();
     let reader = thread::spawn(move || -> Result<(), String> {
+        if let Some(pause) = slow_reader {
+            thread::sleep(pause);
+        }
         let mut got = vec![0u8; want.len()];
         r.read_exact(&mut got).map_err(|e| format!("reading the echo: {e}"))?;
         if got != want {
@@ -477,8 +488,13 @@ fn echo_server_case(extra: &[&str]) {
     let clients: Vec<_> = (0..8)
         .map(|i| {
             let addr = server.addr.clone();
-            // Different sizes; together they need more than the 256 x 4 KiB buffers.
-            thread::spawn(move || echo_client(addr, 300_000 + i * 97_531, 10 + i as u64))
+            // Different sizes; together they need more than the 256 x 4 KiB buffers. The
+            // first client reads slowly and exhausts the buffer ring on its own.
+            let (len, slow) = match i {
+                0 => (6_000_000, Some(Duration::from_millis(500))),
+                _ => (300_000 + i * 197_531, None),
+            };
+            thread::spawn(move || echo_client_with(addr, len, 10 + i as u64, slow))
         })
         .collect();
     for (i, c) in clients.into_iter().enumerate() {

@@ -34,14 +34,18 @@ struct op {
 	struct conn *conn;	/* OP_RECV, OP_SEND */
 	unsigned short bid;	/* OP_SEND: the buffer being sent */
 	unsigned len, done;	/* OP_SEND: bytes to send, bytes sent */
+	struct op *next;	/* OP_SEND: the connection's next send */
 };
 
 struct conn {
 	int fd;
 	struct op recv;		/* the multishot recv, re-armed when it ends */
 	int recv_armed;
-	int sends;		/* sends in flight */
+	/* Sends waiting, oldest first; only the first is in flight, because two sends in
+	 * flight on one stream socket may complete out of order or short. */
+	struct op *send_head, *send_tail;
 	int closing;		/* EOF or error seen: close once the sends are done */
+	int failed;		/* a send failed: drop what is still queued */
 	struct conn *next_starved;	/* in the list of connections waiting for buffers */
 	int starved;
 };
@@ -104,7 +108,7 @@ static char *buf_addr(struct server *s, unsigned short bid)
 /* Free a connection once nothing in flight refers to it. */
 static void maybe_free(struct conn *c)
 {
-	if (c->closing && !c->recv_armed && c->sends == 0 && !c->starved) {
+	if (c->closing && !c->recv_armed && !c->send_head && !c->starved) {
 		close(c->fd);
 		free(c);
 	}
@@ -128,7 +132,8 @@ static void return_buf(struct server *s, unsigned short bid)
 	}
 }
 
-static void queue_send(struct server *s, struct op *op)
+/* Put the first queued send (or the rest of it) in flight. */
+static void issue_send(struct server *s, struct op *op)
 {
 	struct io_uring_sqe *sqe = get_sqe(s);
 
@@ -136,6 +141,18 @@ static void queue_send(struct server *s, struct op *op)
 	io_uring_prep_send(sqe, op->conn->fd, buf_addr(s, op->bid) + op->done,
 			   op->len - op->done, MSG_NOSIGNAL);
 	io_uring_sqe_set_data(sqe, op);
+}
+
+static void queue_send(struct server *s, struct conn *c, struct op *op)
+{
+	op->next = NULL;
+	if (c->send_tail) {
+		c->send_tail->next = op;
+		c->send_tail = op;
+		return;
+	}
+	c->send_head = c->send_tail = op;
+	issue_send(s, op);
 }
 
 static void on_accept(struct server *s, const struct io_uring_cqe *cqe)
@@ -187,8 +204,7 @@ static void on_recv(struct server *s, struct conn *c, const struct io_uring_cqe 
 			.bid = (unsigned short)(cqe->flags >> IORING_CQE_BUFFER_SHIFT),
 			.len = (unsigned)cqe->res,
 		};
-		c->sends++;
-		queue_send(s, send);
+		queue_send(s, c, send);
 		if (!more && !c->closing)
 			arm_recv(s, c);	/* the multishot recv ended with data: go on */
 		return;
@@ -217,19 +233,35 @@ static void on_send(struct server *s, struct op *op, const struct io_uring_cqe *
 
 	if (cqe->res > 0 && op->done + (unsigned)cqe->res < op->len) {
 		op->done += (unsigned)cqe->res;	/* short send: send the rest */
-		queue_send(s, op);
+		issue_send(s, op);
 		return;
 	}
 	if (cqe->res <= 0 && !c->closing) {
 		if (cqe->res < 0 && cqe->res != -EPIPE && cqe->res != -ECONNRESET)
 			fprintf(stderr, "echo-server: send: %s\n", strerror(-cqe->res));
 		c->closing = 1;
+		c->failed = 1;
 		if (c->recv_armed)
 			shutdown(c->fd, SHUT_RD);
 	}
-	c->sends--;
+	c->send_head = op->next;
+	if (!c->send_head)
+		c->send_tail = NULL;
 	return_buf(s, op->bid);
 	free(op);
+	/* The next send, unless the connection failed: then drop what is queued. After
+	 * the client's EOF the queue is still sent. */
+	while (c->send_head && c->failed) {
+		struct op *next = c->send_head->next;
+
+		return_buf(s, c->send_head->bid);
+		free(c->send_head);
+		c->send_head = next;
+	}
+	if (!c->send_head)
+		c->send_tail = NULL;
+	else
+		issue_send(s, c->send_head);
 	maybe_free(c);
 }
 
