@@ -3,10 +3,11 @@
 //! - `examples/c/` built with `make -C examples/c` (warnings are errors) against
 //!   `include/` and our `liburing.so`: `cp` (copy verified, io_uring needs at least 2x
 //!   fewer system calls per MiB than a read/write loop, its own count of
-//!   `io_uring_enter` matches strace's), `echo-server` (plain and `--sqpoll`, concurrent
-//!   clients, no connection leaked), `http-server` (GET/HEAD/404/400/405, keep-alive,
+//!   `io_uring_enter` matches strace's), `echo-server` (plain and `--sqpoll` with its SQ
+//!   thread checked, concurrent clients, a slow reader that drains the buffer ring, no
+//!   connection leaked), `http-server` (GET/HEAD/404/400/405, keep-alive,
 //!   pipelining, concurrent clients), `pagestore` (write, reopen, verify; a corrupted and a
-//!   misplaced page are caught), `cat`;
+//!   misplaced page are caught), `cat` (also linked with `liburing.a`, as docs/c.md shows);
 //! - `examples/python/uring_cp.py` (ctypes) on our library;
 //! - `go test ./...` in `examples/go` (cgo).
 //!
@@ -485,6 +486,16 @@ fn echo_server_case(extra: &[&str]) {
     let bin = c_examples_or_skip!();
     let mut server = Server::start(&bin.join("echo-server"), &[], extra);
     let idle_fds = server.open_fds();
+    // With --sqpoll the kernel's SQ thread (named iou-sqp-PID) belongs to the server.
+    let sq_thread = fs::read_dir(format!("/proc/{}/task", server.child.id()))
+        .unwrap()
+        .filter_map(|t| fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .any(|comm| comm.starts_with("iou-sqp"));
+    assert_eq!(
+        sq_thread,
+        extra.contains(&"--sqpoll"),
+        "SQ polling thread present: {sq_thread}"
+    );
     let clients: Vec<_> = (0..8)
         .map(|i| {
             let addr = server.addr.clone();
