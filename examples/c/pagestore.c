@@ -143,8 +143,10 @@ static int reap(struct store *st, int count, int *res)
 	struct io_uring_cqe *cqe;
 	int ret, i;
 
-	ret = io_uring_submit_and_wait(&st->ring, (unsigned)count);
-	if (ret < 0 && ret != -EINTR) {
+	do
+		ret = io_uring_submit_and_wait(&st->ring, (unsigned)count);
+	while (ret == -EINTR);	/* a signal before anything was submitted: again */
+	if (ret < 0) {
 		fprintf(stderr, "pagestore: io_uring_submit_and_wait: %s\n", strerror(-ret));
 		return ret;
 	}
