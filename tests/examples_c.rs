@@ -877,4 +877,10 @@ fn go_test_examples_go() {
             .any(|l| l.starts_with("ok ") && l.contains("uring.example/go/uring")),
         "go test did not report the uring package as ok:\n{stdout}"
     );
+
+    // Examples are copied: keep them gofmt-clean (gofmt ships with the Go toolchain).
+    let mut c = Command::new("gofmt");
+    c.arg("-l").arg(root.join("examples/go"));
+    let unformatted = text(&run_ok(c, Duration::from_secs(60)).stdout);
+    assert!(unformatted.trim().is_empty(), "not gofmt-formatted:\n{unformatted}");
 }
