@@ -1,7 +1,8 @@
 //! Runs the examples that use our library from outside Rust, end to end:
 //!
 //! - `examples/c/` built with `make -C examples/c` (warnings are errors) against
-//!   `include/` and our `liburing.so`: `cp` (copy verified, io_uring needs at least 2x
+//!   `include/` and our `liburing.so`, and a second time with AddressSanitizer,
+//!   LeakSanitizer and UBSan (`target/c-abi/examples-asan/`); every scenario runs on both: `cp` (copy verified, io_uring needs at least 2x
 //!   fewer system calls per MiB than a read/write loop, its own count of
 //!   `io_uring_enter` matches strace's), `echo-server` (plain and `--sqpoll` with its SQ
 //!   thread checked, concurrent clients, a slow reader that drains the buffer ring, no
@@ -167,11 +168,42 @@ fn libdir() -> &'static Path {
     }
 }
 
-/// `make -C examples/c` once; the directory of the programs, or why the C examples
-/// cannot be built here (a missing tool: the caller skips).
-fn c_examples() -> Result<&'static Path, &'static str> {
-    static BUILD: OnceLock<Result<PathBuf, &'static str>> = OnceLock::new();
-    let built = BUILD.get_or_init(|| {
+/// One build of the C examples.
+struct Build {
+    /// `plain`, or `asan+ubsan` for the sanitizer build.
+    label: &'static str,
+    dir: PathBuf,
+    sanitized: bool,
+}
+
+/// Compiler flags of the sanitizer build: every UB check fatal, frame pointers for reports.
+const SANITIZER_CFLAGS: &str = "-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer";
+/// A sanitizer report ends the program with this status, so no report passes unseen.
+const SANITIZER_EXIT: i32 = 98;
+
+impl Build {
+    /// A command running example `prog` of this build (with the sanitizers' options).
+    fn cmd(&self, prog: &str) -> Command {
+        let mut c = Command::new(self.dir.join(prog));
+        if self.sanitized {
+            c.env(
+                "ASAN_OPTIONS",
+                format!("detect_leaks=1:halt_on_error=1:exitcode={SANITIZER_EXIT}"),
+            )
+            .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
+        }
+        c
+    }
+}
+
+/// `make -C examples/c` once into `examples/c/build/` (warnings are errors), and once with
+/// AddressSanitizer, LeakSanitizer and UBSan into `target/c-abi/examples-asan/`; each C
+/// test runs its scenario on both. Err: why the C examples cannot be built here (a
+/// missing tool: the caller skips). A machine without the sanitizer runtimes runs the
+/// plain build only, and says so.
+fn c_builds() -> Result<&'static [Build], &'static str> {
+    static BUILDS: OnceLock<Result<Vec<Build>, &'static str>> = OnceLock::new();
+    let built = BUILDS.get_or_init(|| {
         if !have("make") {
             return Err("make is not installed");
         }
@@ -180,34 +212,67 @@ fn c_examples() -> Result<&'static Path, &'static str> {
         }
         let root = repo();
         let lib = libdir();
-        let mut c = Command::new("make");
-        c.arg("-C")
-            .arg(root.join("examples/c"))
-            .arg(format!("LIBDIR={}", lib.display()))
-            .arg(format!("INCDIR={}", root.join("include").display()))
-            .arg("EXTRA_CFLAGS=-Werror")
-            .env_remove("MAKEFLAGS")
-            .env_remove("MFLAGS");
-        if !have("cc") {
-            c.arg("CC=gcc");
+        let make = |build: &Path, cflags: &str| {
+            let mut c = Command::new("make");
+            c.arg("-C")
+                .arg(root.join("examples/c"))
+                .arg(format!("LIBDIR={}", lib.display()))
+                .arg(format!("INCDIR={}", root.join("include").display()))
+                .arg(format!("BUILD={}", build.display()))
+                .arg(format!("EXTRA_CFLAGS={cflags}"))
+                .env_remove("MAKEFLAGS")
+                .env_remove("MFLAGS");
+            if !have("cc") {
+                c.arg("CC=gcc");
+            }
+            c
+        };
+        let plain = root.join("examples/c/build");
+        run_ok(make(&plain, "-Werror"), Duration::from_secs(300));
+        let mut builds = vec![Build {
+            label: "plain",
+            dir: plain,
+            sanitized: false,
+        }];
+        let asan = root.join("target/c-abi/examples-asan");
+        let out = run(
+            make(&asan, &format!("-Werror {SANITIZER_CFLAGS}")),
+            Duration::from_secs(300),
+        );
+        if out.status.success() {
+            builds.push(Build {
+                label: "asan+ubsan",
+                dir: asan,
+                sanitized: true,
+            });
+        } else {
+            let err = text(&out.stderr);
+            // Only a missing runtime is a reason to skip; anything else is a failure.
+            assert!(
+                err.contains("cannot find") && (err.contains("asan") || err.contains("ubsan")),
+                "the sanitizer build of the C examples failed:\n{err}"
+            );
+            println!("SKIP (sanitizer build only): the sanitizer runtimes are not installed: {err}");
         }
-        run_ok(c, Duration::from_secs(300));
-        Ok(root.join("examples/c/build"))
+        Ok(builds)
     });
     match built {
-        Ok(p) => Ok(p.as_path()),
+        Ok(b) => Ok(b.as_slice()),
         Err(e) => Err(e),
     }
 }
 
-macro_rules! c_examples_or_skip {
-    () => {
-        match c_examples() {
-            Ok(dir) => dir,
-            Err(why) => {
-                println!("SKIP: {why}");
-                return;
+/// Run `$case(&Build)` on every build of the C examples, or skip the test with the reason.
+macro_rules! for_each_c_build {
+    ($case:expr) => {
+        match c_builds() {
+            Ok(builds) => {
+                for b in builds {
+                    println!("[{}]", b.label);
+                    $case(b);
+                }
             }
+            Err(why) => println!("SKIP: {why}"),
         }
     };
 }
@@ -243,14 +308,17 @@ fn parse_cp(stdout: &str) -> CpFigures {
 
 #[test]
 fn c_cp_copies_verifies_and_halves_syscalls() {
-    let bin = c_examples_or_skip!();
+    for_each_c_build!(cp_case);
+}
+
+fn cp_case(bin: &Build) {
     let tmp = TempDir::new("cp");
     let src = tmp.0.join("src.bin");
     let data = pattern(6 * 1024 * 1024 + 12345, 1);
     fs::write(&src, &data).unwrap();
 
     let dst = tmp.0.join("dst.bin");
-    let mut c = Command::new(bin.join("cp"));
+    let mut c = bin.cmd("cp");
     c.arg(&src).arg(&dst);
     let out = run_ok(c, Duration::from_secs(60));
     let stdout = text(&out.stdout);
@@ -267,13 +335,15 @@ fn c_cp_copies_verifies_and_halves_syscalls() {
     );
 
     // The program's own count of io_uring_enter is what the kernel saw.
-    if have("strace") {
+    if bin.sanitized {
+        println!("strace cross-check: plain build only (LeakSanitizer refuses to run under ptrace)");
+    } else if have("strace") {
         let dst2 = tmp.0.join("dst2.bin");
         let log = tmp.0.join("strace.txt");
         let mut c = Command::new("strace");
         c.args(["-f", "-c", "-e", "trace=io_uring_enter", "-o"])
             .arg(&log)
-            .arg(bin.join("cp"))
+            .arg(bin.dir.join("cp"))
             .arg(&src)
             .arg(&dst2);
         let out = run_ok(c, Duration::from_secs(60));
@@ -296,33 +366,39 @@ fn c_cp_copies_verifies_and_halves_syscalls() {
     }
 
     // Errors: a missing source, and usage.
-    let mut c = Command::new(bin.join("cp"));
+    let mut c = bin.cmd("cp");
     c.arg(tmp.0.join("missing")).arg(&dst);
     let out = run(c, Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(1), "cp of a missing file");
     assert!(text(&out.stderr).contains("No such file"), "{}", text(&out.stderr));
-    let out = run(Command::new(bin.join("cp")), Duration::from_secs(10));
+    let out = run(bin.cmd("cp"), Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("usage:"));
 }
 
 #[test]
 fn c_cat_prints_files() {
-    let bin = c_examples_or_skip!();
+    for_each_c_build!(cat_case);
+}
+
+fn cat_case(bin: &Build) {
     let tmp = TempDir::new("cat");
     let a = pattern(200_000, 2);
     let b = pattern(70_000, 3);
     fs::write(tmp.0.join("a"), &a).unwrap();
     fs::write(tmp.0.join("b"), &b).unwrap();
-    let mut c = Command::new(bin.join("cat"));
+    let mut c = bin.cmd("cat");
     c.arg(tmp.0.join("a")).arg(tmp.0.join("b"));
     let out = run_ok(c, Duration::from_secs(30));
     assert!(out.stdout == [a, b.clone()].concat(), "cat printed other bytes");
-    let mut c = Command::new(bin.join("cat"));
+    let mut c = bin.cmd("cat");
     c.arg(tmp.0.join("missing"));
     assert_eq!(run(c, Duration::from_secs(10)).status.code(), Some(1));
 
     // docs/c.md: liburing.a named on the command line of an otherwise dynamic program.
+    if bin.sanitized {
+        return;
+    }
     if !have("gcc") || !have("readelf") {
         println!("SKIP (static archive part): gcc or readelf is not installed");
         return;
@@ -367,14 +443,16 @@ impl Drop for Server {
 }
 
 impl Server {
-    /// Start `bin args... 127.0.0.1:PORT extra...` on a free port and wait for the line
-    /// it prints when it listens. Retries a few ports (another process may take one).
-    fn start(bin: &Path, before: &[&Path], after: &[&str]) -> Server {
+    /// Start example `prog` of `bin` as `prog before... 127.0.0.1:PORT after...` on a free
+    /// port and wait for the line it prints when it listens. Retries a few ports
+    /// (another process may take one).
+    fn start(bin: &Build, prog: &str, before: &[&Path], after: &[&str]) -> Server {
         let mut last = String::new();
         for _ in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
             let addr = format!("127.0.0.1:{port}");
-            let mut child = Command::new(bin)
+            let mut child = bin
+                .cmd(prog)
                 .args(before)
                 .arg(&addr)
                 .args(after)
@@ -382,7 +460,7 @@ impl Server {
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
-                .unwrap_or_else(|e| panic!("could not run {}: {e}", bin.display()));
+                .unwrap_or_else(|e| panic!("could not run {prog}: {e}"));
             let stdout: ChildStdout = child.stdout.take().unwrap();
             let (tx, rx) = mpsc::channel();
             thread::spawn(move || {
@@ -399,7 +477,7 @@ impl Server {
                 }
             }
         }
-        panic!("{} did not start: {last}", bin.display());
+        panic!("{prog} ({}) did not start: {last}", bin.label);
     }
 
     fn assert_alive(&mut self) {
@@ -482,9 +560,8 @@ fn echo_client_with(addr: String, len: usize, seed: u64, slow_reader: Option<Dur
     reader.join().unwrap()
 }
 
-fn echo_server_case(extra: &[&str]) {
-    let bin = c_examples_or_skip!();
-    let mut server = Server::start(&bin.join("echo-server"), &[], extra);
+fn echo_server_case(bin: &Build, extra: &[&str]) {
+    let mut server = Server::start(bin, "echo-server", &[], extra);
     let idle_fds = server.open_fds();
     // With --sqpoll the kernel's SQ thread (named iou-sqp-PID) belongs to the server.
     let sq_thread = fs::read_dir(format!("/proc/{}/task", server.child.id()))
@@ -522,19 +599,22 @@ fn echo_server_case(extra: &[&str]) {
 
 #[test]
 fn c_echo_server_concurrent_clients() {
-    echo_server_case(&[]);
+    for_each_c_build!(|b| echo_server_case(b, &[]));
 }
 
 #[test]
 fn c_echo_server_sqpoll() {
-    echo_server_case(&["--sqpoll"]);
+    for_each_c_build!(|b| echo_server_case(b, &["--sqpoll"]));
 }
 
 #[test]
 fn c_echo_server_usage() {
-    let bin = c_examples_or_skip!();
+    for_each_c_build!(echo_usage_case);
+}
+
+fn echo_usage_case(bin: &Build) {
     for args in [&[][..], &["not-an-address"][..], &["127.0.0.1:1", "--bogus"][..]] {
-        let mut c = Command::new(bin.join("echo-server"));
+        let mut c = bin.cmd("echo-server");
         c.args(args);
         let out = run(c, Duration::from_secs(10));
         assert_eq!(out.status.code(), Some(2), "echo-server {args:?}");
@@ -605,7 +685,10 @@ fn assert_closed(r: &mut BufReader<TcpStream>) {
 
 #[test]
 fn c_http_server() {
-    let bin = c_examples_or_skip!();
+    for_each_c_build!(http_case);
+}
+
+fn http_case(bin: &Build) {
     let tmp = TempDir::new("http");
     let root = tmp.0.join("www");
     fs::create_dir_all(root.join("sub")).unwrap();
@@ -617,7 +700,7 @@ fn c_http_server() {
     fs::write(root.join("empty.txt"), b"").unwrap();
     fs::write(tmp.0.join("secret"), b"outside the root").unwrap();
 
-    let mut server = Server::start(&bin.join("http-server"), &[&root], &[]);
+    let mut server = Server::start(bin, "http-server", &[&root], &[]);
     let idle_fds = server.open_fds();
     let addr = server.addr.clone();
 
@@ -738,7 +821,7 @@ fn c_http_server() {
     server.assert_alive();
     server.assert_fds_back_to(idle_fds);
 
-    let out = run(Command::new(bin.join("http-server")), Duration::from_secs(10));
+    let out = run(bin.cmd("http-server"), Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("usage:"));
 }
@@ -750,10 +833,13 @@ const PAGE: usize = 4096;
 
 #[test]
 fn c_pagestore_group_commit_and_verify() {
-    let bin = c_examples_or_skip!();
+    for_each_c_build!(pagestore_case);
+}
+
+fn pagestore_case(bin: &Build) {
     let tmp = TempDir::new("pagestore");
     let file = tmp.0.join("store.db");
-    let mut c = Command::new(bin.join("pagestore"));
+    let mut c = bin.cmd("pagestore");
     c.arg(&file).env("PAGES", "600");
     let out = run_ok(c, Duration::from_secs(60));
     let stdout = text(&out.stdout);
@@ -766,7 +852,7 @@ fn c_pagestore_group_commit_and_verify() {
     assert_eq!(fs::metadata(&file).unwrap().len(), (600 * PAGE) as u64);
 
     let verify = |what: &str| -> Output {
-        let mut c = Command::new(bin.join("pagestore"));
+        let mut c = bin.cmd("pagestore");
         c.arg("--verify").arg(&file);
         let out = run(c, Duration::from_secs(60));
         println!("--verify ({what}): {}{}", text(&out.stdout), text(&out.stderr));
@@ -804,7 +890,7 @@ fn c_pagestore_group_commit_and_verify() {
     fs::write(&file, &original[..PAGE + 1]).unwrap();
     assert_eq!(verify("truncated").status.code(), Some(1));
 
-    let out = run(Command::new(bin.join("pagestore")), Duration::from_secs(10));
+    let out = run(bin.cmd("pagestore"), Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("usage:"));
 }
