@@ -58,6 +58,10 @@ const EXCLUDED: &[(&str, &str)] = &[
     ),
     ("qemu", "runs qemu-img and qemu-io, separate programs, on the library"),
     ("install", "runs make, the C compiler and pkg-config: no library code in this process"),
+    (
+        "examples_c",
+        "builds the C examples with make and runs them, the Python and Go examples: separate programs",
+    ),
     ("exports", "reads the built library's symbol tables with readelf and nm: no library code"),
     ("compile_fail", "runs rustc (trybuild) on programs that must not compile: no library code"),
 ];

@@ -3,6 +3,7 @@
  *
  *   gcc -I include examples/c/cat.c -L target/release -luring -o cat
  *   LD_LIBRARY_PATH=target/release ./cat README.md
+ * or `make -C examples/c` (builds examples/c/build/cat with an rpath).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,8 +22,12 @@ static int write_all(struct io_uring *ring, const char *buf, int len)
 		struct io_uring_cqe *cqe;
 		int ret;
 
+		if (!sqe)
+			return -EBUSY;	/* cannot happen: one request at a time */
 		io_uring_prep_write(sqe, STDOUT_FILENO, buf, len, -1);
-		io_uring_submit(ring);
+		ret = io_uring_submit_and_wait(ring, 1);
+		if (ret < 0)
+			return ret;
 		ret = io_uring_wait_cqe(ring, &cqe);
 		if (ret < 0)
 			return ret;
@@ -46,8 +51,12 @@ static int cat_fd(struct io_uring *ring, int fd)
 		struct io_uring_cqe *cqe;
 		int ret, n;
 
+		if (!sqe)
+			return -EBUSY;
 		io_uring_prep_read(sqe, fd, buf, sizeof(buf), off);
-		io_uring_submit(ring);
+		ret = io_uring_submit_and_wait(ring, 1);
+		if (ret < 0)
+			return ret;
 		ret = io_uring_wait_cqe(ring, &cqe);
 		if (ret < 0)
 			return ret;
@@ -66,8 +75,12 @@ static int cat_fd(struct io_uring *ring, int fd)
 int main(int argc, char *argv[])
 {
 	struct io_uring ring;
-	int i, ret;
+	int i, ret, status = 0;
 
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s FILE...\n", argv[0]);
+		return 2;
+	}
 	ret = io_uring_queue_init(8, &ring, 0);
 	if (ret < 0) {
 		fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
@@ -78,14 +91,16 @@ int main(int argc, char *argv[])
 
 		if (fd < 0) {
 			perror(argv[i]);
-			ret = -1;
+			status = 1;
 			continue;
 		}
 		ret = cat_fd(&ring, fd);
 		close(fd);
-		if (ret < 0)
+		if (ret < 0) {
 			fprintf(stderr, "%s: %s\n", argv[i], strerror(-ret));
+			status = 1;
+		}
 	}
 	io_uring_queue_exit(&ring);
-	return ret < 0;
+	return status;
 }

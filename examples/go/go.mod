@@ -1,0 +1,3 @@
+module uring.example/go
+
+go 1.19
