@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 #[path = "support/c_build.rs"]
 mod c_build;
 
+include!("support/prerequisites.rs");
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -243,7 +245,9 @@ fn c_builds() -> Result<&'static [Build], &'static str> {
                 err.contains("cannot find") && (err.contains("asan") || err.contains("ubsan")),
                 "the sanitizer build of the C examples failed:\n{err}"
             );
-            println!("SKIP (sanitizer build only): the sanitizer runtimes are not installed: {err}");
+            missing_prerequisite(&format!(
+                "the sanitizer runtimes are not installed (sanitizer build only): {err}"
+            ));
         }
         Ok(builds)
     });
@@ -263,7 +267,7 @@ macro_rules! for_each_c_build {
                     $case(b);
                 }
             }
-            Err(why) => println!("SKIP: {why}"),
+            Err(why) => missing_prerequisite(&why),
         }
     };
 }
@@ -353,7 +357,7 @@ fn cp_case(bin: &Build) {
         );
         assert!(fs::read(&dst2).unwrap() == data, "the copy under strace differs");
     } else {
-        println!("SKIP (cross-check only): strace is not installed");
+        missing_prerequisite("strace is not installed (the cross-check of the syscall count)");
     }
 
     // Errors: a missing source, and usage.
@@ -391,7 +395,7 @@ fn cat_case(bin: &Build) {
         return;
     }
     if !have("gcc") || !have("readelf") {
-        println!("SKIP (static archive part): gcc or readelf is not installed");
+        missing_prerequisite("gcc or readelf is not installed (the static-archive part)");
         return;
     }
     let root = repo();
@@ -892,7 +896,7 @@ fn pagestore_case(bin: &Build) {
 #[test]
 fn python_uring_cp() {
     if !have("python3") {
-        println!("SKIP: python3 is not installed");
+        missing_prerequisite("python3 is not installed");
         return;
     }
     let root = repo();
@@ -928,7 +932,7 @@ fn python_uring_cp() {
 #[test]
 fn go_test_examples_go() {
     if !have("go") {
-        println!("SKIP: go is not installed (Debian: golang-go)");
+        missing_prerequisite("go is not installed (Debian: golang-go)");
         return;
     }
     let root = repo();
