@@ -212,6 +212,12 @@ unsafe fn init_ring(
     // SAFETY: p is a valid, writable io_uring_params.
     let fd = unsafe { syscall::io_uring_setup(entries, p) };
     if fd < 0 {
+        let request = crate::diagnose::SetupRequest {
+            entries,
+            flags: p.flags,
+            cq_entries: p.cq_entries,
+        };
+        crate::diagnose::note_failed_setup(-fd, request);
         if no_mmap && ring.int_flags & INT_FLAG_APP_MEM == 0 {
             // SAFETY: these mappings were made just above and nothing else uses them.
             unsafe { unmap_no_mmap_memory(&ring.sq) };
@@ -248,6 +254,9 @@ unsafe fn init_ring(
     }
     if p.flags & IORING_SETUP_IOPOLL != 0 && p.flags & IORING_SETUP_SQPOLL == 0 {
         ring.int_flags |= INT_FLAG_CQ_ENTER;
+    }
+    if crate::ext::checked::env_requests_check() {
+        ring.int_flags |= crate::ring::INT_FLAG_CHECKED;
     }
     Ok(mem_used)
 }

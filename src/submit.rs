@@ -261,6 +261,22 @@ impl SubmissionSide<'_> {
         tail.wrapping_sub(unsafe { barrier::read_once(ring.sq_khead()) })
     }
 
+    /// [`SubmissionSide::flush_sq`] after checked mode's validation: one test of a bit
+    /// the submitter's own core already caches, and the checker (cold, out of line)
+    /// only when checked mode is on. A batch the checker refuses is discarded and
+    /// nothing is flushed (see [`crate::ext::checked`]).
+    ///
+    /// # Safety
+    /// As for [`SubmissionSide::flush_sq`] (SQE-MEM).
+    #[inline(always)]
+    pub unsafe fn flush_sq_checked(&mut self) -> Result<u32, Errno> {
+        if crate::ext::checked::is_on(self.ring()) {
+            crate::ext::checked::check_pending(self)?;
+        }
+        // SAFETY: SQE-MEM, by this function's contract.
+        Ok(unsafe { self.flush_sq() })
+    }
+
     /// Enter to submit the `submitted` SQEs just flushed. Only the `unsafe` submit
     /// functions call it, and their contract is SQE-MEM for those SQEs.
     #[inline]
@@ -289,7 +305,7 @@ impl SubmissionSide<'_> {
     #[inline]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
+        let n = unsafe { self.flush_sq_checked() }?;
         self.submit_flushed(n, 0, false)
     }
 
@@ -300,7 +316,7 @@ impl SubmissionSide<'_> {
     #[inline]
     pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
+        let n = unsafe { self.flush_sq_checked() }?;
         self.submit_flushed(n, wait_nr, false)
     }
 
@@ -310,7 +326,7 @@ impl SubmissionSide<'_> {
     /// As for [`SubmissionSide::submit`].
     pub unsafe fn submit_and_get_events(&mut self) -> Result<u32, Errno> {
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
+        let n = unsafe { self.flush_sq_checked() }?;
         self.submit_flushed(n, 0, true)
     }
 
