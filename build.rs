@@ -76,6 +76,12 @@ fn main() {
     for t in ["__u8", "__u16", "__u32", "__s32", "__u64"] {
         config.export.rename.remove(t);
     }
+    // The extensions (src/ffi/ext.rs: `uring_*` functions, `struct uring_ring_stats`)
+    // are declared by the hand-written include/uring/ext.h, never by liburing.h.
+    for name in functions.iter().filter(|n| n.starts_with("uring_")) {
+        config.export.exclude.push(name.clone());
+    }
+    config.export.exclude.push("uring_ring_stats".to_string());
     for t in LIBC_STRUCTS {
         config.export.rename.insert(t.to_string(), format!("struct {t}"));
     }

@@ -45,3 +45,5 @@ mod fake_ring;
 
 pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
 pub use errno::Errno;
+pub use ext::names::{feature_name, opcode_name, register_op_name, setup_flag_name};
+pub use ext::stats::uring_ring_stats as RingStats;

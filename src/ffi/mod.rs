@@ -24,6 +24,7 @@
 pub mod ctypes;
 
 mod buf_ring;
+mod ext;
 mod cq;
 mod helpers;
 mod prep;
