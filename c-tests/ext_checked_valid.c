@@ -73,7 +73,8 @@ int main(void)
 	struct epoll_event ev, evs[4];
 	struct uring_ring_stats st;
 	uint32_t futex_word = 0;
-	int fd, dfd, pipefd[2], pipe2fd[2], sv[2], epfd, files[2], newpipe[2];
+	int fd, dfd, pipefd[2], pipe2fd[2], sv[2], epfd, files[2];
+	int newpipe[2] = { -1, -1 }; /* kernel-filled: initialised for memcheck */
 	struct io_uring_sqe *sqe;
 
 	t_init(64, &ring, 0);
