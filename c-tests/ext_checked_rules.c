@@ -139,10 +139,10 @@ int main(void)
 	/* 1. An opcode this kernel does not support, where there is one. */
 	probe = io_uring_get_probe_ring(&ring);
 	CHECK(probe != NULL);
-	for (op = 0; op < IORING_OP_LAST && op <= probe->last_op; op++)
+	for (op = 0; op < IORING_OP_LAST; op++)
 		if (!io_uring_opcode_supported(probe, op))
 			break;
-	if (op < IORING_OP_LAST && op <= probe->last_op) {
+	if (op < IORING_OP_LAST) {
 		sqe = nop_then_sqe(&ring);
 		sqe->opcode = op;
 		REFUSED(&ring, submit_captured(&ring, 0), 1, uring_opcode_name(op), "not supported by this kernel");
@@ -188,6 +188,12 @@ int main(void)
 	sqe = nop_then_sqe(&ring);
 	io_uring_prep_read(sqe, closed_fd, buf, sizeof(buf), 0);
 	REFUSED(&ring, submit_captured(&ring, 0), 1, "READ", UD, "fd 900 is not an open file descriptor");
+
+	/* 4. A fixed file on a ring without registered files. */
+	sqe = nop_then_sqe(&ring);
+	io_uring_prep_write(sqe, 0, buf, 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	REFUSED(&ring, submit_captured(&ring, 0), 1, "WRITE", UD, "fixed file index 0 is not below the 0 registered files");
 
 	/* 4. A fixed-file index beyond the registered files; one within passes. */
 	files[0] = pipefd[0];

@@ -78,7 +78,7 @@ int main(void)
 	struct io_uring_sqe *sqe;
 
 	t_init(64, &ring, 0);
-	CHECK_EQ(uring_set_checked(&ring, 1), 0);
+	CHECK(uring_set_checked(&ring, 1) >= 0); /* 1 when run with URING_CHECK=1 */
 	CHECK(mkdtemp(dir) != NULL);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(dfd >= 0);

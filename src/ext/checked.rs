@@ -30,8 +30,10 @@
 //!    may carry `IOSQE_CQE_SKIP_SUCCESS`;
 //! 4. the file: for an operation that takes a file, `fd` is an open descriptor
 //!    (`fcntl(F_GETFD)`), or with `IOSQE_FIXED_FILE` an index below the number of
-//!    registered files (read from the ring's `/proc/self/fdinfo` entry once per submit;
-//!    skipped when that cannot be read, e.g. a ring without a descriptor);
+//!    registered files (asked of the kernel with an `IORING_REGISTER_FILES_UPDATE` of
+//!    that one slot to `IORING_REGISTER_FILES_SKIP`, which it range-checks and then
+//!    leaves alone: one system call, whatever the table size; skipped if the kernel
+//!    answers anything but success, `EINVAL` or `ENXIO`);
 //! 5. buffers: `addr` non-NULL where `len` is non-zero for the plain buffer operations
 //!    (unless the buffer is selected by the kernel), and always for the iovec and msghdr
 //!    ones with a non-zero count;
@@ -117,14 +119,16 @@ pub trait Facts {
     fn opcode_supported(&mut self, op: u8) -> Option<bool>;
     /// Whether `fd` is an open descriptor.
     fn fd_is_open(&mut self, fd: i32) -> bool;
-    /// How many files are registered (`None`: unknown, rule skipped).
+    /// Whether `index` is below the number of registered files (`None`: unknown, rule
+    /// skipped).
+    fn fixed_index_ok(&mut self, index: u32) -> Option<bool>;
+    /// How many files are registered, for the message (`None`: unknown).
     fn registered_files(&mut self) -> Option<u32>;
 }
 
 /// [`Facts`] of a live ring.
 struct RingFacts<'a> {
     ring: RingRef<'a>,
-    files: Option<Option<u32>>,
 }
 
 impl Facts for RingFacts<'_> {
@@ -136,13 +140,44 @@ impl Facts for RingFacts<'_> {
         os::fd_is_open(fd)
     }
 
+    fn fixed_index_ok(&mut self, index: u32) -> Option<bool> {
+        fixed_index_ok(self.ring, index)
+    }
+
     fn registered_files(&mut self) -> Option<u32> {
-        *self.files.get_or_insert_with(|| registered_files(self.ring.ring_fd()))
+        registered_files(self.ring.ring_fd())
     }
 }
 
-/// The ring's registered-file count (`UserFiles:` of its fdinfo, printed by the kernel
-/// when it could take the ring lock).
+/// Whether fixed-file `index` is inside the ring's file table: the kernel range-checks
+/// an update of that slot (`EINVAL` beyond the table, `ENXIO` without one) before it
+/// looks at the new value, and `IORING_REGISTER_FILES_SKIP` leaves the slot as it is.
+fn fixed_index_ok(ring: RingRef<'_>, index: u32) -> Option<bool> {
+    let skip: i32 = IORING_REGISTER_FILES_SKIP;
+    let update = io_uring_files_update {
+        offset: index,
+        resv: 0,
+        fds: core::ptr::addr_of!(skip) as u64,
+    };
+    // SAFETY: REG-ARG: FILES_UPDATE with nr 1 reads one `io_uring_files_update` at the
+    // argument and one `int` at its `fds`, both live locals for the call.
+    let answer = unsafe {
+        crate::register::do_register(
+            ring,
+            IORING_REGISTER_FILES_UPDATE,
+            core::ptr::addr_of!(update).cast(),
+            1,
+        )
+    };
+    match answer {
+        Ok(_) => Some(true),
+        Err(e) if e == Errno::EINVAL || e == Errno(libc::ENXIO) => Some(false),
+        Err(_) => None,
+    }
+}
+
+/// The ring's registered-file count for a message (`UserFiles:` of its fdinfo, printed by
+/// the kernel when it could take the ring lock).
 fn registered_files(ring_fd: i32) -> Option<u32> {
     if ring_fd < 0 {
         return None;
@@ -173,8 +208,9 @@ pub enum Rule {
     MultishotWithCqeSkip,
     /// Rule 4: `fd` is not an open descriptor.
     BadFd(i32),
-    /// Rule 4: the fixed-file index is not below the registered count.
-    FixedIndexOutOfRange { index: i32, registered: u32 },
+    /// Rule 4: the fixed-file index is not below the registered count (`None`: the
+    /// count could not be read).
+    FixedIndexOutOfRange { index: i32, registered: Option<u32> },
     /// Rule 5: `addr` is NULL with a non-zero `len`.
     NullBuffer { len: u32 },
     /// Rule 6: a timeout without a timespec.
@@ -195,9 +231,10 @@ impl fmt::Display for Rule {
             Rule::MultishotNeedsBufferSelect => f.write_str("multishot request without IOSQE_BUFFER_SELECT"),
             Rule::MultishotWithCqeSkip => f.write_str("multishot request with IOSQE_CQE_SKIP_SUCCESS"),
             Rule::BadFd(fd) => write!(f, "fd {fd} is not an open file descriptor"),
-            Rule::FixedIndexOutOfRange { index, registered } => {
-                write!(f, "fixed file index {index} is not below the {registered} registered files")
-            }
+            Rule::FixedIndexOutOfRange { index, registered } => match registered {
+                Some(n) => write!(f, "fixed file index {index} is not below the {n} registered files"),
+                None => write!(f, "fixed file index {index} is not below the number of registered files"),
+            },
             Rule::NullBuffer { len } => write!(f, "buffer address is NULL with length {len}"),
             Rule::TimeoutWithoutTimespec => f.write_str("timeout without a timespec (addr is NULL)"),
             Rule::UnterminatedLink => {
@@ -330,13 +367,16 @@ pub fn check_sqe(sqe: &io_uring_sqe, facts: &mut impl Facts) -> Option<Rule> {
     }
     if shape.has(OpShape::FILE) {
         if fixed {
-            if let Some(registered) = facts.registered_files() {
-                if sqe.fd < 0 || sqe.fd as u32 >= registered {
-                    return Some(Rule::FixedIndexOutOfRange {
-                        index: sqe.fd,
-                        registered,
-                    });
-                }
+            let inside = if sqe.fd < 0 {
+                Some(false)
+            } else {
+                facts.fixed_index_ok(sqe.fd as u32)
+            };
+            if inside == Some(false) {
+                return Some(Rule::FixedIndexOutOfRange {
+                    index: sqe.fd,
+                    registered: facts.registered_files(),
+                });
             }
         } else if !facts.fd_is_open(sqe.fd) {
             return Some(Rule::BadFd(sqe.fd));
@@ -475,7 +515,7 @@ pub fn check_pending(sq: &mut SubmissionSide<'_>) -> Result<(), Errno> {
         // this check only.
         (unsafe { &*p }, slot)
     };
-    let mut facts = RingFacts { ring, files: None };
+    let mut facts = RingFacts { ring };
     let mixed = ring.flags() & IORING_SETUP_SQE_MIXED != 0;
     let violations = check_batch(pending, mixed, sqe_at, &mut facts, report_on_stderr);
     if violations == 0 {
@@ -515,6 +555,9 @@ mod tests {
         }
         fn fd_is_open(&mut self, fd: i32) -> bool {
             self.open.contains(&fd)
+        }
+        fn fixed_index_ok(&mut self, index: u32) -> Option<bool> {
+            self.files.map(|n| index < n)
         }
         fn registered_files(&mut self) -> Option<u32> {
             self.files
@@ -574,7 +617,10 @@ mod tests {
         s.flags = IOSQE_FIXED_FILE;
         assert_eq!(
             check_sqe(&s, f),
-            Some(Rule::FixedIndexOutOfRange { index: 2, registered: 2 })
+            Some(Rule::FixedIndexOutOfRange {
+                index: 2,
+                registered: Some(2)
+            })
         );
         assert_eq!(check_sqe(&sqe(IORING_OP_WRITE, 3, 0, 8), f), Some(Rule::NullBuffer { len: 8 }));
         assert_eq!(check_sqe(&sqe(IORING_OP_WRITEV, 3, 0, 1), f), Some(Rule::NullBuffer { len: 1 }));
