@@ -188,19 +188,54 @@ fn known_flags() -> u32 {
 /// Flags that need or exclude each other, with the rule in words.
 const COMBINATIONS: &[(u32, u32, bool, &str)] = &[
     // (flag, other, true = needs other / false = excludes other, rule)
-    (IORING_SETUP_REGISTERED_FD_ONLY, IORING_SETUP_NO_MMAP, true, "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP"),
-    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, true, "IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER"),
-    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SQPOLL, false, "IORING_SETUP_DEFER_TASKRUN cannot be combined with IORING_SETUP_SQPOLL"),
-    (IORING_SETUP_SQ_AFF, IORING_SETUP_SQPOLL, true, "IORING_SETUP_SQ_AFF needs IORING_SETUP_SQPOLL"),
-    (IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL, true, "IORING_SETUP_HYBRID_IOPOLL needs IORING_SETUP_IOPOLL"),
+    (
+        IORING_SETUP_REGISTERED_FD_ONLY,
+        IORING_SETUP_NO_MMAP,
+        true,
+        "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP",
+    ),
+    (
+        IORING_SETUP_DEFER_TASKRUN,
+        IORING_SETUP_SINGLE_ISSUER,
+        true,
+        "IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER",
+    ),
+    (
+        IORING_SETUP_DEFER_TASKRUN,
+        IORING_SETUP_SQPOLL,
+        false,
+        "IORING_SETUP_DEFER_TASKRUN cannot be combined with IORING_SETUP_SQPOLL",
+    ),
+    (
+        IORING_SETUP_SQ_AFF,
+        IORING_SETUP_SQPOLL,
+        true,
+        "IORING_SETUP_SQ_AFF needs IORING_SETUP_SQPOLL",
+    ),
+    (
+        IORING_SETUP_HYBRID_IOPOLL,
+        IORING_SETUP_IOPOLL,
+        true,
+        "IORING_SETUP_HYBRID_IOPOLL needs IORING_SETUP_IOPOLL",
+    ),
     (
         IORING_SETUP_TASKRUN_FLAG,
         IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN,
         true,
         "IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN",
     ),
-    (IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED, false, "IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other"),
-    (IORING_SETUP_SQE128, IORING_SETUP_SQE_MIXED, false, "IORING_SETUP_SQE128 and IORING_SETUP_SQE_MIXED exclude each other"),
+    (
+        IORING_SETUP_CQE32,
+        IORING_SETUP_CQE_MIXED,
+        false,
+        "IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other",
+    ),
+    (
+        IORING_SETUP_SQE128,
+        IORING_SETUP_SQE_MIXED,
+        false,
+        "IORING_SETUP_SQE128 and IORING_SETUP_SQE_MIXED exclude each other",
+    ),
 ];
 
 /// The parameter rule an `EINVAL` set-up breaks, where the request shows it.
@@ -483,7 +518,11 @@ mod tests {
         let d = diagnose(libc::EPERM, None, &facts);
         assert_eq!(d.cause, Cause::NotInIoUringGroup { gid: 1234 });
         let (buf, n) = text(&d);
-        assert!(contains(&buf[..n], "gid 1234"), "{}", core::str::from_utf8(&buf[..n]).unwrap());
+        assert!(
+            contains(&buf[..n], "gid 1234"),
+            "{}",
+            core::str::from_utf8(&buf[..n]).unwrap()
+        );
         assert!(contains(&buf[..n], "(EPERM, errno 1)"));
         facts.in_io_uring_group = Some(true);
         assert_eq!(diagnose(libc::EPERM, None, &facts).cause, Cause::SecurityPolicy);
@@ -513,9 +552,17 @@ mod tests {
             Cause::FlagCombination { rule } if rule.contains("SINGLE_ISSUER")
         ));
         assert_eq!(cause(req(8, IORING_SETUP_SQ_REWIND, 0)), Cause::UnsupportedFlag);
-        let d = diagnose(-libc::EINVAL, Some(&req(8, IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL, 0)), &f);
+        let d = diagnose(
+            -libc::EINVAL,
+            Some(&req(8, IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL, 0)),
+            &f,
+        );
         let (buf, n) = text(&d);
-        assert!(contains(&buf[..n], "(SQPOLL, SQ_REWIND)"), "{}", core::str::from_utf8(&buf[..n]).unwrap());
+        assert!(
+            contains(&buf[..n], "(SQPOLL, SQ_REWIND)"),
+            "{}",
+            core::str::from_utf8(&buf[..n]).unwrap()
+        );
     }
 
     #[test]
@@ -524,7 +571,14 @@ mod tests {
             memlock: Some((64 << 10, 64 << 10)),
             ..Default::default()
         };
-        let d = diagnose(-libc::ENOMEM, Some(&SetupRequest { entries: 4096, ..Default::default() }), &f);
+        let d = diagnose(
+            -libc::ENOMEM,
+            Some(&SetupRequest {
+                entries: 4096,
+                ..Default::default()
+            }),
+            &f,
+        );
         assert_eq!(d.cause, Cause::LockedMemory);
         let (buf, n) = text(&d);
         assert!(contains(&buf[..n], "of 4096 entries"));

@@ -249,7 +249,10 @@ fn extensions_are_exactly_the_uring_ext_1_node() {
     for (name, (node, origin)) in &want {
         if origin != "ext" {
             assert!(node.starts_with("LIBURING_"), "{name}: {node}");
-            assert!(!name.starts_with("uring_"), "{name} is a liburing row with an extension name");
+            assert!(
+                !name.starts_with("uring_"),
+                "{name} is a liburing row with an extension name"
+            );
         }
     }
     let map = std::fs::read_to_string(root.join("liburing.map")).expect("liburing.map");
@@ -261,9 +264,15 @@ fn extensions_are_exactly_the_uring_ext_1_node() {
     let ext_h = std::fs::read_to_string(root.join("include/uring/ext.h")).expect("include/uring/ext.h");
     for name in &listed {
         assert!(!header.contains(name.as_str()), "include/liburing.h declares {name}");
-        assert!(ext_h.contains(&format!("{name}(")), "include/uring/ext.h does not declare {name}");
+        assert!(
+            ext_h.contains(&format!("{name}(")),
+            "include/uring/ext.h does not declare {name}"
+        );
     }
-    assert!(!header.contains("uring_ring_stats"), "include/liburing.h mentions uring_ring_stats");
+    assert!(
+        !header.contains("uring_ring_stats"),
+        "include/liburing.h mentions uring_ring_stats"
+    );
 }
 
 /// Functions liburing compiles into the library for its own tests: global symbols of

@@ -37,7 +37,10 @@ fn every_supported_opcode_has_its_kernel_name() {
     assert!(supported > 40, "only {supported} opcodes supported?");
     assert_eq!(uring::opcode_name(u32::from(IORING_OP_SEND_ZC)), Some("SEND_ZC"));
     assert_eq!(uring::opcode_name(u32::from(IORING_OP_LAST)), None);
-    assert_eq!(uring::setup_flag_name(IORING_SETUP_DEFER_TASKRUN), Some("DEFER_TASKRUN"));
+    assert_eq!(
+        uring::setup_flag_name(IORING_SETUP_DEFER_TASKRUN),
+        Some("DEFER_TASKRUN")
+    );
     assert_eq!(uring::feature_name(IORING_FEAT_EXT_ARG), Some("EXT_ARG"));
     assert_eq!(uring::register_op_name(IORING_REGISTER_PROBE), Some("REGISTER_PROBE"));
     for bit in 0..32 {
@@ -99,7 +102,10 @@ fn prefer_drops_what_the_kernel_refuses_and_require_keeps() {
 fn stats_follow_the_rings() {
     let Some(mut ring) = ring_or_skip(8) else { return };
     let st = ring.stats();
-    assert_eq!((st.sq_entries, st.cq_entries, st.sq_unsubmitted, st.sq_space), (8, 16, 0, 8));
+    assert_eq!(
+        (st.sq_entries, st.cq_entries, st.sq_unsubmitted, st.sq_space),
+        (8, 16, 0, 8)
+    );
     for ud in 0..3 {
         let sqe = ring.get_sqe().expect("free SQE");
         prep::nop(sqe);
@@ -216,9 +222,27 @@ fn every_cause_has_its_own_text() {
         (libc::EACCES, None, facts, "security-policy", "security module"),
         (libc::ENOMEM, Some(req(4096, 0, 0)), facts, "locked-memory", "now 8 MiB"),
         (libc::EINVAL, Some(req(0, 0, 0)), facts, "no-entries", "entries is 0"),
-        (libc::EINVAL, Some(req(40000, 0, 0)), facts, "too-many-entries", "40000 entries"),
-        (libc::EINVAL, Some(req(8, IORING_SETUP_CQSIZE, 3)), facts, "bad-cq-size", "cq_entries 3"),
-        (libc::EINVAL, Some(req(8, 1 << 29, 0)), facts, "unknown-flags", "0x20000000"),
+        (
+            libc::EINVAL,
+            Some(req(40000, 0, 0)),
+            facts,
+            "too-many-entries",
+            "40000 entries",
+        ),
+        (
+            libc::EINVAL,
+            Some(req(8, IORING_SETUP_CQSIZE, 3)),
+            facts,
+            "bad-cq-size",
+            "cq_entries 3",
+        ),
+        (
+            libc::EINVAL,
+            Some(req(8, 1 << 29, 0)),
+            facts,
+            "unknown-flags",
+            "0x20000000",
+        ),
         (
             libc::EINVAL,
             Some(req(8, IORING_SETUP_SQ_AFF, 0)),

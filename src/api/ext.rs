@@ -14,7 +14,12 @@ use crate::sys::io_uring_params;
 ///
 /// # Safety
 /// As for [`setup::queue_init_params`]: `ring` is overwritten.
-pub(super) unsafe fn init(entries: u32, ring: &mut io_uring, p: &mut io_uring_params, preferred: u32) -> Result<(), Errno> {
+pub(super) unsafe fn init(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    preferred: u32,
+) -> Result<(), Errno> {
     if preferred == 0 {
         // SAFETY: this function's contract is queue_init_params's.
         unsafe { setup::queue_init_params(entries, ring, p) }

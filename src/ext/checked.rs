@@ -85,7 +85,12 @@ pub struct ProbeCache {
 /// The process's probe cache.
 pub static PROBE: ProbeCache = ProbeCache {
     state: AtomicU8::new(0),
-    bits: [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)],
+    bits: [
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    ],
 };
 
 impl ProbeCache {
@@ -233,7 +238,10 @@ impl fmt::Display for Rule {
             Rule::BadFd(fd) => write!(f, "fd {fd} is not an open file descriptor"),
             Rule::FixedIndexOutOfRange { index, registered } => match registered {
                 Some(n) => write!(f, "fixed file index {index} is not below the {n} registered files"),
-                None => write!(f, "fixed file index {index} is not below the number of registered files"),
+                None => write!(
+                    f,
+                    "fixed file index {index} is not below the number of registered files"
+                ),
             },
             Rule::NullBuffer { len } => write!(f, "buffer address is NULL with length {len}"),
             Rule::TimeoutWithoutTimespec => f.write_str("timeout without a timespec (addr is NULL)"),
@@ -584,7 +592,13 @@ mod tests {
     #[test]
     fn checked_bit_is_private_and_unused() {
         assert_eq!(INT_FLAG_CHECKED & INT_FLAGS_ENTER_MASK, 0);
-        for other in [INT_FLAG_REG_REG_RING, INT_FLAG_APP_MEM, INT_FLAG_CQ_ENTER, INT_FLAG_REG_RING, INT_FLAG_NO_IOWAIT] {
+        for other in [
+            INT_FLAG_REG_REG_RING,
+            INT_FLAG_APP_MEM,
+            INT_FLAG_CQ_ENTER,
+            INT_FLAG_REG_RING,
+            INT_FLAG_NO_IOWAIT,
+        ] {
             assert_eq!(INT_FLAG_CHECKED & other, 0);
         }
         assert_eq!(INT_FLAG_CHECKED.count_ones(), 1);
@@ -594,7 +608,10 @@ mod tests {
     fn each_rule_is_caught() {
         let f = &mut fake();
         assert_eq!(check_sqe(&sqe(IORING_OP_LAST, -1, 0, 0), f), Some(Rule::UnknownOpcode));
-        assert_eq!(check_sqe(&sqe(IORING_OP_EPOLL_WAIT, 3, 0, 0), f), Some(Rule::UnsupportedOpcode));
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_EPOLL_WAIT, 3, 0, 0), f),
+            Some(Rule::UnsupportedOpcode)
+        );
         let mut s = sqe(IORING_OP_NOP, 0, 0, 0);
         s.flags = 0x80;
         assert_eq!(check_sqe(&s, f), Some(Rule::UnknownSqeFlags(0x80)));
@@ -604,7 +621,10 @@ mod tests {
         let mut s = sqe(IORING_OP_NOP, 0, 0, 0);
         s.flags = IOSQE_FIXED_FILE;
         assert_eq!(check_sqe(&s, f), Some(Rule::FixedFileNotAccepted));
-        assert_eq!(check_sqe(&sqe(IORING_OP_FIXED_FD_INSTALL, 0, 0, 0), f), Some(Rule::FixedFileRequired));
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_FIXED_FD_INSTALL, 0, 0, 0), f),
+            Some(Rule::FixedFileRequired)
+        );
         let mut s = sqe(IORING_OP_RECV, 3, 0, 0);
         s.ioprio = IORING_RECV_MULTISHOT as u16;
         assert_eq!(check_sqe(&s, f), Some(Rule::MultishotNeedsBufferSelect));
@@ -622,9 +642,18 @@ mod tests {
                 registered: Some(2)
             })
         );
-        assert_eq!(check_sqe(&sqe(IORING_OP_WRITE, 3, 0, 8), f), Some(Rule::NullBuffer { len: 8 }));
-        assert_eq!(check_sqe(&sqe(IORING_OP_WRITEV, 3, 0, 1), f), Some(Rule::NullBuffer { len: 1 }));
-        assert_eq!(check_sqe(&sqe(IORING_OP_TIMEOUT, -1, 0, 1), f), Some(Rule::TimeoutWithoutTimespec));
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_WRITE, 3, 0, 8), f),
+            Some(Rule::NullBuffer { len: 8 })
+        );
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_WRITEV, 3, 0, 1), f),
+            Some(Rule::NullBuffer { len: 1 })
+        );
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_TIMEOUT, -1, 0, 1), f),
+            Some(Rule::TimeoutWithoutTimespec)
+        );
         let mut s = sqe(IORING_OP_TIMEOUT_REMOVE, -1, 7, 0);
         s.op_flags.timeout_flags = IORING_TIMEOUT_UPDATE;
         assert_eq!(check_sqe(&s, f), Some(Rule::TimeoutWithoutTimespec));
@@ -635,7 +664,11 @@ mod tests {
         let f = &mut fake();
         assert_eq!(check_sqe(&sqe(IORING_OP_NOP, 0, 0, 0), f), None);
         assert_eq!(check_sqe(&sqe(IORING_OP_READ, 3, 0x1000, 8), f), None);
-        assert_eq!(check_sqe(&sqe(IORING_OP_READ, 3, 0, 0), f), None, "zero length needs no buffer");
+        assert_eq!(
+            check_sqe(&sqe(IORING_OP_READ, 3, 0, 0), f),
+            None,
+            "zero length needs no buffer"
+        );
         let mut s = sqe(IORING_OP_READ, 1, 0, 8);
         s.flags = IOSQE_FIXED_FILE | IOSQE_BUFFER_SELECT;
         assert_eq!(check_sqe(&s, f), None, "fixed index 1 of 2, kernel-selected buffer");
@@ -656,25 +689,41 @@ mod tests {
 
     #[test]
     fn batches_report_every_violation_and_unterminated_links() {
-        let mut batch = [sqe(IORING_OP_NOP, 0, 0, 0), sqe(IORING_OP_WRITE, 3, 0, 4), sqe(IORING_OP_NOP, 0, 0, 0)];
+        let mut batch = [
+            sqe(IORING_OP_NOP, 0, 0, 0),
+            sqe(IORING_OP_WRITE, 3, 0, 4),
+            sqe(IORING_OP_NOP, 0, 0, 0),
+        ];
         batch[0].flags = IOSQE_IO_LINK;
         batch[2].flags = IOSQE_IO_HARDLINK;
         batch[1].user_data = 42;
         let mut seen = [None; 3];
         let mut k = 0;
-        let n = check_batch(3, false, |i| (&batch[i as usize], i + 5), &mut fake(), |v| {
-            seen[k] = Some(*v);
-            k += 1;
-        });
+        let n = check_batch(
+            3,
+            false,
+            |i| (&batch[i as usize], i + 5),
+            &mut fake(),
+            |v| {
+                seen[k] = Some(*v);
+                k += 1;
+            },
+        );
         assert_eq!(n, 2);
         let first = seen[0].unwrap();
-        assert_eq!((first.index, first.slot, first.user_data, first.rule), (1, 6, 42, Rule::NullBuffer { len: 4 }));
+        assert_eq!(
+            (first.index, first.slot, first.user_data, first.rule),
+            (1, 6, 42, Rule::NullBuffer { len: 4 })
+        );
         assert_eq!(seen[1].unwrap().rule, Rule::UnterminatedLink);
         assert_eq!(seen[1].unwrap().index, 2);
         // A link whose chain ends inside the batch is fine.
         batch[1].addr.addr = 0x1000;
         batch[2].flags = 0;
-        assert_eq!(check_batch(3, false, |i| (&batch[i as usize], i), &mut fake(), |_| {}), 0);
+        assert_eq!(
+            check_batch(3, false, |i| (&batch[i as usize], i), &mut fake(), |_| {}),
+            0
+        );
     }
 
     #[test]

@@ -169,7 +169,11 @@ mod tests {
             ..Default::default()
         };
         let mut n = 0;
-        let r = fallback_ladder(&mut p, IORING_SETUP_SINGLE_ISSUER, old_kernel(IORING_SETUP_SINGLE_ISSUER, &mut n));
+        let r = fallback_ladder(
+            &mut p,
+            IORING_SETUP_SINGLE_ISSUER,
+            old_kernel(IORING_SETUP_SINGLE_ISSUER, &mut n),
+        );
         assert_eq!(r, Err(Errno::EINVAL));
         assert_eq!(p.flags, asked, "p.flags is restored on failure");
         assert_eq!(p.sq_thread_idle, 7);
@@ -181,7 +185,11 @@ mod tests {
             ..Default::default()
         };
         let mut n = 0;
-        let r = fallback_ladder(&mut p, IORING_SETUP_DEFER_TASKRUN, old_kernel(IORING_SETUP_SINGLE_ISSUER, &mut n));
+        let r = fallback_ladder(
+            &mut p,
+            IORING_SETUP_DEFER_TASKRUN,
+            old_kernel(IORING_SETUP_SINGLE_ISSUER, &mut n),
+        );
         assert_eq!(r, Err(Errno::EINVAL));
         assert_eq!(n, 1);
     }

@@ -176,7 +176,10 @@ fn rust_name(nul: &'static str) -> &'static str {
 pub fn opcode_name_nul(op: u32) -> Option<&'static str> {
     let op = u8::try_from(op).ok()?;
     // The table is indexed by opcode (a test checks it), so this is one bounds check.
-    OPCODES.get(usize::from(op)).filter(|(v, _)| *v == op).map(|(_, name)| *name)
+    OPCODES
+        .get(usize::from(op))
+        .filter(|(v, _)| *v == op)
+        .map(|(_, name)| *name)
 }
 
 /// The opcode's name (`IORING_OP_SEND_ZC` -> `"SEND_ZC"`), `None` if unknown.
@@ -226,7 +229,11 @@ mod tests {
             assert!(name.ends_with('\0'), "{name:?}");
             let text = &name[..name.len() - 1];
             assert!(!text.is_empty() && !text.contains('\0'), "{name:?}");
-            assert!(text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'), "{name:?}");
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{name:?}"
+            );
         }
     }
 
@@ -272,6 +279,9 @@ mod tests {
         assert_eq!(register_op_name(IORING_REGISTER_FILES), Some("REGISTER_FILES"));
         assert_eq!(register_op_name(IORING_UNREGISTER_BUFFERS), Some("UNREGISTER_BUFFERS"));
         assert_eq!(register_op_name(IORING_REGISTER_LAST), None);
-        assert_eq!(register_op_name(IORING_REGISTER_FILES | IORING_REGISTER_USE_REGISTERED_RING), None);
+        assert_eq!(
+            register_op_name(IORING_REGISTER_FILES | IORING_REGISTER_USE_REGISTERED_RING),
+            None
+        );
     }
 }

@@ -69,7 +69,17 @@ pub fn fd_is_open(fd: i32) -> bool {
 pub fn write_all(fd: i32, mut bytes: &[u8]) {
     while !bytes.is_empty() {
         // SAFETY: SYSCALL-ARGS for write: `bytes` is readable for its length for the call.
-        let ret = unsafe { raw6(libc::SYS_write, fd as usize, bytes.as_ptr() as usize, bytes.len(), 0, 0, 0) };
+        let ret = unsafe {
+            raw6(
+                libc::SYS_write,
+                fd as usize,
+                bytes.as_ptr() as usize,
+                bytes.len(),
+                0,
+                0,
+                0,
+            )
+        };
         match result(ret) {
             Ok(0) => return,
             Ok(n) => bytes = &bytes[n.min(bytes.len())..],
@@ -152,7 +162,10 @@ pub fn read_number_file(path: &CStr) -> Option<i64> {
 /// `line` without leading and trailing blanks.
 pub fn trim(line: &[u8]) -> &[u8] {
     let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
-    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &line[start..end.max(start)]
 }
 

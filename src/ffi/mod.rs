@@ -24,8 +24,8 @@
 pub mod ctypes;
 
 mod buf_ring;
-mod ext;
 mod cq;
+mod ext;
 mod helpers;
 mod prep;
 mod probe;
