@@ -365,9 +365,8 @@ impl fmt::Display for Diagnosis {
             }
             Cause::SecurityPolicy => {
                 f.write_str("io_uring_setup was refused by a security policy: ")?;
-                match self.facts.io_uring_disabled {
-                    Some(v) => write!(f, "{disabled} is {v} and no seccomp filter is on, so ")?,
-                    None => {}
+                if let (Some(v), Some(0)) = (self.facts.io_uring_disabled, self.facts.seccomp) {
+                    write!(f, "{disabled} is {v} and no seccomp filter is on, so ")?;
                 }
                 f.write_str("a security module (SELinux, AppArmor, another LSM) denies io_uring; check its policy and the audit log")?;
                 if self.request.is_some_and(|r| r.flags & IORING_SETUP_SQPOLL != 0) {

@@ -323,7 +323,7 @@ const KNOWN_SQE_FLAGS: u8 = IOSQE_FIXED_FILE
 
 /// `(multishot, needs buffer select)` for the SQE.
 fn multishot(sqe: &io_uring_sqe) -> (bool, bool) {
-    // SAFETY (plain union reads): every view of these unions is a plain integer, so
+    // SAFETY: every view of the op_flags union is a plain integer of the same size, so
     // reading any of them is defined.
     let op_flags = unsafe { sqe.op_flags.timeout_flags };
     let ioprio = u32::from(sqe.ioprio);
@@ -390,24 +390,23 @@ pub fn check_sqe(sqe: &io_uring_sqe, facts: &mut impl Facts) -> Option<Rule> {
             return Some(Rule::BadFd(sqe.fd));
         }
     }
-    // SAFETY (plain union read): every view of `addr` is plain integers.
+    // SAFETY: every view of the addr union is plain integers filling its 8 bytes.
     let addr = unsafe { sqe.addr.addr };
     let buffer_needed = (shape.has(OpShape::BUF) && !select) || shape.has(OpShape::VEC);
     if buffer_needed && sqe.len != 0 && addr == 0 {
         return Some(Rule::NullBuffer { len: sqe.len });
     }
-    // SAFETY (plain union reads): as above.
+    // SAFETY: every view of the op_flags union is a plain integer of the same size.
     let timeout_flags = unsafe { sqe.op_flags.timeout_flags };
+    // SAFETY: every view of the off union is plain integers filling its 8 bytes.
+    let addr2 = unsafe { sqe.off.addr2 };
     match op {
         IORING_OP_TIMEOUT | IORING_OP_LINK_TIMEOUT
             if timeout_flags & IORING_TIMEOUT_IMMEDIATE_ARG == 0 && addr == 0 =>
         {
             return Some(Rule::TimeoutWithoutTimespec)
         }
-        // SAFETY (plain union read): every view of `off` is plain integers.
-        IORING_OP_TIMEOUT_REMOVE
-            if timeout_flags & IORING_TIMEOUT_UPDATE_MASK != 0 && unsafe { sqe.off.addr2 } == 0 =>
-        {
+        IORING_OP_TIMEOUT_REMOVE if timeout_flags & IORING_TIMEOUT_UPDATE_MASK != 0 && addr2 == 0 => {
             return Some(Rule::TimeoutWithoutTimespec)
         }
         _ => {}
