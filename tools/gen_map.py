@@ -52,9 +52,19 @@ for node in order:
     out.append("}" + (" " + prev if prev else "") + ";")
     out.append("")
     prev = node
+# The extensions (include/uring/ext.h): their own node, from api/ext_symbols.txt.
+ext = sorted(l.strip() for l in open("api/ext_symbols.txt")
+             if l.strip() and not l.startswith("#"))
+out.append("/* Extensions beyond liburing (include/uring/ext.h), listed in api/ext_symbols.txt. */")
+out.append("URING_EXT_1 {")
+out.append("\tglobal:")
+out.extend("\t\t%s;" % s for s in ext)
+out.append("};")
+out.append("")
+rows.extend((name, "URING_EXT_1", "ext") for name in ext)
 open("liburing.map", "w").write("\n".join(out))
 with open("tests/data/exports.txt", "w") as f:
-    f.write("# name node origin(so = exported by liburing.so, ffi = liburing-ffi only, inline = header only)\n")
+    f.write("# name node origin(so = exported by liburing.so, ffi = liburing-ffi only, inline = header only, ext = our extensions, include/uring/ext.h)\n")
     for name, node, where in sorted(rows):
         f.write("%s %s %s\n" % (name, node, where))
 print(len(rows), "functions;", sum(1 for r in rows if r[2] == "so"), "from liburing.so")
