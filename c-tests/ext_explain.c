@@ -64,6 +64,11 @@ int main(void)
 	EXPECT_EQ(ret, -EINVAL);
 	EXPECT_TEXT(ret, "cq_entries 2");
 
+	/* Refused by the library itself, before the kernel: recorded the same way. */
+	ret = io_uring_queue_init(8, &ring, IORING_SETUP_REGISTERED_FD_ONLY);
+	EXPECT_EQ(ret, -EINVAL);
+	EXPECT_TEXT(ret, "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP");
+
 	ret = io_uring_queue_init(8, &ring, 1u << 30);
 	EXPECT_EQ(ret, -EINVAL);
 	EXPECT_TEXT(ret, "unknown setup flag bits 0x40000000");

@@ -183,12 +183,36 @@ unsafe fn init_prefer_no_sqarray(
     }
 }
 
-/// The real setup (liburing's internal `__io_uring_queue_init_params`).
+/// The real setup (liburing's internal `__io_uring_queue_init_params`); a failure is
+/// recorded for `uring_explain_setup_error` ([`crate::diagnose::note_failed_setup`]).
+///
+/// # Safety
+/// As for [`init_ring_inner`].
+unsafe fn init_ring(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: Option<(*mut c_void, usize)>,
+) -> Result<usize, Errno> {
+    // SAFETY: the same contract, passed on.
+    let result = unsafe { init_ring_inner(entries, ring, p, buf) };
+    if let Err(e) = result {
+        let request = crate::diagnose::SetupRequest {
+            entries,
+            flags: p.flags,
+            cq_entries: p.cq_entries,
+        };
+        crate::diagnose::note_failed_setup(e.raw(), request);
+    }
+    result
+}
+
+/// The body of [`init_ring`].
 ///
 /// # Safety
 /// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes
 /// for as long as the ring lives.
-unsafe fn init_ring(
+unsafe fn init_ring_inner(
     entries: u32,
     ring: &mut io_uring,
     p: &mut io_uring_params,
@@ -212,12 +236,6 @@ unsafe fn init_ring(
     // SAFETY: p is a valid, writable io_uring_params.
     let fd = unsafe { syscall::io_uring_setup(entries, p) };
     if fd < 0 {
-        let request = crate::diagnose::SetupRequest {
-            entries,
-            flags: p.flags,
-            cq_entries: p.cq_entries,
-        };
-        crate::diagnose::note_failed_setup(-fd, request);
         if no_mmap && ring.int_flags & INT_FLAG_APP_MEM == 0 {
             // SAFETY: these mappings were made just above and nothing else uses them.
             unsafe { unmap_no_mmap_memory(&ring.sq) };
