@@ -20,7 +20,7 @@
 //! `core` only: files are read with raw `open`/`read` into fixed buffers
 //! ([`crate::ext::os`]), nothing is allocated and `errno` is never touched.
 //!
-//! The set-up code records the last failed `io_uring_setup` of the process
+//! The set-up code records the last failed set-up of the process (kernel or library refusal)
 //! ([`note_failed_setup`] / [`last_failed_setup`]), so that the C function, which is
 //! only given the errno, can still name the parameter at fault.
 
@@ -449,7 +449,7 @@ impl Diagnosis {
     }
 }
 
-/// The last failed `io_uring_setup` of the process (errno 0: none yet).
+/// The last failed set-up of the process (errno 0: none yet).
 static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
 static LAST_ENTRIES: AtomicU32 = AtomicU32::new(0);
 static LAST_FLAGS: AtomicU32 = AtomicU32::new(0);
@@ -465,7 +465,7 @@ pub fn note_failed_setup(errno: i32, request: SetupRequest) {
     LAST_ERRNO.store(errno.saturating_abs(), Ordering::Release);
 }
 
-/// The errno and request of the last failed `io_uring_setup` of the process.
+/// The errno and request of the last failed set-up of the process.
 pub fn last_failed_setup() -> Option<(i32, SetupRequest)> {
     let errno = LAST_ERRNO.load(Ordering::Acquire);
     (errno != 0).then(|| {
