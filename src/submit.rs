@@ -133,6 +133,21 @@ unsafe fn submit_checked(ring: RingRef<'_>, wait_nr: u32, getevents: bool) -> Re
     sq.submit_flushed(n, wait_nr, getevents)
 }
 
+/// [`SubmissionSide::flush_sq_checked`]'s cold half: check, then flush.
+///
+/// # Safety
+/// As for [`submit_checked`].
+#[cold]
+#[inline(never)]
+unsafe fn flush_checked(ring: RingRef<'_>) -> Result<u32, Errno> {
+    // SAFETY: SQ-OWNER: the caller's submission side is borrowed for this call and not
+    // used meanwhile, so this one is the only one in use.
+    let mut sq = unsafe { SubmissionSide::new(ring) };
+    crate::ext::checked::check_pending(&mut sq)?;
+    // SAFETY: SQE-MEM, by this function's contract.
+    Ok(unsafe { sq.flush_sq() })
+}
+
 /// `io_uring_get_events`: enter only to flush overflowed completions and task work.
 pub fn get_events(ring: RingRef<'_>) -> Result<u32, Errno> {
     // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM holds vacuously,
@@ -281,17 +296,18 @@ impl SubmissionSide<'_> {
         tail.wrapping_sub(unsafe { barrier::read_once(ring.sq_khead()) })
     }
 
-    /// [`SubmissionSide::flush_sq`] after checked mode's validation: one test of a bit
-    /// the submitter's own core already caches, and the checker (cold, out of line)
-    /// only when checked mode is on. A batch the checker refuses is discarded and
-    /// nothing is flushed (see [`crate::ext::checked`]).
+    /// [`SubmissionSide::flush_sq`] after checked mode's validation, for the submits
+    /// that wait with a timeout: one test of the checked bit, and the checker (cold, out
+    /// of line, see [`submit_checked`]) only when it is set. A batch the checker refuses
+    /// is discarded and nothing is flushed (see [`crate::ext::checked`]).
     ///
     /// # Safety
     /// As for [`SubmissionSide::flush_sq`] (SQE-MEM).
     #[inline(always)]
     pub unsafe fn flush_sq_checked(&mut self) -> Result<u32, Errno> {
         if crate::ext::checked::is_on(self.ring()) {
-            crate::ext::checked::check_pending(self)?;
+            // SAFETY: SQE-MEM, by this function's contract; SQ-OWNER: `&mut self`.
+            return unsafe { flush_checked(self.ring()) };
         }
         // SAFETY: SQE-MEM, by this function's contract.
         Ok(unsafe { self.flush_sq() })
