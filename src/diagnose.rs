@@ -35,6 +35,8 @@ use crate::sys::*;
 pub const IO_URING_DISABLED_PATH: &core::ffi::CStr = c"/proc/sys/kernel/io_uring_disabled";
 /// `kernel.io_uring_group`: the group allowed when `io_uring_disabled` is 1 (-1: none).
 pub const IO_URING_GROUP_PATH: &core::ffi::CStr = c"/proc/sys/kernel/io_uring_group";
+/// Huge pages reserved in the system.
+pub const NR_HUGEPAGES_PATH: &core::ffi::CStr = c"/proc/sys/vm/nr_hugepages";
 /// Where `Seccomp:` and `CapEff:` are read.
 pub const PROC_STATUS_PATH: &core::ffi::CStr = c"/proc/self/status";
 
@@ -71,6 +73,9 @@ pub struct SystemFacts {
     pub cap_sys_admin: Option<bool>,
     /// RLIMIT_MEMLOCK (soft, hard), `u64::MAX` = unlimited.
     pub memlock: Option<(u64, u64)>,
+    /// `vm.nr_hugepages`: NO_MMAP rings the library maps itself need a huge page when
+    /// their SQEs or CQ take more than a page.
+    pub nr_hugepages: Option<u64>,
 }
 
 impl SystemFacts {
@@ -96,6 +101,7 @@ impl SystemFacts {
             seccomp,
             cap_sys_admin: cap_eff.map(|c| c & CAP_SYS_ADMIN_BIT != 0),
             memlock: os::memlock_limit(),
+            nr_hugepages: os::read_number_file(NR_HUGEPAGES_PATH).and_then(|v| u64::try_from(v).ok()),
         }
     }
 }
@@ -384,9 +390,19 @@ impl fmt::Display for Diagnosis {
                     None => f.write_str(" (which could not be read)")?,
                 }
                 f.write_str(
-                    " and is charged to the memory cgroup; raise the limit (ulimit -l, LimitMEMLOCK=) or ask \
-                     for fewer entries",
+                    ", and is charged to the memory cgroup and mapped into the address space (RLIMIT_AS); \
+                     raise the limit (ulimit -l, LimitMEMLOCK=) or ask for fewer entries",
                 )?;
+                if self.request.is_some_and(|r| r.flags & IORING_SETUP_NO_MMAP != 0) {
+                    f.write_str(
+                        "; an IORING_SETUP_NO_MMAP ring without caller memory (io_uring_queue_init_mem) \
+                         whose SQEs or CQ take more than a page needs a 2 MiB huge page",
+                    )?;
+                    match self.facts.nr_hugepages {
+                        Some(n) => write!(f, " (vm.nr_hugepages is {n})")?,
+                        None => f.write_str(" (vm.nr_hugepages could not be read)")?,
+                    }
+                }
             }
             Cause::NoEntries => f.write_str("invalid ring parameters: entries is 0 (at least 1 is needed)")?,
             Cause::TooManyEntries => write!(

@@ -190,6 +190,7 @@ fn every_cause_has_its_own_text() {
         seccomp: Some(0),
         cap_sys_admin: Some(false),
         memlock: Some((8 << 20, 8 << 20)),
+        nr_hugepages: Some(0),
     };
     let req = |entries, flags, cq_entries| SetupRequest {
         entries,
@@ -221,6 +222,13 @@ fn every_cause_has_its_own_text() {
         (libc::EPERM, None, facts, "not-in-io-uring-group", "gid 42"),
         (libc::EACCES, None, facts, "security-policy", "security module"),
         (libc::ENOMEM, Some(req(4096, 0, 0)), facts, "locked-memory", "now 8 MiB"),
+        (
+            libc::ENOMEM,
+            Some(req(4096, IORING_SETUP_NO_MMAP, 0)),
+            facts,
+            "locked-memory",
+            "vm.nr_hugepages is 0",
+        ),
         (libc::EINVAL, Some(req(0, 0, 0)), facts, "no-entries", "entries is 0"),
         (
             libc::EINVAL,
