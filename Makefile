@@ -56,7 +56,7 @@ install: $(SO) $(STATIC)
 	    -e 's|@VERSION@|$(VERSION)|g' liburing.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/liburing.pc
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/liburing.pc
 	$(INSTALL) -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/liburing.h
-	cd include && find liburing -type f -name '*.h' | sort | while read -r h; do \
+	cd include && find liburing uring -type f -name '*.h' | sort | while read -r h; do \
 	    $(INSTALL) -D -m 644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/$$h" || exit 1; \
 	done
 
@@ -64,10 +64,11 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/liburing.so $(DESTDIR)$(LIBDIR)/liburing.a \
 	    $(DESTDIR)$(PKGCONFIGDIR)/liburing.pc $(DESTDIR)$(INCLUDEDIR)/liburing.h
-	cd include && find liburing -type f -name '*.h' | while read -r h; do \
+	cd include && find liburing uring -type f -name '*.h' | while read -r h; do \
 	    rm -f "$(DESTDIR)$(INCLUDEDIR)/$$h"; \
 	done
 	rmdir $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring $(DESTDIR)$(INCLUDEDIR)/liburing 2>/dev/null || true
+	rmdir $(DESTDIR)$(INCLUDEDIR)/uring 2>/dev/null || true
 
 clean:
 	$(CARGO) clean --release --target-dir $(TARGET_DIR)

@@ -32,8 +32,12 @@ pub mod barrier;
 pub mod buf_ring;
 #[path = "../uring/src/cq.rs"]
 pub mod cq;
+#[path = "../uring/src/diagnose.rs"]
+pub mod diagnose;
 #[path = "../uring/src/errno.rs"]
 pub mod errno;
+#[path = "../uring/src/ext/mod.rs"]
+pub mod ext;
 #[path = "../uring/src/prep/mod.rs"]
 pub mod prep;
 #[path = "../uring/src/probe.rs"]

@@ -9,7 +9,10 @@
 //!   its node (the default version, so new links bind to it);
 //! * the rows marked `so` are liburing.so's 83 functions;
 //! * no other function is exported;
-//! * the SONAME is `liburing.so.2`.
+//! * the SONAME is `liburing.so.2`;
+//! * the rows marked `ext` (our extensions, `include/uring/ext.h`) are exactly
+//!   `api/ext_symbols.txt`, all under `URING_EXT_1`, which `liburing.map` defines with
+//!   exactly those names, and no liburing node holds a `uring_` name.
 //!
 //! Every missing or wrong symbol is printed before the test fails.
 //!
@@ -175,6 +178,78 @@ fn library_exports_every_function_under_its_node() {
             so_rows
         );
     }
+}
+
+/// Names listed in `api/ext_symbols.txt`.
+fn ext_symbols(root: &Path) -> Vec<String> {
+    let path = root.join("api/ext_symbols.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// The names in `node { global: ...; }` of a version script.
+fn map_node(map: &str, node: &str) -> Option<Vec<String>> {
+    let start = map.find(&format!("{node} {{"))?;
+    let body = &map[start..];
+    let body = &body[..body.find('}')?];
+    Some(
+        body.lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| l.ends_with(';') && !l.contains(':'))
+            .map(|l| l.trim_end_matches(';').to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn extensions_are_exactly_the_uring_ext_1_node() {
+    let root = repo_root();
+    let mut listed = ext_symbols(&root);
+    listed.sort();
+    assert!(!listed.is_empty(), "api/ext_symbols.txt lists no symbol");
+    let want = expected(&root);
+    let mut rows: Vec<String> = want
+        .iter()
+        .filter(|(_, (_, origin))| origin == "ext")
+        .map(|(name, (node, _))| {
+            assert_eq!(node, "URING_EXT_1", "{name}: extension rows belong to URING_EXT_1");
+            name.clone()
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(rows, listed, "tests/data/exports.txt `ext` rows vs api/ext_symbols.txt");
+    for (name, (node, origin)) in &want {
+        if origin != "ext" {
+            assert!(node.starts_with("LIBURING_"), "{name}: {node}");
+            assert!(
+                !name.starts_with("uring_"),
+                "{name} is a liburing row with an extension name"
+            );
+        }
+    }
+    let map = std::fs::read_to_string(root.join("liburing.map")).expect("liburing.map");
+    let mut node = map_node(&map, "URING_EXT_1").expect("liburing.map has no URING_EXT_1 node");
+    node.sort();
+    assert_eq!(node, listed, "liburing.map URING_EXT_1 vs api/ext_symbols.txt");
+    // The generated liburing.h must not declare them: they live in include/uring/ext.h.
+    let header = std::fs::read_to_string(root.join("include/liburing.h")).expect("include/liburing.h");
+    let ext_h = std::fs::read_to_string(root.join("include/uring/ext.h")).expect("include/uring/ext.h");
+    for name in &listed {
+        assert!(!header.contains(name.as_str()), "include/liburing.h declares {name}");
+        assert!(
+            ext_h.contains(&format!("{name}(")),
+            "include/uring/ext.h does not declare {name}"
+        );
+    }
+    assert!(
+        !header.contains("uring_ring_stats"),
+        "include/liburing.h mentions uring_ring_stats"
+    );
 }
 
 /// Functions liburing compiles into the library for its own tests: global symbols of

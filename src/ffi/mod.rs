@@ -25,6 +25,7 @@ pub mod ctypes;
 
 mod buf_ring;
 mod cq;
+mod ext;
 mod helpers;
 mod prep;
 mod probe;

@@ -16,9 +16,15 @@ pub mod buf_ring;
 #[path = "../../uring/src/cq.rs"]
 #[allow(dead_code, unused_imports, clippy::all)]
 pub mod cq;
+#[path = "../../uring/src/diagnose.rs"]
+#[allow(dead_code, unused_imports, clippy::all)]
+pub mod diagnose;
 #[path = "../../uring/src/errno.rs"]
 #[allow(dead_code, unused_imports, clippy::all)]
 pub mod errno;
+#[path = "../../uring/src/ext/mod.rs"]
+#[allow(dead_code, unused_imports, clippy::all)]
+pub mod ext;
 #[path = "../../uring/src/prep/mod.rs"]
 #[allow(dead_code, unused_imports, clippy::all)]
 pub mod prep;

@@ -688,7 +688,7 @@ unsafe fn push_internal_timeout(
     crate::prep::timeout(sqe, ts, wait_nr, 0);
     sqe.user_data = LIBURING_UDATA_TIMEOUT;
     // SAFETY: SQE-MEM: the pending SQEs and `ts` stay valid, by this function's contract.
-    Ok(unsafe { sq.flush_sq() })
+    unsafe { sq.flush_sq_checked() }
 }
 
 /// `io_uring_submit_and_wait_timeout`: submit everything pending and wait for `wait_nr`
@@ -752,7 +752,10 @@ unsafe fn submit_and_wait_inner(
         };
     }
     // SAFETY: SQE-MEM for the pending SQEs, by this function's contract.
-    let submit = unsafe { sq.flush_sq() };
+    let submit = match unsafe { sq.flush_sq_checked() } {
+        Ok(n) => n,
+        Err(e) => return Waited::err(e),
+    };
     if !ts.is_null() {
         // SAFETY: ENTER-ARG: ts and sigmask are NULL or valid; SQE-MEM for the flushed
         // SQEs; both by this function's contract.
@@ -778,7 +781,10 @@ pub unsafe fn submit_and_wait_reg(
         return Waited::err(Errno::EINVAL);
     }
     // SAFETY: SQE-MEM for the pending SQEs, by this function's contract.
-    let submit = unsafe { sq.flush_sq() };
+    let submit = match unsafe { sq.flush_sq_checked() } {
+        Ok(n) => n,
+        Err(e) => return Waited::err(e),
+    };
     // With EXT_ARG_REG the "pointer" is the byte offset of the slot in the region.
     let offset = (reg_index as isize as usize).wrapping_mul(core::mem::size_of::<io_uring_reg_wait>());
     let mut data = GetData {

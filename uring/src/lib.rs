@@ -39,7 +39,9 @@ pub mod api;
 pub mod barrier;
 pub mod buf_ring;
 pub mod cq;
+pub mod diagnose;
 pub mod errno;
+pub mod ext;
 pub mod prep;
 pub mod probe;
 pub mod register;
@@ -55,6 +57,8 @@ mod fake_ring;
 #[cfg(feature = "std")]
 pub use api::{Builder, Completion, CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
 pub use errno::Errno;
+pub use ext::names::{feature_name, opcode_name, register_op_name, setup_flag_name};
+pub use ext::stats::uring_ring_stats as RingStats;
 
 #[cfg(feature = "std")]
 impl From<Errno> for std::io::Error {

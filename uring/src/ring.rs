@@ -160,6 +160,10 @@ pub const INT_FLAG_REG_RING: u8 = 0x10;
 pub const INT_FLAG_NO_IOWAIT: u8 = 0x80;
 /// The `int_flags` bits that are also `io_uring_enter` flags.
 pub const INT_FLAGS_ENTER_MASK: u8 = INT_FLAG_REG_RING | INT_FLAG_NO_IOWAIT;
+/// `int_flags`: checked mode (an extension, see `crate::ext::checked`): every submit
+/// validates the pending SQEs first. A bit liburing leaves unused and outside
+/// [`INT_FLAGS_ENTER_MASK`], so it never reaches `io_uring_enter`.
+pub const INT_FLAG_CHECKED: u8 = 0x40;
 
 impl io_uring_sq {
     pub const fn zeroed() -> Self {

@@ -207,12 +207,36 @@ unsafe fn init_prefer_no_sqarray(
     }
 }
 
-/// The real setup (liburing's internal `__io_uring_queue_init_params`).
+/// The real setup (liburing's internal `__io_uring_queue_init_params`); a failure is
+/// recorded for `uring_explain_setup_error` ([`crate::diagnose::note_failed_setup`]).
+///
+/// # Safety
+/// As for [`init_ring_inner`].
+unsafe fn init_ring(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: Option<(*mut c_void, usize)>,
+) -> Result<usize, Errno> {
+    // SAFETY: the same contract, passed on.
+    let result = unsafe { init_ring_inner(entries, ring, p, buf) };
+    if let Err(e) = result {
+        let request = crate::diagnose::SetupRequest {
+            entries,
+            flags: p.flags,
+            cq_entries: p.cq_entries,
+        };
+        crate::diagnose::note_failed_setup(e.raw(), request);
+    }
+    result
+}
+
+/// The body of [`init_ring`].
 ///
 /// # Safety
 /// A `buf` of `Some((base, size))` must be valid for reads and writes of `size` bytes
 /// for as long as the ring lives.
-unsafe fn init_ring(
+unsafe fn init_ring_inner(
     entries: u32,
     ring: &mut io_uring,
     p: &mut io_uring_params,
@@ -272,6 +296,9 @@ unsafe fn init_ring(
     }
     if p.flags & IORING_SETUP_IOPOLL != 0 && p.flags & IORING_SETUP_SQPOLL == 0 {
         ring.int_flags |= INT_FLAG_CQ_ENTER;
+    }
+    if crate::ext::checked::env_requests_check() {
+        ring.int_flags |= crate::ring::INT_FLAG_CHECKED;
     }
     Ok(mem_used)
 }

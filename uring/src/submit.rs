@@ -113,6 +113,41 @@ pub(crate) unsafe fn enter(
     Errno::result(ret).map(|n| n as u32)
 }
 
+/// The submit functions in checked mode: validate the pending SQEs, then submit as usual.
+/// Out of line and cold, and given the ring handle by value, so that the submit
+/// functions pay one test of the checked bit and a jump here: no stack frame and no
+/// spill for a call on their hot path (docs/extensions.md has the measurement).
+///
+/// # Safety
+/// The caller is the ring's submission side for the whole call (SQ-OWNER: it holds its
+/// `&mut SubmissionSide`), and SQE-MEM holds for the pending SQEs.
+#[cold]
+#[inline(never)]
+unsafe fn submit_checked(ring: RingRef<'_>, wait_nr: u32, getevents: bool) -> Result<u32, Errno> {
+    // SAFETY: SQ-OWNER: the caller's submission side is borrowed for this call and not
+    // used meanwhile, so this one is the only one in use.
+    let mut sq = unsafe { SubmissionSide::new(ring) };
+    crate::ext::checked::check_pending(&mut sq)?;
+    // SAFETY: SQE-MEM, by this function's contract.
+    let n = unsafe { sq.flush_sq() };
+    sq.submit_flushed(n, wait_nr, getevents)
+}
+
+/// [`SubmissionSide::flush_sq_checked`]'s cold half: check, then flush.
+///
+/// # Safety
+/// As for [`submit_checked`].
+#[cold]
+#[inline(never)]
+unsafe fn flush_checked(ring: RingRef<'_>) -> Result<u32, Errno> {
+    // SAFETY: SQ-OWNER: the caller's submission side is borrowed for this call and not
+    // used meanwhile, so this one is the only one in use.
+    let mut sq = unsafe { SubmissionSide::new(ring) };
+    crate::ext::checked::check_pending(&mut sq)?;
+    // SAFETY: SQE-MEM, by this function's contract.
+    Ok(unsafe { sq.flush_sq() })
+}
+
 /// `io_uring_get_events`: enter only to flush overflowed completions and task work.
 pub fn get_events(ring: RingRef<'_>) -> Result<u32, Errno> {
     // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM holds vacuously,
@@ -261,6 +296,23 @@ impl SubmissionSide<'_> {
         tail.wrapping_sub(unsafe { barrier::read_once(ring.sq_khead()) })
     }
 
+    /// [`SubmissionSide::flush_sq`] after checked mode's validation, for the submits
+    /// that wait with a timeout: one test of the checked bit, and the checker (cold, out
+    /// of line, see [`submit_checked`]) only when it is set. A batch the checker refuses
+    /// is discarded and nothing is flushed (see [`crate::ext::checked`]).
+    ///
+    /// # Safety
+    /// As for [`SubmissionSide::flush_sq`] (SQE-MEM).
+    #[inline(always)]
+    pub unsafe fn flush_sq_checked(&mut self) -> Result<u32, Errno> {
+        if crate::ext::checked::is_on(self.ring()) {
+            // SAFETY: SQE-MEM, by this function's contract; SQ-OWNER: `&mut self`.
+            return unsafe { flush_checked(self.ring()) };
+        }
+        // SAFETY: SQE-MEM, by this function's contract.
+        Ok(unsafe { self.flush_sq() })
+    }
+
     /// Enter to submit the `submitted` SQEs just flushed. Only the `unsafe` submit
     /// functions call it, and their contract is SQE-MEM for those SQEs.
     #[inline]
@@ -288,6 +340,10 @@ impl SubmissionSide<'_> {
     /// stay valid for the kernel's use until the matching completion arrives (SQE-MEM).
     #[inline]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
+        if crate::ext::checked::is_on(self.ring()) {
+            // SAFETY: SQE-MEM, by this function's contract.
+            return unsafe { submit_checked(self.ring(), 0, false) };
+        }
         // SAFETY: SQE-MEM, by this function's contract.
         let n = unsafe { self.flush_sq() };
         self.submit_flushed(n, 0, false)
@@ -299,6 +355,10 @@ impl SubmissionSide<'_> {
     /// As for [`SubmissionSide::submit`].
     #[inline]
     pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
+        if crate::ext::checked::is_on(self.ring()) {
+            // SAFETY: SQE-MEM, by this function's contract.
+            return unsafe { submit_checked(self.ring(), wait_nr, false) };
+        }
         // SAFETY: SQE-MEM, by this function's contract.
         let n = unsafe { self.flush_sq() };
         self.submit_flushed(n, wait_nr, false)
@@ -309,6 +369,10 @@ impl SubmissionSide<'_> {
     /// # Safety
     /// As for [`SubmissionSide::submit`].
     pub unsafe fn submit_and_get_events(&mut self) -> Result<u32, Errno> {
+        if crate::ext::checked::is_on(self.ring()) {
+            // SAFETY: SQE-MEM, by this function's contract.
+            return unsafe { submit_checked(self.ring(), 0, true) };
+        }
         // SAFETY: SQE-MEM, by this function's contract.
         let n = unsafe { self.flush_sq() };
         self.submit_flushed(n, 0, true)

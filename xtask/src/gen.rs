@@ -114,7 +114,7 @@ fn version_script(t: &Table) -> String {
     }
     let mut s = format!(
         "/* Symbol versions of liburing.so.2. {} */\n",
-        generated_by("api/functions.toml")
+        generated_by("api/functions.toml and api/ext_symbols.txt")
     );
     let mut prev: Option<String> = None;
     for node in nodes(t) {
@@ -138,7 +138,15 @@ fn version_script(t: &Table) -> String {
         }
         prev = Some(node);
     }
-    s.pop();
+    let _ = writeln!(
+        s,
+        "/* Extensions beyond liburing (include/uring/ext.h), listed in api/ext_symbols.txt. */\n{} {{\n\tglobal:",
+        crate::table::EXT_NODE
+    );
+    for sym in &t.ext_symbols {
+        let _ = writeln!(s, "\t\t{sym};");
+    }
+    s.push_str("};\n");
     s
 }
 
@@ -146,7 +154,7 @@ fn export_list(t: &Table) -> String {
     let mut rows: Vec<&Function> = exported(t).collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     let mut s = format!(
-        "# {}\n# name node origin(so = exported by liburing.so, ffi = liburing-ffi only, inline = header only)\n",
+        "# {}\n# name node origin(so = exported by liburing.so, ffi = liburing-ffi only, inline = header only, ext = our extensions, include/uring/ext.h)\n",
         generated_by("api/functions.toml")
     );
     for f in rows {
@@ -157,6 +165,9 @@ fn export_list(t: &Table) -> String {
             f.node.as_deref().unwrap_or_default(),
             f.origin.word()
         );
+    }
+    for sym in &t.ext_symbols {
+        let _ = writeln!(s, "{sym} {} ext", crate::table::EXT_NODE);
     }
     s
 }
@@ -684,7 +695,9 @@ fn ffi_docs(root: &Path, t: &Table) -> Result<Vec<Output>, String> {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .filter(|n| n.ends_with(".rs") && n != "prep.rs")
+        // prep.rs is generated whole; ext.rs holds our extensions, which are not liburing's
+        // and are documented in their own hand-written header (include/uring/ext.h).
+        .filter(|n| n.ends_with(".rs") && n != "prep.rs" && n != "ext.rs")
         .collect();
     files.sort();
     let mut found: BTreeMap<String, String> = BTreeMap::new();

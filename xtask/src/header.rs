@@ -91,6 +91,12 @@ pub fn generate(root: &Path, t: &Table, outputs: &[Output]) -> Result<Output, St
         config.export.exclude.push(name.clone());
         config.export.rename.insert(name.clone(), format!("struct {name}"));
     }
+    // The extensions (src/ffi/ext.rs) have their own header, include/uring/ext.h: keep
+    // their functions and struct out of liburing.h.
+    for name in &t.ext_symbols {
+        config.export.exclude.push(name.clone());
+    }
+    config.export.exclude.push("uring_ring_stats".to_string());
     for ty in ["__u8", "__u16", "__u32", "__s32", "__u64"] {
         config.export.rename.remove(ty);
     }

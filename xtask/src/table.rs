@@ -203,6 +203,9 @@ pub struct Struct {
 
 pub struct Table {
     pub functions: Vec<Function>,
+    /// The extensions' exported functions (api/ext_symbols.txt): our own `uring_*` API of
+    /// include/uring/ext.h, under version node [`EXT_NODE`], never in liburing.h.
+    pub ext_symbols: Vec<String>,
     pub groups: Vec<ConstGroup>,
     pub header_values: Vec<(String, String)>,
     pub structs: Vec<Struct>,
@@ -254,6 +257,9 @@ const FIELDS: &[&str] = &[
     "rust",
     "doc",
 ];
+
+/// The version node of the extensions.
+pub const EXT_NODE: &str = "URING_EXT_1";
 
 impl Table {
     pub fn load(root: &Path) -> Result<Table, String> {
@@ -349,8 +355,17 @@ impl Table {
                 members,
             });
         }
+        let ext_path = api.join("ext_symbols.txt");
+        let ext_text = std::fs::read_to_string(&ext_path).map_err(|e| format!("{}: {e}", ext_path.display()))?;
+        let ext_symbols = ext_text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
         Ok(Table {
             functions,
+            ext_symbols,
             groups,
             header_values,
             structs,

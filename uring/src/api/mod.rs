@@ -37,6 +37,7 @@ use crate::ring::{io_uring, io_uring_cqe_iter, CompletionSide, RingRef, Submissi
 use crate::setup;
 use crate::sys::*;
 
+mod ext;
 mod setup_error;
 
 pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};
@@ -148,6 +149,10 @@ fn blank_sqe<'a>(sqe: NonNull<io_uring_sqe>) -> &'a mut io_uring_sqe {
 pub struct Builder {
     entries: u32,
     params: io_uring_params,
+    /// Flags of `params.flags` the kernel may refuse (see [`Builder::prefer`]).
+    preferred: u32,
+    /// Checked mode to set after set-up ([`Builder::checked`]); `None`: as `URING_CHECK`.
+    checked: Option<bool>,
 }
 
 impl Builder {
@@ -155,6 +160,7 @@ impl Builder {
     #[inline]
     pub fn flags(mut self, flags: u32) -> Self {
         self.params.flags |= flags;
+        self.preferred &= !flags;
         self
     }
 
@@ -183,8 +189,11 @@ impl Builder {
         let mut raw = io_uring::zeroed();
         // SAFETY: queue_init's contract: `raw` is a fresh zeroed struct holding no ring, so
         // overwriting it leaks nothing; after success it is SET-UP, which starts OWNED.
-        unsafe { setup::queue_init_params(self.entries, &mut raw, &mut self.params) }
+        unsafe { ext::init(self.entries, &mut raw, &mut self.params, self.preferred) }
             .map_err(|e| SetupError::new(e, self.entries, &asked))?;
+        if let Some(on) = self.checked {
+            crate::ext::checked::set_checked(&mut raw, on);
+        }
         Ok(Ring {
             raw: UnsafeCell::new(raw),
             params: self.params,
@@ -223,6 +232,8 @@ impl Ring {
         Builder {
             entries,
             params: io_uring_params::default(),
+            preferred: 0,
+            checked: None,
         }
     }
 

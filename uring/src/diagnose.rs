@@ -1,0 +1,620 @@
+//! Why a ring could not be set up: the diagnosis behind `uring_explain_setup_error` (and
+//! the `uring-info` tool).
+//!
+//! `io_uring_setup` fails for reasons that have little to do with the program: the kernel
+//! lacks io_uring, a seccomp filter blocks it, `kernel.io_uring_disabled` refuses it, the
+//! process is not in `kernel.io_uring_group`, the locked-memory limit is too low, or a
+//! flag is newer than the kernel. This module turns the errno plus what it can read from
+//! the system into a [`Cause`] (structured, for programs) and a sentence (for people).
+//!
+//! Three steps, each usable alone:
+//! 1. [`SystemFacts::read`] reads the system: `/proc/sys/kernel/io_uring_disabled`,
+//!    `/proc/sys/kernel/io_uring_group`, whether the process is in that group (real,
+//!    effective and supplementary gids), `Seccomp:` and `CapEff:` of
+//!    `/proc/self/status`, and RLIMIT_MEMLOCK. Tests build a `SystemFacts` by hand.
+//! 2. [`diagnose`] maps an errno, the [`SetupRequest`] (entries, flags, CQ size; optional)
+//!    and the facts to a [`Diagnosis`]. Pure: no system access.
+//! 3. [`Diagnosis`] implements `Display`; [`Diagnosis::write_nul`] formats it into a
+//!    caller's byte buffer (NUL-terminated, cut to fit).
+//!
+//! `core` only: files are read with raw `open`/`read` into fixed buffers
+//! ([`crate::ext::os`]), nothing is allocated and `errno` is never touched.
+//!
+//! The set-up code records the last failed set-up of the process (kernel or library refusal)
+//! ([`note_failed_setup`] / [`last_failed_setup`]), so that the C function, which is
+//! only given the errno, can still name the parameter at fault.
+
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+
+use crate::ext::os;
+use crate::sys::*;
+
+/// `kernel.io_uring_disabled` (Linux 6.6+): 0 allowed, 1 only CAP_SYS_ADMIN or members
+/// of `kernel.io_uring_group`, 2 nobody.
+pub const IO_URING_DISABLED_PATH: &core::ffi::CStr = c"/proc/sys/kernel/io_uring_disabled";
+/// `kernel.io_uring_group`: the group allowed when `io_uring_disabled` is 1 (-1: none).
+pub const IO_URING_GROUP_PATH: &core::ffi::CStr = c"/proc/sys/kernel/io_uring_group";
+/// Huge pages reserved in the system.
+pub const NR_HUGEPAGES_PATH: &core::ffi::CStr = c"/proc/sys/vm/nr_hugepages";
+/// Where `Seccomp:` and `CapEff:` are read.
+pub const PROC_STATUS_PATH: &core::ffi::CStr = c"/proc/self/status";
+
+/// Largest SQ size the kernel accepts without `IORING_SETUP_CLAMP`.
+pub const MAX_ENTRIES: u32 = 32768;
+/// Largest CQ size the kernel accepts without `IORING_SETUP_CLAMP`.
+pub const MAX_CQ_ENTRIES: u32 = 2 * MAX_ENTRIES;
+
+/// `CAP_SYS_ADMIN`'s bit in `CapEff:`.
+const CAP_SYS_ADMIN_BIT: u64 = 1 << 21;
+
+/// What was asked of `io_uring_setup`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SetupRequest {
+    pub entries: u32,
+    /// `io_uring_params.flags`.
+    pub flags: u32,
+    /// `io_uring_params.cq_entries` (meaningful with `IORING_SETUP_CQSIZE`).
+    pub cq_entries: u32,
+}
+
+/// What the system looks like; `None` where a value could not be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SystemFacts {
+    /// `kernel.io_uring_disabled` (absent before Linux 6.6).
+    pub io_uring_disabled: Option<u32>,
+    /// `kernel.io_uring_group` (-1: no group).
+    pub io_uring_group: Option<i64>,
+    /// Whether the process's real, effective or a supplementary gid is that group.
+    pub in_io_uring_group: Option<bool>,
+    /// `Seccomp:` of /proc/self/status: 0 none, 1 strict, 2 filter.
+    pub seccomp: Option<u32>,
+    /// Whether `CapEff:` holds CAP_SYS_ADMIN.
+    pub cap_sys_admin: Option<bool>,
+    /// RLIMIT_MEMLOCK (soft, hard), `u64::MAX` = unlimited.
+    pub memlock: Option<(u64, u64)>,
+    /// `vm.nr_hugepages`: NO_MMAP rings the library maps itself need a huge page when
+    /// their SQEs or CQ take more than a page.
+    pub nr_hugepages: Option<u64>,
+}
+
+impl SystemFacts {
+    /// Read everything from the running system.
+    pub fn read() -> SystemFacts {
+        let io_uring_disabled = os::read_number_file(IO_URING_DISABLED_PATH).and_then(|v| u32::try_from(v).ok());
+        let io_uring_group = os::read_number_file(IO_URING_GROUP_PATH);
+        let in_io_uring_group = io_uring_group.map(|g| g >= 0 && in_group(g as u32));
+        let mut seccomp = None;
+        let mut cap_eff = None;
+        let _ = os::for_each_line(PROC_STATUS_PATH, |line| {
+            if let Some(v) = line.strip_prefix(b"Seccomp:") {
+                seccomp = os::parse_number(v).and_then(|v| u32::try_from(v).ok());
+            } else if let Some(v) = line.strip_prefix(b"CapEff:") {
+                cap_eff = os::parse_hex(v);
+            }
+            true
+        });
+        SystemFacts {
+            io_uring_disabled,
+            io_uring_group,
+            in_io_uring_group,
+            seccomp,
+            cap_sys_admin: cap_eff.map(|c| c & CAP_SYS_ADMIN_BIT != 0),
+            memlock: os::memlock_limit(),
+            nr_hugepages: os::read_number_file(NR_HUGEPAGES_PATH).and_then(|v| u64::try_from(v).ok()),
+        }
+    }
+}
+
+/// Whether `gid` is the process's real or effective group or one of its supplementary
+/// groups (the first 1024 of them).
+fn in_group(gid: u32) -> bool {
+    let mut groups = [0u32; 1024];
+    let (real, effective, n) = os::groups(&mut groups);
+    real == gid || effective == gid || n.is_some_and(|n| groups[..n.min(groups.len())].contains(&gid))
+}
+
+/// The cause of a set-up failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cause {
+    /// `ENOSYS` and no seccomp filter: the kernel has no io_uring (CONFIG_IO_URING off).
+    NotBuiltIn,
+    /// `ENOSYS`/`EPERM` with a seccomp filter on the process: it blocks io_uring_setup.
+    BlockedBySeccomp,
+    /// `kernel.io_uring_disabled` is 2: refused to every process.
+    DisabledBySysctl,
+    /// `kernel.io_uring_disabled` is 1 and the process has neither CAP_SYS_ADMIN nor
+    /// membership of `kernel.io_uring_group` (`gid`, -1 for none).
+    NotInIoUringGroup { gid: i64 },
+    /// `EACCES`, or an `EPERM` nothing above explains: a security module (SELinux,
+    /// AppArmor, another LSM).
+    SecurityPolicy,
+    /// `ENOMEM`: the ring memory does not fit the locked-memory limit (or memory is short).
+    LockedMemory,
+    /// `EINVAL` with 0 entries.
+    NoEntries,
+    /// `EINVAL` with more entries than the kernel's maximum and no `IORING_SETUP_CLAMP`.
+    TooManyEntries,
+    /// `EINVAL` with `IORING_SETUP_CQSIZE` and a CQ size that is 0, too large or smaller
+    /// than the SQ.
+    BadCqSize,
+    /// `EINVAL` with flag bits no kernel knows.
+    UnknownFlags { bits: u32 },
+    /// `EINVAL` with flags that exclude or need each other.
+    FlagCombination { rule: &'static str },
+    /// `EINVAL` otherwise: one of the flags is newer than this kernel.
+    UnsupportedFlag,
+    /// `EMFILE`/`ENFILE`: no file descriptor left.
+    NoFileDescriptors,
+    /// `EFAULT`: the params (or ring memory) pointer is bad.
+    BadAddress,
+    /// Anything else.
+    Other,
+}
+
+impl Cause {
+    /// A short stable identifier (`"disabled-by-sysctl"`), for programs and logs.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Cause::NotBuiltIn => "not-built-in",
+            Cause::BlockedBySeccomp => "blocked-by-seccomp",
+            Cause::DisabledBySysctl => "disabled-by-sysctl",
+            Cause::NotInIoUringGroup { .. } => "not-in-io-uring-group",
+            Cause::SecurityPolicy => "security-policy",
+            Cause::LockedMemory => "locked-memory",
+            Cause::NoEntries => "no-entries",
+            Cause::TooManyEntries => "too-many-entries",
+            Cause::BadCqSize => "bad-cq-size",
+            Cause::UnknownFlags { .. } => "unknown-flags",
+            Cause::FlagCombination { .. } => "flag-combination",
+            Cause::UnsupportedFlag => "unsupported-flag",
+            Cause::NoFileDescriptors => "no-file-descriptors",
+            Cause::BadAddress => "bad-address",
+            Cause::Other => "other",
+        }
+    }
+}
+
+/// A diagnosis: the cause and what it was concluded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// The positive errno.
+    pub errno: i32,
+    pub cause: Cause,
+    pub request: Option<SetupRequest>,
+    pub facts: SystemFacts,
+}
+
+/// Every `IORING_SETUP_*` flag this library knows.
+fn known_flags() -> u32 {
+    crate::ext::names::SETUP_FLAGS.iter().fold(0, |all, (bit, _)| all | bit)
+}
+
+/// Flags that need or exclude each other, with the rule in words.
+const COMBINATIONS: &[(u32, u32, bool, &str)] = &[
+    // (flag, other, true = needs other / false = excludes other, rule)
+    (
+        IORING_SETUP_REGISTERED_FD_ONLY,
+        IORING_SETUP_NO_MMAP,
+        true,
+        "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP",
+    ),
+    (
+        IORING_SETUP_DEFER_TASKRUN,
+        IORING_SETUP_SINGLE_ISSUER,
+        true,
+        "IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER",
+    ),
+    (
+        IORING_SETUP_DEFER_TASKRUN,
+        IORING_SETUP_SQPOLL,
+        false,
+        "IORING_SETUP_DEFER_TASKRUN cannot be combined with IORING_SETUP_SQPOLL",
+    ),
+    (
+        IORING_SETUP_SQ_AFF,
+        IORING_SETUP_SQPOLL,
+        true,
+        "IORING_SETUP_SQ_AFF needs IORING_SETUP_SQPOLL",
+    ),
+    (
+        IORING_SETUP_HYBRID_IOPOLL,
+        IORING_SETUP_IOPOLL,
+        true,
+        "IORING_SETUP_HYBRID_IOPOLL needs IORING_SETUP_IOPOLL",
+    ),
+    (
+        IORING_SETUP_TASKRUN_FLAG,
+        IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN,
+        true,
+        "IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN",
+    ),
+    (
+        IORING_SETUP_CQE32,
+        IORING_SETUP_CQE_MIXED,
+        false,
+        "IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other",
+    ),
+    (
+        IORING_SETUP_SQE128,
+        IORING_SETUP_SQE_MIXED,
+        false,
+        "IORING_SETUP_SQE128 and IORING_SETUP_SQE_MIXED exclude each other",
+    ),
+];
+
+/// The parameter rule an `EINVAL` set-up breaks, where the request shows it.
+fn invalid_cause(r: &SetupRequest) -> Cause {
+    let has = |bits: u32| r.flags & bits != 0;
+    if r.entries == 0 {
+        return Cause::NoEntries;
+    }
+    if r.entries > MAX_ENTRIES && !has(IORING_SETUP_CLAMP) {
+        return Cause::TooManyEntries;
+    }
+    let unknown = r.flags & !known_flags();
+    if unknown != 0 {
+        return Cause::UnknownFlags { bits: unknown };
+    }
+    if has(IORING_SETUP_CQSIZE) {
+        let sq = r.entries.min(MAX_ENTRIES).next_power_of_two();
+        if r.cq_entries == 0 || (r.cq_entries > MAX_CQ_ENTRIES && !has(IORING_SETUP_CLAMP)) || r.cq_entries < sq {
+            return Cause::BadCqSize;
+        }
+    }
+    for &(flag, other, needs, rule) in COMBINATIONS {
+        if has(flag) && has(other) != needs {
+            return Cause::FlagCombination { rule };
+        }
+    }
+    Cause::UnsupportedFlag
+}
+
+/// The cause of set-up failure `errno` (positive or negative), given what was asked (if
+/// known) and the system facts.
+pub fn diagnose(errno: i32, request: Option<&SetupRequest>, facts: &SystemFacts) -> Diagnosis {
+    let errno = errno.saturating_abs();
+    let filtered = matches!(facts.seccomp, Some(1 | 2));
+    let cause = match errno {
+        libc::ENOSYS if filtered => Cause::BlockedBySeccomp,
+        libc::ENOSYS => Cause::NotBuiltIn,
+        libc::EPERM => match facts.io_uring_disabled {
+            Some(2) => Cause::DisabledBySysctl,
+            Some(1) if facts.cap_sys_admin != Some(true) && facts.in_io_uring_group != Some(true) => {
+                Cause::NotInIoUringGroup {
+                    gid: facts.io_uring_group.unwrap_or(-1),
+                }
+            }
+            _ if filtered => Cause::BlockedBySeccomp,
+            _ => Cause::SecurityPolicy,
+        },
+        libc::EACCES => Cause::SecurityPolicy,
+        libc::ENOMEM => Cause::LockedMemory,
+        libc::EINVAL => request.map_or(Cause::UnsupportedFlag, invalid_cause),
+        libc::EMFILE | libc::ENFILE => Cause::NoFileDescriptors,
+        libc::EFAULT => Cause::BadAddress,
+        _ => Cause::Other,
+    };
+    Diagnosis {
+        errno,
+        cause,
+        request: request.copied(),
+        facts: *facts,
+    }
+}
+
+/// The symbolic name of the errnos a set-up commonly fails with.
+pub fn errno_name(errno: i32) -> Option<&'static str> {
+    Some(match errno {
+        libc::EPERM => "EPERM",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EFAULT => "EFAULT",
+        libc::EINVAL => "EINVAL",
+        libc::ENFILE => "ENFILE",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSYS => "ENOSYS",
+        libc::EBUSY => "EBUSY",
+        libc::EEXIST => "EEXIST",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        _ => return None,
+    })
+}
+
+/// `n` bytes for a message: "unlimited", or KiB/MiB for round values.
+struct Bytes(u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            u64::MAX => f.write_str("unlimited"),
+            n if n >= 1 << 20 && n % (1 << 20) == 0 => write!(f, "{} MiB", n >> 20),
+            n if n >= 1 << 10 && n % (1 << 10) == 0 => write!(f, "{} KiB", n >> 10),
+            n => write!(f, "{n} bytes"),
+        }
+    }
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let disabled = "/proc/sys/kernel/io_uring_disabled";
+        match self.cause {
+            Cause::NotBuiltIn => f.write_str(
+                "io_uring is not available: the kernel was built without it (CONFIG_IO_URING) \
+                 and no seccomp filter is on this process",
+            )?,
+            Cause::BlockedBySeccomp => write!(
+                f,
+                "io_uring is blocked by seccomp: this process runs under a seccomp filter (Seccomp: {} in \
+                 /proc/self/status), such as a container runtime's default profile or systemd's \
+                 SystemCallFilter=, which refuses io_uring_setup; allow the io_uring system calls in that profile",
+                self.facts.seccomp.unwrap_or(2)
+            )?,
+            Cause::DisabledBySysctl => write!(
+                f,
+                "io_uring is disabled: {disabled} is 2, which refuses io_uring_setup to every process, root \
+                 included; an administrator must set it to 0 (or to 1 with kernel.io_uring_group)"
+            )?,
+            Cause::NotInIoUringGroup { gid } => {
+                write!(
+                    f,
+                    "io_uring is disabled for this process: {disabled} is 1, which allows only processes with \
+                     CAP_SYS_ADMIN or in the group kernel.io_uring_group ("
+                )?;
+                if gid >= 0 {
+                    write!(f, "gid {gid}")?;
+                } else {
+                    f.write_str("-1: no group is set")?;
+                }
+                f.write_str("), and this process has neither; run it in that group, or ask an administrator to set the sysctl to 0")?;
+            }
+            Cause::SecurityPolicy => {
+                f.write_str("io_uring_setup was refused by a security policy: ")?;
+                if let (Some(v), Some(0)) = (self.facts.io_uring_disabled, self.facts.seccomp) {
+                    write!(f, "{disabled} is {v} and no seccomp filter is on, so ")?;
+                }
+                f.write_str("a security module (SELinux, AppArmor, another LSM) denies io_uring; check its policy and the audit log")?;
+                if self.request.is_some_and(|r| r.flags & IORING_SETUP_SQPOLL != 0) {
+                    f.write_str("; before Linux 5.11 IORING_SETUP_SQPOLL also needs CAP_SYS_ADMIN or CAP_SYS_NICE")?;
+                }
+            }
+            Cause::LockedMemory => {
+                f.write_str("not enough locked memory for the ring")?;
+                if let Some(r) = self.request {
+                    write!(f, " of {} entries", r.entries)?;
+                }
+                f.write_str(": without CAP_IPC_LOCK the ring memory counts against RLIMIT_MEMLOCK")?;
+                match self.facts.memlock {
+                    Some((soft, hard)) => write!(f, " (now {}, hard limit {})", Bytes(soft), Bytes(hard))?,
+                    None => f.write_str(" (which could not be read)")?,
+                }
+                f.write_str(
+                    ", and is charged to the memory cgroup and mapped into the address space (RLIMIT_AS); \
+                     raise the limit (ulimit -l, LimitMEMLOCK=) or ask for fewer entries",
+                )?;
+                if self.request.is_some_and(|r| r.flags & IORING_SETUP_NO_MMAP != 0) {
+                    f.write_str(
+                        "; an IORING_SETUP_NO_MMAP ring without caller memory (io_uring_queue_init_mem) \
+                         whose SQEs or CQ take more than a page needs a 2 MiB huge page",
+                    )?;
+                    match self.facts.nr_hugepages {
+                        Some(n) => write!(f, " (vm.nr_hugepages is {n})")?,
+                        None => f.write_str(" (vm.nr_hugepages could not be read)")?,
+                    }
+                }
+            }
+            Cause::NoEntries => f.write_str("invalid ring parameters: entries is 0 (at least 1 is needed)")?,
+            Cause::TooManyEntries => write!(
+                f,
+                "invalid ring parameters: {} entries is above the kernel's maximum of {MAX_ENTRIES} \
+                 (IORING_SETUP_CLAMP caps it instead)",
+                self.request.map_or(0, |r| r.entries)
+            )?,
+            Cause::BadCqSize => write!(
+                f,
+                "invalid ring parameters: IORING_SETUP_CQSIZE with cq_entries {}: it must be at least the SQ \
+                 size and at most {MAX_CQ_ENTRIES} (without IORING_SETUP_CLAMP)",
+                self.request.map_or(0, |r| r.cq_entries)
+            )?,
+            Cause::UnknownFlags { bits } => write!(f, "invalid ring parameters: unknown setup flag bits {bits:#x}")?,
+            Cause::FlagCombination { rule } => write!(f, "invalid ring parameters: {rule}")?,
+            Cause::UnsupportedFlag => {
+                f.write_str("the kernel refused the ring parameters: ")?;
+                match self.request {
+                    Some(r) => {
+                        f.write_str("one of the setup flags")?;
+                        let mut sep = " (";
+                        for (bit, name) in crate::ext::names::SETUP_FLAGS {
+                            if r.flags & bit != 0 {
+                                write!(f, "{sep}{}", &name[..name.len() - 1])?;
+                                sep = ", ";
+                            }
+                        }
+                        if sep == ", " {
+                            f.write_str(")")?;
+                        }
+                        f.write_str(" is newer than this kernel; uring_queue_init_fallback() can drop optional ones")?;
+                    }
+                    None => f.write_str("a setup flag is newer than this kernel, or a parameter is out of range")?,
+                }
+            }
+            Cause::NoFileDescriptors => f.write_str(
+                "no file descriptor left for the ring: raise RLIMIT_NOFILE (ulimit -n) or close descriptors",
+            )?,
+            Cause::BadAddress => f.write_str("the params or ring memory pointer is not valid memory")?,
+            Cause::Other => f.write_str("the ring could not be set up")?,
+        }
+        match errno_name(self.errno) {
+            Some(name) => write!(f, " ({name}, errno {})", self.errno),
+            None => write!(f, " (errno {})", self.errno),
+        }
+    }
+}
+
+impl Diagnosis {
+    /// Write the explanation into `buf`, NUL-terminated and cut to fit; returns the
+    /// length of the whole explanation without the NUL (as `snprintf` does), so a return
+    /// `>= buf.len()` means it was cut.
+    pub fn write_nul(&self, buf: &mut [u8]) -> usize {
+        let mut w = os::FixedWriter::new(buf);
+        let _ = write!(w, "{self}");
+        let wanted = w.wanted();
+        w.finish_nul();
+        wanted
+    }
+}
+
+/// The last failed set-up of the process (errno 0: none yet).
+static LAST_ERRNO: AtomicI32 = AtomicI32::new(0);
+static LAST_ENTRIES: AtomicU32 = AtomicU32::new(0);
+static LAST_FLAGS: AtomicU32 = AtomicU32::new(0);
+static LAST_CQ_ENTRIES: AtomicU32 = AtomicU32::new(0);
+
+/// Record a failed `io_uring_setup` (called by the set-up code).
+pub fn note_failed_setup(errno: i32, request: SetupRequest) {
+    // Relaxed: a best-effort record; two set-ups failing at once in two threads may
+    // leave a mix, which only makes the explanation less specific.
+    LAST_ENTRIES.store(request.entries, Ordering::Relaxed);
+    LAST_FLAGS.store(request.flags, Ordering::Relaxed);
+    LAST_CQ_ENTRIES.store(request.cq_entries, Ordering::Relaxed);
+    LAST_ERRNO.store(errno.saturating_abs(), Ordering::Release);
+}
+
+/// The errno and request of the last failed set-up of the process.
+pub fn last_failed_setup() -> Option<(i32, SetupRequest)> {
+    let errno = LAST_ERRNO.load(Ordering::Acquire);
+    (errno != 0).then(|| {
+        (
+            errno,
+            SetupRequest {
+                entries: LAST_ENTRIES.load(Ordering::Relaxed),
+                flags: LAST_FLAGS.load(Ordering::Relaxed),
+                cq_entries: LAST_CQ_ENTRIES.load(Ordering::Relaxed),
+            },
+        )
+    })
+}
+
+/// `uring_explain_setup_error`: explain `err` (the set-up's return, `-errno` or
+/// `errno`) into `buf`, reading the system now and using the last failed set-up's
+/// request when its errno is `err`. Returns the explanation's full length.
+pub fn explain_setup_error(err: i32, buf: &mut [u8]) -> usize {
+    let errno = err.saturating_abs();
+    let request = last_failed_setup().filter(|(e, _)| *e == errno).map(|(_, r)| r);
+    diagnose(errno, request.as_ref(), &SystemFacts::read()).write_nul(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(d: &Diagnosis) -> ([u8; 1024], usize) {
+        let mut buf = [0u8; 1024];
+        let n = d.write_nul(&mut buf);
+        (buf, n)
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn permission_causes() {
+        let mut facts = SystemFacts {
+            io_uring_disabled: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(diagnose(-libc::EPERM, None, &facts).cause, Cause::DisabledBySysctl);
+        facts.io_uring_disabled = Some(1);
+        facts.io_uring_group = Some(1234);
+        facts.in_io_uring_group = Some(false);
+        facts.cap_sys_admin = Some(false);
+        let d = diagnose(libc::EPERM, None, &facts);
+        assert_eq!(d.cause, Cause::NotInIoUringGroup { gid: 1234 });
+        let (buf, n) = text(&d);
+        assert!(
+            contains(&buf[..n], "gid 1234"),
+            "{}",
+            core::str::from_utf8(&buf[..n]).unwrap()
+        );
+        assert!(contains(&buf[..n], "(EPERM, errno 1)"));
+        facts.in_io_uring_group = Some(true);
+        assert_eq!(diagnose(libc::EPERM, None, &facts).cause, Cause::SecurityPolicy);
+        facts.seccomp = Some(2);
+        assert_eq!(diagnose(libc::EPERM, None, &facts).cause, Cause::BlockedBySeccomp);
+        assert_eq!(diagnose(libc::ENOSYS, None, &facts).cause, Cause::BlockedBySeccomp);
+        facts.seccomp = Some(0);
+        assert_eq!(diagnose(libc::ENOSYS, None, &facts).cause, Cause::NotBuiltIn);
+        assert_eq!(diagnose(libc::EACCES, None, &facts).cause, Cause::SecurityPolicy);
+    }
+
+    #[test]
+    fn parameter_causes() {
+        let f = SystemFacts::default();
+        let req = |entries, flags, cq_entries| SetupRequest {
+            entries,
+            flags,
+            cq_entries,
+        };
+        let cause = |r: SetupRequest| diagnose(-libc::EINVAL, Some(&r), &f).cause;
+        assert_eq!(cause(req(0, 0, 0)), Cause::NoEntries);
+        assert_eq!(cause(req(65536, 0, 0)), Cause::TooManyEntries);
+        assert_eq!(cause(req(8, 1 << 30, 0)), Cause::UnknownFlags { bits: 1 << 30 });
+        assert_eq!(cause(req(8, IORING_SETUP_CQSIZE, 4)), Cause::BadCqSize);
+        assert!(matches!(
+            cause(req(8, IORING_SETUP_DEFER_TASKRUN, 0)),
+            Cause::FlagCombination { rule } if rule.contains("SINGLE_ISSUER")
+        ));
+        assert_eq!(cause(req(8, IORING_SETUP_SQ_REWIND, 0)), Cause::UnsupportedFlag);
+        let d = diagnose(
+            -libc::EINVAL,
+            Some(&req(8, IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL, 0)),
+            &f,
+        );
+        let (buf, n) = text(&d);
+        assert!(
+            contains(&buf[..n], "(SQPOLL, SQ_REWIND)"),
+            "{}",
+            core::str::from_utf8(&buf[..n]).unwrap()
+        );
+    }
+
+    #[test]
+    fn resource_causes_and_cutting() {
+        let f = SystemFacts {
+            memlock: Some((64 << 10, 64 << 10)),
+            ..Default::default()
+        };
+        let d = diagnose(
+            -libc::ENOMEM,
+            Some(&SetupRequest {
+                entries: 4096,
+                ..Default::default()
+            }),
+            &f,
+        );
+        assert_eq!(d.cause, Cause::LockedMemory);
+        let (buf, n) = text(&d);
+        assert!(contains(&buf[..n], "of 4096 entries"));
+        assert!(contains(&buf[..n], "now 64 KiB, hard limit 64 KiB"));
+        assert_eq!(diagnose(-libc::EMFILE, None, &f).cause, Cause::NoFileDescriptors);
+        assert_eq!(diagnose(-libc::EFAULT, None, &f).cause, Cause::BadAddress);
+        assert_eq!(diagnose(-libc::EXDEV, None, &f).cause, Cause::Other);
+        // Cut to a small buffer: NUL-terminated, full length reported.
+        let mut small = [0xffu8; 10];
+        let full = d.write_nul(&mut small);
+        assert_eq!(full, n);
+        assert_eq!(small[9], 0);
+        assert_eq!(&small[..9], &buf[..9]);
+    }
+
+    #[test]
+    fn system_facts_read() {
+        let f = SystemFacts::read();
+        // Every Linux process has Seccomp: and CapEff: lines (since 3.8 / 2.6.24).
+        assert!(f.seccomp.is_some());
+        assert!(f.cap_sys_admin.is_some());
+        assert!(f.memlock.is_some());
+    }
+}

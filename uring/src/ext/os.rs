@@ -1,0 +1,334 @@
+//! The few system services the extensions need, without `std` and without touching the
+//! C `errno` (raw system calls, as everywhere else in the library): reading small files
+//! from `/proc` line by line into fixed buffers, checking a descriptor, writing one line
+//! to stderr, the process's groups and its memlock limit; and [`FixedWriter`], which
+//! formats into a caller's byte buffer.
+
+use core::ffi::CStr;
+use core::fmt;
+
+use crate::errno::Errno;
+use crate::sys::syscall::{self, raw6};
+
+/// A raw system call result as `Result`.
+fn result(ret: isize) -> Result<usize, Errno> {
+    if ret < 0 {
+        Err(Errno(-ret as i32))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// `openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)`.
+fn open_read_only(path: &CStr) -> Result<i32, Errno> {
+    // SAFETY: SYSCALL-ARGS for openat: `path` is a NUL-terminated string the kernel only
+    // reads, live for the call.
+    let ret = unsafe {
+        raw6(
+            libc::SYS_openat,
+            libc::AT_FDCWD as usize,
+            path.as_ptr() as usize,
+            (libc::O_RDONLY | libc::O_CLOEXEC) as usize,
+            0,
+            0,
+            0,
+        )
+    };
+    result(ret).map(|fd| fd as i32)
+}
+
+/// `read(fd, buf)`.
+fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: SYSCALL-ARGS for read: `buf` is writable for `buf.len()` bytes for the call.
+    let ret = unsafe {
+        raw6(
+            libc::SYS_read,
+            fd as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            0,
+            0,
+            0,
+        )
+    };
+    result(ret)
+}
+
+/// Whether `fd` is an open file descriptor of this process (`fcntl(fd, F_GETFD)`).
+pub fn fd_is_open(fd: i32) -> bool {
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: SYSCALL-ARGS for fcntl(F_GETFD): no pointer argument.
+    let ret = unsafe { raw6(libc::SYS_fcntl, fd as usize, libc::F_GETFD as usize, 0, 0, 0, 0) };
+    ret >= 0
+}
+
+/// Write all of `bytes` to `fd` (a short write is retried; errors are dropped: this is
+/// for diagnostics on stderr, which must never fail the caller).
+pub fn write_all(fd: i32, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        // SAFETY: SYSCALL-ARGS for write: `bytes` is readable for its length for the call.
+        let ret = unsafe {
+            raw6(
+                libc::SYS_write,
+                fd as usize,
+                bytes.as_ptr() as usize,
+                bytes.len(),
+                0,
+                0,
+                0,
+            )
+        };
+        match result(ret) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Err(Errno::EINTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// Longest line [`for_each_line`] hands over whole; longer lines are cut to this.
+pub const LINE_MAX: usize = 256;
+
+/// Call `f` with each line of the file at `path` (without the newline; lines longer than
+/// [`LINE_MAX`] cut short) until it returns `false` or the file ends. Reads in small
+/// chunks into fixed buffers: no allocation, any file size.
+pub fn for_each_line(path: &CStr, mut f: impl FnMut(&[u8]) -> bool) -> Result<(), Errno> {
+    let fd = open_read_only(path)?;
+    let mut chunk = [0u8; 512];
+    let mut line = [0u8; LINE_MAX];
+    let mut len = 0usize;
+    let outcome = 'file: loop {
+        let n = match read(fd, &mut chunk) {
+            Ok(0) => {
+                if len > 0 {
+                    f(&line[..len]);
+                }
+                break 'file Ok(());
+            }
+            Ok(n) => n,
+            Err(Errno::EINTR) => continue,
+            Err(e) => break 'file Err(e),
+        };
+        for &b in &chunk[..n] {
+            if b == b'\n' {
+                if !f(&line[..len]) {
+                    break 'file Ok(());
+                }
+                len = 0;
+            } else if len < LINE_MAX {
+                line[len] = b;
+                len += 1;
+            }
+        }
+    };
+    syscall::close(fd);
+    outcome
+}
+
+/// The value of the first `key:` line of `path` (`Seccomp:`, `UserFiles:`), leading
+/// blanks removed, as a decimal or `0x` hexadecimal number; `None` when the file cannot
+/// be read, the key is absent or the value is not a number.
+pub fn read_key_number(path: &CStr, key: &[u8]) -> Option<u64> {
+    let mut value = None;
+    for_each_line(path, |line| {
+        if let Some(rest) = line.strip_prefix(key) {
+            value = parse_number(rest);
+            return false;
+        }
+        true
+    })
+    .ok()?;
+    value
+}
+
+/// A file holding one number (a sysctl): its value, `None` if unreadable.
+pub fn read_number_file(path: &CStr) -> Option<i64> {
+    let mut value = None;
+    for_each_line(path, |line| {
+        let text = trim(line);
+        value = match text.strip_prefix(b"-") {
+            Some(digits) => parse_number(digits).and_then(|v| i64::try_from(v).ok()).map(|v| -v),
+            None => parse_number(text).and_then(|v| i64::try_from(v).ok()),
+        };
+        false
+    })
+    .ok()?;
+    value
+}
+
+/// `line` without leading and trailing blanks.
+pub fn trim(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    &line[start..end.max(start)]
+}
+
+/// A decimal, or hexadecimal with `0x` (or bare hex digits when `hex` lines such as
+/// `CapEff:` are parsed with [`parse_hex`]), after leading blanks; the first
+/// non-digit ends it. `None` without digits or on overflow.
+pub fn parse_number(text: &[u8]) -> Option<u64> {
+    let text = trim(text);
+    if let Some(hex) = text.strip_prefix(b"0x") {
+        return parse_hex(hex);
+    }
+    let digits = text.iter().take_while(|b| b.is_ascii_digit());
+    let mut v: u64 = 0;
+    let mut any = false;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        any = true;
+    }
+    any.then_some(v)
+}
+
+/// Hexadecimal digits (no prefix) after leading blanks.
+pub fn parse_hex(text: &[u8]) -> Option<u64> {
+    let text = trim(text);
+    let mut v: u64 = 0;
+    let mut any = false;
+    for &d in text.iter().take_while(|b| b.is_ascii_hexdigit()) {
+        let digit = (d as char).to_digit(16)?;
+        v = v.checked_mul(16)?.checked_add(u64::from(digit))?;
+        any = true;
+    }
+    any.then_some(v)
+}
+
+/// The real and effective group ids and up to `buf.len()` supplementary groups; returns
+/// how many supplementary groups were stored, `None` if there were more than fit.
+pub fn groups(buf: &mut [u32]) -> (u32, u32, Option<usize>) {
+    // SAFETY: SYSCALL-ARGS for getgid/getegid: no arguments.
+    let gid = unsafe { raw6(libc::SYS_getgid, 0, 0, 0, 0, 0, 0) } as u32;
+    // SAFETY: as above.
+    let egid = unsafe { raw6(libc::SYS_getegid, 0, 0, 0, 0, 0, 0) } as u32;
+    // SAFETY: SYSCALL-ARGS for getgroups: `buf` is writable for `buf.len()` gid_t (u32).
+    let n = unsafe { raw6(libc::SYS_getgroups, buf.len(), buf.as_mut_ptr() as usize, 0, 0, 0, 0) };
+    (gid, egid, result(n).ok())
+}
+
+/// RLIMIT_MEMLOCK as (soft, hard), `u64::MAX` meaning unlimited.
+pub fn memlock_limit() -> Option<(u64, u64)> {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: SYSCALL-ARGS for prlimit64(0, RLIMIT_MEMLOCK, NULL, &r): no new limit is
+    // read; one `struct rlimit` (two u64 on Linux) is written into a live local.
+    let ret = unsafe {
+        raw6(
+            libc::SYS_prlimit64,
+            0,
+            libc::RLIMIT_MEMLOCK as usize,
+            0,
+            core::ptr::addr_of_mut!(r) as usize,
+            0,
+            0,
+        )
+    };
+    result(ret).ok()?;
+    let conv = |v: libc::rlim_t| if v == libc::RLIM_INFINITY { u64::MAX } else { v };
+    Some((conv(r.rlim_cur), conv(r.rlim_max)))
+}
+
+/// `core::fmt::Write` into a fixed byte buffer, keeping the last byte for a NUL: text
+/// that does not fit is cut (at a byte; a cut multi-byte character is dropped whole).
+pub struct FixedWriter<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+    wanted: usize,
+}
+
+impl<'a> FixedWriter<'a> {
+    /// A writer over `buf` (which may be empty: then nothing is stored).
+    pub fn new(buf: &'a mut [u8]) -> FixedWriter<'a> {
+        FixedWriter { buf, len: 0, wanted: 0 }
+    }
+
+    /// The text written so far (what fits).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Bytes the whole text needs, without the NUL (more than was stored if it was cut).
+    pub fn wanted(&self) -> usize {
+        self.wanted
+    }
+
+    /// Store the terminating NUL after the text (nothing for an empty buffer); returns
+    /// the length of the text.
+    pub fn finish_nul(self) -> usize {
+        if let Some(b) = self.buf.get_mut(self.len) {
+            *b = 0;
+        }
+        self.len
+    }
+}
+
+impl fmt::Write for FixedWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.wanted += s.len();
+        let room = self.buf.len().saturating_sub(1).saturating_sub(self.len);
+        let mut take = s.len().min(room);
+        while !s.is_char_boundary(take) {
+            take -= 1;
+        }
+        self.buf[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        self.len += take;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::fmt::Write;
+
+    #[test]
+    fn fixed_writer_cuts_and_terminates() {
+        let mut buf = [0xffu8; 8];
+        let mut w = FixedWriter::new(&mut buf);
+        write!(w, "hello {}", 12345).unwrap();
+        assert_eq!(w.as_bytes(), b"hello 1");
+        assert_eq!(w.wanted(), 11);
+        assert_eq!(w.finish_nul(), 7);
+        assert_eq!(&buf, b"hello 1\0");
+        let mut empty: [u8; 0] = [];
+        let mut w = FixedWriter::new(&mut empty);
+        w.write_str("x").unwrap();
+        assert_eq!(w.finish_nul(), 0);
+        // A multi-byte character that does not fit is dropped whole.
+        let mut buf = [0u8; 3];
+        let mut w = FixedWriter::new(&mut buf);
+        w.write_str("a\u{e9}").unwrap();
+        assert_eq!(w.as_bytes(), b"a");
+    }
+
+    #[test]
+    fn numbers_parse() {
+        assert_eq!(parse_number(b"\t2"), Some(2));
+        assert_eq!(parse_number(b"  17 kB"), Some(17));
+        assert_eq!(parse_number(b"0x1f"), Some(31));
+        assert_eq!(parse_number(b"x"), None);
+        assert_eq!(parse_hex(b"\t000001ffffffffff"), Some(0x1ff_ffff_ffff));
+        assert_eq!(parse_number(b"99999999999999999999999"), None);
+    }
+
+    #[test]
+    fn proc_lines_are_read() {
+        // Every Linux process has a Pid: line whose value is its pid.
+        let pid = read_key_number(c"/proc/self/status", b"Pid:").expect("Pid: in /proc/self/status");
+        // SAFETY: getpid has no preconditions.
+        assert_eq!(pid, unsafe { libc::getpid() } as u64);
+        assert_eq!(read_key_number(c"/proc/self/status", b"NoSuchKey:"), None);
+        assert!(read_key_number(c"/nonexistent/file", b"Pid:").is_none());
+        assert!(fd_is_open(0) || fd_is_open(1) || fd_is_open(2));
+        assert!(!fd_is_open(-1));
+        assert!(!fd_is_open(1 << 28));
+    }
+}
