@@ -64,6 +64,12 @@ const EXCLUDED: &[(&str, &str)] = &[
     ),
     ("exports", "reads the built library's symbol tables with readelf and nm: no library code"),
     ("compile_fail", "runs rustc (trybuild) on programs that must not compile: no library code"),
+    (
+        "size",
+        "builds liburing.so/.a and C programs and inspects them with binutils: no library code in this process",
+    ),
+    ("workspace", "runs cargo tree: no library code"),
+    ("generated_fresh", "runs the generator (xtask): no library code"),
 ];
 
 /// Single tests skipped inside targets that do run: (target, test, why).
