@@ -35,6 +35,7 @@ use crate::ring::{io_uring, io_uring_cqe_iter, CompletionSide, RingRef, Submissi
 use crate::setup;
 use crate::sys::*;
 
+pub mod owned;
 mod setup_error;
 
 pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};

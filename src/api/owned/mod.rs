@@ -1,0 +1,914 @@
+//! The safe layer: operations that **own** their memory, so safe code cannot free or
+//! move anything the kernel still uses.
+//!
+//! ```
+//! use uring::api::owned::{ops::Read, Driver};
+//!
+//! let file = std::fs::File::open("Cargo.toml")?;
+//! let mut driver = Driver::new(8)?;
+//! // The buffer moves into the operation...
+//! driver.push(Read::new(&file, Vec::with_capacity(64), 0), 1)?;
+//! // ...and comes back with the completion.
+//! let done = driver.wait()?;
+//! assert_eq!(done.tag(), 1);
+//! let (n, buf) = done.output::<Read<Vec<u8>>>().expect("a Read completed");
+//! assert_eq!(n? as usize, buf.len());
+//! assert!(buf.starts_with(b"[package]"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # The rules
+//!
+//! 1. **An operation owns what the kernel touches.** [`Driver::push`] takes an
+//!    [`Operation`] by value: its buffers ([`IoBuf`]/[`IoBufMut`]: `Vec<u8>`,
+//!    `Box<[u8]>`, `String`, `&'static` data, [`FixedBuf`], [`BufGuard`], a [`Slice`] of
+//!    any), its path, its timespec. The driver keeps it on the heap, in a table keyed by
+//!    the SQE's `user_data`, until the **last** completion of that request has been
+//!    reaped; only then does [`Done::output`] hand the resources back, as
+//!    `(io::Result<u32>, B)` for I/O. Borrowed buffers (`&mut [u8]`, a non-`'static`
+//!    `&[u8]`) are refused at compile time (see `tests/compile_fail/owned_*.rs`).
+//! 2. **Nothing is freed early.** A completion nobody claims ([`Done`] dropped without
+//!    [`Done::output`]) drops its resources *after* the kernel is done with them.
+//!    Dropping the [`Driver`] with requests in flight cancels them all
+//!    (`IORING_OP_ASYNC_CANCEL`) and waits for every last completion (up to
+//!    [`DRAIN_LIMIT`]); what still has not completed then (a request the kernel cannot
+//!    cancel and that does not finish) is **leaked on purpose**, never freed.
+//! 3. **Registered memory outlives its registration.** Fixed buffers ([`FixedBufPool`])
+//!    and buffer rings ([`BufRing`]) are reference counted; the driver's registration
+//!    holds one reference and gives it up only after unregistering (or tearing the ring
+//!    down), and every [`FixedBuf`], [`BufGuard`] and operation using them holds one too.
+//! 4. **One submitter, one reaper.** [`Driver::split`] gives a [`SubmitHalf`] and a
+//!    [`ReapHalf`], each `Send` and neither `Sync` nor `Clone` (liburing's threading
+//!    contract), sharing the operation table behind a mutex. The driver stays borrowed
+//!    while they live, so it cannot be dropped under them.
+//! 5. **The raw ring stays private.** The driver never gives out an SQE or `&mut Ring`,
+//!    so no unsafe `submit` contract is left for safe code to break: every SQE in the
+//!    ring was written by an [`Operation::prepare`] whose memory the table owns. This is
+//!    why submitting is safe here and `unsafe` on [`crate::Ring`].
+//!
+//! Completions are matched to operations by a key (slot index and generation) in
+//! `user_data`; a CQE with a key the driver did not issue is ignored, so a stale or
+//! forged `user_data` cannot make it hand out memory twice. (The layer does not expose
+//! `MSG_RING`; a CQE posted into this ring by *other* code holding its fd is outside
+//! what a safe API can guard.)
+//!
+//! # Which layer?
+//!
+//! [`crate::Ring`] and [`crate::prep`] are the raw layer: no allocation, no table, any
+//! opcode, but `unsafe` submission. The driver costs one heap allocation and a table
+//! entry per operation (measured in `docs/performance.md`, "Safe layer overhead"), and
+//! covers the common operations in [`ops`]; more can be added outside the crate by
+//! implementing the `unsafe` trait [`Operation`].
+
+use std::any::Any;
+use std::fmt;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::api::{CompletionQueue, Cqe, Ring, SetupError, Submitter};
+use crate::errno::Errno;
+use crate::prep;
+use crate::sys::*;
+
+mod buf;
+mod buf_ring;
+pub mod ops;
+mod registry;
+
+pub use buf::{IoBuf, IoBufMut, Slice};
+pub use buf_ring::{BufGuard, BufRing};
+pub use ops::{Operation, Payload, Target};
+pub use registry::{FixedBuf, FixedBufPool, Personality, RegistrationError, Restriction};
+
+/// How long dropping a [`Driver`] waits for cancelled requests to complete before it
+/// leaks their memory instead.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(10);
+
+/// `user_data` of the driver's own requests (cancellations): never a table key, since
+/// slot `u32::MAX` is never allocated.
+const INTERNAL: u64 = u64::MAX;
+
+/// Identifies one operation while it is in flight (the `user_data` of its SQE), for
+/// [`Driver::cancel`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OpId(u64);
+
+impl OpId {
+    /// The raw `user_data`.
+    pub fn user_data(self) -> u64 {
+        self.0
+    }
+}
+
+/// The type-erased operation the table keeps.
+trait Erased: Send {
+    fn prepare(&mut self, sqe: &mut io_uring_sqe);
+    fn payload(&self, cqe: &Cqe) -> Payload;
+    fn multishot(&self) -> bool;
+    fn as_any(&self) -> &dyn Any;
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+    fn discard(self: Box<Self>, cqe: &Cqe);
+}
+
+impl<O: Operation> Erased for O {
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        Operation::prepare(self, sqe)
+    }
+    fn payload(&self, cqe: &Cqe) -> Payload {
+        Operation::payload(self, cqe)
+    }
+    fn multishot(&self) -> bool {
+        Operation::multishot(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+    fn discard(self: Box<Self>, cqe: &Cqe) {
+        // The output owns the resources (buffers, descriptors): dropping it frees them,
+        // now that the kernel is done.
+        drop(O::complete(*self, cqe));
+    }
+}
+
+struct Entry {
+    tag: u64,
+    op: Box<dyn Erased>,
+}
+
+struct Slot {
+    generation: u32,
+    entry: Option<Entry>,
+}
+
+/// The operations in flight, keyed by `user_data` = generation << 32 | slot.
+#[derive(Default)]
+struct Table {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Table {
+    /// A slot is free or can be added (slot `u32::MAX` is never used: see INTERNAL).
+    fn has_room(&self) -> bool {
+        !self.free.is_empty() || self.slots.len() < u32::MAX as usize
+    }
+
+    /// Store `op` and return its key and a reference to it in its final place. The
+    /// caller checked [`Table::has_room`].
+    fn insert(&mut self, tag: u64, op: Box<dyn Erased>) -> (u64, &mut dyn Erased) {
+        let index = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot {
+                    generation: 1,
+                    entry: None,
+                });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slot = &mut self.slots[index as usize];
+        self.live += 1;
+        let key = u64::from(slot.generation) << 32 | u64::from(index);
+        let entry = slot.entry.insert(Entry { tag, op });
+        (key, &mut *entry.op)
+    }
+
+    /// Match a completion to its operation.
+    fn complete(&mut self, cqe: Cqe) -> Option<Done> {
+        let key = cqe.user_data();
+        let (index, generation) = (key as u32, (key >> 32) as u32);
+        let slot = self.slots.get_mut(index as usize)?;
+        if slot.generation != generation {
+            return None;
+        }
+        let entry = slot.entry.as_ref()?;
+        let payload = entry.op.payload(&cqe);
+        let tag = entry.tag;
+        if cqe.more() && entry.op.multishot() {
+            return Some(Done {
+                tag,
+                id: OpId(key),
+                cqe,
+                op: None,
+                payload,
+            });
+        }
+        let entry = slot.entry.take()?;
+        // A new generation, so a stale key never matches the slot's next operation.
+        slot.generation = slot.generation.wrapping_add(1).max(1);
+        self.free.push(index);
+        self.live -= 1;
+        Some(Done {
+            tag,
+            id: OpId(key),
+            cqe,
+            op: Some(entry.op),
+            payload,
+        })
+    }
+
+    fn keys(&self) -> Vec<u64> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.entry.is_some())
+            .map(|(i, s)| u64::from(s.generation) << 32 | i as u64)
+            .collect()
+    }
+}
+
+/// SQE flags and personality for [`Driver::push_with`].
+///
+/// ```
+/// use uring::api::owned::{ops::Nop, Driver, Options};
+/// let mut driver = Driver::new(4)?;
+/// driver.push_with(Nop, 1, Options::new().link())?; // the next push runs after this one
+/// driver.push(Nop, 2)?;
+/// assert_eq!(driver.wait()?.tag(), 1);
+/// assert_eq!(driver.wait()?.tag(), 2);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    flags: u8,
+    personality: u16,
+}
+
+impl Options {
+    /// No flags.
+    pub fn new() -> Options {
+        Options::default()
+    }
+    /// The next operation pushed starts only after this one succeeds
+    /// (`IOSQE_IO_LINK`).
+    pub fn link(mut self) -> Options {
+        self.flags |= IOSQE_IO_LINK;
+        self
+    }
+    /// As [`Options::link`], but the chain continues even if this one fails
+    /// (`IOSQE_IO_HARDLINK`).
+    pub fn hard_link(mut self) -> Options {
+        self.flags |= IOSQE_IO_HARDLINK;
+        self
+    }
+    /// Start only after everything pushed before has completed (`IOSQE_IO_DRAIN`).
+    pub fn drain(mut self) -> Options {
+        self.flags |= IOSQE_IO_DRAIN;
+        self
+    }
+    /// Go straight to a worker thread (`IOSQE_ASYNC`).
+    pub fn force_async(mut self) -> Options {
+        self.flags |= IOSQE_ASYNC;
+        self
+    }
+    /// Run with a registered personality's credentials.
+    pub fn personality(mut self, personality: Personality) -> Options {
+        self.personality = personality.id();
+        self
+    }
+}
+
+/// An operation [`Driver::push`] could not queue, given back with the reason (the SQ
+/// stayed full, or the submit that would have made room failed). Converts to
+/// `io::Error`, so `?` works; the operation is then dropped, which is safe since the
+/// kernel never saw it.
+pub struct Rejected<O> {
+    /// Why.
+    pub error: io::Error,
+    /// The operation, untouched.
+    pub op: O,
+}
+
+impl<O> fmt::Debug for Rejected<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rejected").field("error", &self.error).finish_non_exhaustive()
+    }
+}
+
+impl<O> fmt::Display for Rejected<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "operation not queued: {}", self.error)
+    }
+}
+
+impl<O> std::error::Error for Rejected<O> {}
+
+impl<O> From<Rejected<O>> for io::Error {
+    fn from(r: Rejected<O>) -> io::Error {
+        r.error
+    }
+}
+
+fn io_err(e: Errno) -> io::Error {
+    io::Error::from_raw_os_error(e.0)
+}
+
+/// One reaped completion: the tag given at push, the result, and (on the operation's
+/// last completion) the operation itself, whose resources [`Done::output`] hands back.
+/// Dropping a `Done` unclaimed drops them (the kernel is finished with them).
+#[must_use = "a completion carries the operation's buffers; claim them with output()"]
+pub struct Done {
+    tag: u64,
+    id: OpId,
+    cqe: Cqe,
+    op: Option<Box<dyn Erased>>,
+    payload: Payload,
+}
+
+impl fmt::Debug for Done {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Done")
+            .field("tag", &self.tag)
+            .field("cqe", &self.cqe)
+            .field("last", &self.op.is_some())
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
+impl Done {
+    /// The tag given to [`Driver::push`].
+    pub fn tag(&self) -> u64 {
+        self.tag
+    }
+    /// The operation's id.
+    pub fn id(&self) -> OpId {
+        self.id
+    }
+    /// The raw completion.
+    pub fn cqe(&self) -> Cqe {
+        self.cqe
+    }
+    /// The result: bytes, a descriptor number, or 0; the error as `io::Error`.
+    pub fn result(&self) -> io::Result<u32> {
+        ops::cqe_result(&self.cqe)
+    }
+    /// The operation is still in flight: a multishot operation will complete again.
+    pub fn more(&self) -> bool {
+        self.op.is_none()
+    }
+    /// The operation is of type `O` (and this is its last completion).
+    pub fn is<O: Operation>(&self) -> bool {
+        self.op.as_ref().is_some_and(|op| op.as_any().is::<O>())
+    }
+    /// The provided buffer this completion filled ([`ops::RecvMulti`]).
+    pub fn take_buffer(&mut self) -> Option<BufGuard> {
+        match std::mem::take(&mut self.payload) {
+            Payload::Buffer(b) => Some(b),
+            other => {
+                self.payload = other;
+                None
+            }
+        }
+    }
+    /// The descriptor this completion installed ([`ops::AcceptMulti`]).
+    pub fn take_fd(&mut self) -> Option<OwnedFd> {
+        match std::mem::take(&mut self.payload) {
+            Payload::Fd(fd) => Some(fd),
+            other => {
+                self.payload = other;
+                None
+            }
+        }
+    }
+    /// The operation's output (its result and resources), if this is the last
+    /// completion of an operation of type `O`; otherwise the `Done` back.
+    pub fn output<O: Operation>(mut self) -> Result<O::Output, Done> {
+        if !self.is::<O>() {
+            return Err(self);
+        }
+        let op = self.op.take().map(Erased::into_any).map(|any| any.downcast::<O>());
+        match op {
+            Some(Ok(op)) => Ok(op.complete(&self.cqe)),
+            // `is::<O>` checked the type and the presence just above.
+            _ => Err(self),
+        }
+    }
+}
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if let Some(op) = self.op.take() {
+            op.discard(&self.cqe);
+        }
+    }
+}
+
+/// A ring plus the table of operations in flight: the safe layer's entry point. See the
+/// [module docs](self) for the rules it keeps.
+///
+/// `Send` but not `Sync`; [`Driver::split`] for two threads.
+pub struct Driver {
+    // Field order matters for Drop: the table is drained in `Drop::drop`, then the ring
+    // is torn down, then the registrations' memory is released (if no one else holds it).
+    ring: Ring,
+    table: Mutex<Table>,
+    enters: AtomicU64,
+    buf_rings: Vec<BufRing>,
+    fixed: Option<FixedBufPool>,
+}
+
+impl fmt::Debug for Driver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Driver")
+            .field("fd", &self.ring.fd())
+            .field("in_flight", &self.in_flight())
+            .field("enters", &self.enter_count())
+            .finish()
+    }
+}
+
+impl Driver {
+    /// A driver on a new ring of `entries` SQEs.
+    ///
+    /// ```
+    /// let driver = uring::api::owned::Driver::new(16)?;
+    /// assert_eq!(driver.in_flight(), 0);
+    /// # Ok::<(), uring::SetupError>(())
+    /// ```
+    #[doc(alias = "io_uring_queue_init")]
+    pub fn new(entries: u32) -> Result<Driver, SetupError> {
+        Ok(Driver::from_ring(Ring::new(entries)?))
+    }
+
+    /// A driver on a ring built with [`crate::Builder`] (SQPOLL, `R_DISABLED`, CQ size,
+    /// ...). The ring must have no SQE pending (a fresh ring has none).
+    pub fn from_ring(ring: Ring) -> Driver {
+        Driver {
+            ring,
+            table: Mutex::new(Table::default()),
+            enters: AtomicU64::new(0),
+            buf_rings: Vec::new(),
+            fixed: None,
+        }
+    }
+
+    /// The ring, read-only (parameters, features, fd).
+    pub fn ring(&self) -> &Ring {
+        &self.ring
+    }
+
+    /// Operations pushed and not yet completed for the last time.
+    pub fn in_flight(&self) -> usize {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner).live
+    }
+
+    /// How many times this driver (and its halves) called `io_uring_enter(2)`.
+    pub fn enter_count(&self) -> u64 {
+        self.enters.load(Ordering::Relaxed)
+    }
+
+    /// Queue `op` with a `tag` of your choice (it comes back in [`Done::tag`]). The SQE
+    /// is submitted by the next [`Driver::submit`] or wait, or now if the SQ is full.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Nop, Driver};
+    /// let mut driver = Driver::new(2)?;
+    /// for tag in 0..5 {
+    ///     driver.push(Nop, tag)?; // a full SQ is submitted to make room
+    /// }
+    /// let mut tags: Vec<u64> = (0..5).map(|_| driver.wait().map(|d| d.tag())).collect::<Result<_, _>>()?;
+    /// tags.sort();
+    /// assert_eq!(tags, [0, 1, 2, 3, 4]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "io_uring_get_sqe")]
+    pub fn push<O: Operation>(&mut self, op: O, tag: u64) -> Result<OpId, Rejected<O>> {
+        self.push_with(op, tag, Options::new())
+    }
+
+    /// [`Driver::push`] with SQE flags (links, drain, async) and a personality.
+    pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
+        let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+        push_on(&mut self.ring.submitter(), table, &self.enters, op, tag, options)
+    }
+
+    /// Ask the kernel to cancel operation `id` (`IORING_OP_ASYNC_CANCEL`). It then
+    /// completes as usual, with `ECANCELED` if the cancellation won; its resources come
+    /// back with that completion.
+    #[doc(alias = "io_uring_prep_cancel64")]
+    pub fn cancel(&mut self, id: OpId) -> io::Result<()> {
+        queue_cancel(&mut self.ring.submitter(), &self.enters, id.0, 0)
+    }
+
+    /// Submit the queued SQEs; returns how many the kernel took.
+    #[doc(alias = "io_uring_submit")]
+    pub fn submit(&mut self) -> io::Result<u32> {
+        self.release_buf_rings();
+        submit_on(&mut self.ring.submitter(), &self.enters, 0)
+    }
+
+    /// Submit and wait until at least `want` completions are ready.
+    #[doc(alias = "io_uring_submit_and_wait")]
+    pub fn submit_and_wait(&mut self, want: u32) -> io::Result<u32> {
+        self.release_buf_rings();
+        submit_on(&mut self.ring.submitter(), &self.enters, want)
+    }
+
+    /// The next completion if one is ready, without entering the kernel.
+    #[doc(alias = "io_uring_peek_cqe")]
+    pub fn peek(&mut self) -> io::Result<Option<Done>> {
+        let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+        peek_on(&mut self.ring.completion(), table)
+    }
+
+    /// Submit what is queued, then wait for the next completion. `WouldBlock` if
+    /// nothing is in flight (the wait could never end).
+    ///
+    /// ```
+    /// use uring::api::owned::Driver;
+    /// let mut driver = Driver::new(4)?;
+    /// let err = driver.wait().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "io_uring_wait_cqe")]
+    pub fn wait(&mut self) -> io::Result<Done> {
+        self.release_buf_rings();
+        loop {
+            let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+            let (mut sub, mut cq) = self.ring.split();
+            if let Some(done) = peek_on(&mut cq, table)? {
+                return Ok(done);
+            }
+            if table.live == 0 {
+                return Err(io::Error::new(io::ErrorKind::WouldBlock, "nothing in flight to wait for"));
+            }
+            if sub.sq_ready() > 0 {
+                submit_on(&mut sub, &self.enters, 1)?;
+            } else if let Some(done) = wait_on(&mut cq, table, &self.enters)? {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Like [`Driver::wait`], giving up after `timeout` (`Ok(None)`). Needs
+    /// `IORING_FEAT_EXT_ARG` (Linux 5.11; `Unsupported` before): the timeout is passed to
+    /// the kernel for the call only, so no timespec outlives it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use uring::api::owned::{ops::Timeout, Driver};
+    /// let mut driver = Driver::new(4)?;
+    /// driver.push(Timeout::new(Duration::from_secs(60)), 0)?;
+    /// assert!(driver.wait_timeout(Duration::from_millis(10))?.is_none());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "io_uring_wait_cqe_timeout")]
+    pub fn wait_timeout(&mut self, timeout: Duration) -> io::Result<Option<Done>> {
+        self.submit()?;
+        let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+        wait_timeout_on(&mut self.ring.completion(), table, &self.enters, timeout)
+    }
+
+    /// Split into a submitting half and a reaping half for two threads (see the
+    /// [module docs](self), rule 4). The halves share the operation table; the driver
+    /// stays borrowed until both are gone.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Nop, Driver};
+    /// let mut driver = Driver::new(8)?;
+    /// let (mut submit, mut reap) = driver.split();
+    /// std::thread::scope(|s| {
+    ///     s.spawn(move || {
+    ///         for tag in 0..100 {
+    ///             submit.push(Nop, tag).unwrap();
+    ///             submit.submit().unwrap();
+    ///         }
+    ///     });
+    ///     let mut sum = 0;
+    ///     for _ in 0..100 {
+    ///         sum += reap.wait().unwrap().tag();
+    ///     }
+    ///     assert_eq!(sum, 4950);
+    /// });
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn split(&mut self) -> (SubmitHalf<'_>, ReapHalf<'_>) {
+        let (sub, cq) = self.ring.split();
+        let shared = Shared {
+            table: &self.table,
+            enters: &self.enters,
+        };
+        (SubmitHalf { sub, shared }, ReapHalf { cq, shared })
+    }
+
+    /// Cancel everything in flight and wait (up to `limit`) until it has all completed,
+    /// dropping the outputs. Returns how many operations are still in flight (0 unless
+    /// some could not be cancelled in time).
+    pub fn cancel_all(&mut self, limit: Duration) -> io::Result<usize> {
+        let keys = self.table.get_mut().unwrap_or_else(PoisonError::into_inner).keys();
+        for key in keys {
+            queue_cancel(&mut self.ring.submitter(), &self.enters, key, 0)?;
+        }
+        let deadline = Instant::now() + limit;
+        loop {
+            submit_on(&mut self.ring.submitter(), &self.enters, 0)?;
+            let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+            if table.live == 0 {
+                return Ok(0);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(table.live);
+            }
+            let mut cq = self.ring.completion();
+            match wait_timeout_on(&mut cq, table, &self.enters, left) {
+                Ok(done) => drop(done),
+                Err(e) if e.kind() == io::ErrorKind::Unsupported => drop(wait_on(&mut cq, table, &self.enters)?),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Unregister buffer rings that nothing but the registration holds any more.
+    fn release_buf_rings(&mut self) {
+        if self.buf_rings.is_empty() {
+            return;
+        }
+        let ring = self.ring.as_ring_ref();
+        self.buf_rings.retain(|br| {
+            if std::sync::Arc::strong_count(&br.shared) > 1 {
+                return true;
+            }
+            // Only the registration is left: no operation can select from it and no
+            // guard reads it. If the kernel refuses, keep it (and its memory) registered.
+            crate::buf_ring::unregister_buf_ring(ring, i32::from(br.group())).is_err()
+        });
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let left = if self.table.get_mut().unwrap_or_else(PoisonError::into_inner).live == 0 {
+            0
+        } else {
+            self.cancel_all(DRAIN_LIMIT).unwrap_or(usize::MAX)
+        };
+        if left != 0 {
+            // The kernel may still write into what these operations own: leak it all,
+            // and the registered memory too, rather than free it under the kernel.
+            let table = std::mem::take(self.table.get_mut().unwrap_or_else(PoisonError::into_inner));
+            std::mem::forget(table);
+            std::mem::forget(std::mem::take(&mut self.buf_rings));
+            std::mem::forget(self.fixed.take());
+            return;
+        }
+        // Nothing is in flight: unregister explicitly so the memory is released now,
+        // not after the kernel's deferred ring teardown.
+        let ring = self.ring.as_ring_ref();
+        for br in self.buf_rings.drain(..) {
+            if crate::buf_ring::unregister_buf_ring(ring, i32::from(br.group())).is_err() {
+                // Still registered for the kernel: the ring teardown frees it later, after
+                // the memory would be gone; keep the memory instead.
+                std::mem::forget(br);
+            }
+        }
+        if let Some(pool) = self.fixed.take() {
+            if crate::register::buffers::unregister_buffers(ring).is_err() {
+                std::mem::forget(pool);
+            }
+        }
+    }
+}
+
+/// What both halves share.
+#[derive(Clone, Copy)]
+struct Shared<'r> {
+    table: &'r Mutex<Table>,
+    enters: &'r AtomicU64,
+}
+
+impl Shared<'_> {
+    fn table(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The submitting half of a split [`Driver`]: `Send`, not `Sync`, not `Clone`.
+pub struct SubmitHalf<'r> {
+    sub: Submitter<'r>,
+    shared: Shared<'r>,
+}
+
+impl SubmitHalf<'_> {
+    /// As [`Driver::push`].
+    pub fn push<O: Operation>(&mut self, op: O, tag: u64) -> Result<OpId, Rejected<O>> {
+        self.push_with(op, tag, Options::new())
+    }
+    /// As [`Driver::push_with`].
+    pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
+        let mut table = self.shared.table();
+        push_on(&mut self.sub, &mut table, self.shared.enters, op, tag, options)
+    }
+    /// As [`Driver::cancel`].
+    pub fn cancel(&mut self, id: OpId) -> io::Result<()> {
+        queue_cancel(&mut self.sub, self.shared.enters, id.0, 0)
+    }
+    /// As [`Driver::submit`].
+    pub fn submit(&mut self) -> io::Result<u32> {
+        submit_on(&mut self.sub, self.shared.enters, 0)
+    }
+    /// Submit and wait until `want` completions are ready (for the reaping half).
+    pub fn submit_and_wait(&mut self, want: u32) -> io::Result<u32> {
+        submit_on(&mut self.sub, self.shared.enters, want)
+    }
+}
+
+/// The reaping half of a split [`Driver`]: `Send`, not `Sync`, not `Clone`.
+pub struct ReapHalf<'r> {
+    cq: CompletionQueue<'r>,
+    shared: Shared<'r>,
+}
+
+impl ReapHalf<'_> {
+    /// As [`Driver::peek`].
+    pub fn peek(&mut self) -> io::Result<Option<Done>> {
+        let mut table = self.shared.table();
+        peek_on(&mut self.cq, &mut table)
+    }
+
+    /// Wait for the next completion (the submitting half must have submitted; this half
+    /// cannot). `WouldBlock` if nothing is in flight.
+    pub fn wait(&mut self) -> io::Result<Done> {
+        loop {
+            {
+                let mut table = self.shared.table();
+                if let Some(done) = peek_on(&mut self.cq, &mut table)? {
+                    return Ok(done);
+                }
+                if table.live == 0 {
+                    return Err(io::Error::new(io::ErrorKind::WouldBlock, "nothing in flight to wait for"));
+                }
+            }
+            // Block without the table lock, so the submitter can push meanwhile; then
+            // match what arrived.
+            let cqe = {
+                let c = self.cq.wait().map_err(io_err)?;
+                self.shared.enters.fetch_add(1, Ordering::Relaxed);
+                let cqe = c.cqe();
+                c.seen();
+                cqe
+            };
+            if let Some(done) = self.shared.table().complete(cqe) {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Wait at most `timeout` for the next completion (`Ok(None)` when it expires).
+    pub fn wait_timeout(&mut self, timeout: Duration) -> io::Result<Option<Done>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(done) = self.peek()? {
+                return Ok(Some(done));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            let cqe = match self.cq.wait_timeout(left) {
+                Ok(c) => {
+                    let cqe = c.cqe();
+                    c.seen();
+                    cqe
+                }
+                Err(Errno::ETIME) => return Ok(None),
+                Err(Errno::EOPNOTSUPP) => return Err(io::Error::from(io::ErrorKind::Unsupported)),
+                Err(e) => return Err(io_err(e)),
+            };
+            self.shared.enters.fetch_add(1, Ordering::Relaxed);
+            if let Some(done) = self.shared.table().complete(cqe) {
+                return Ok(Some(done));
+            }
+        }
+    }
+
+    /// Operations in flight.
+    pub fn in_flight(&self) -> usize {
+        self.shared.table().live
+    }
+}
+
+/// Queue `op`: a table entry first, then the SQE written from it in its final place.
+fn push_on<O: Operation>(
+    sub: &mut Submitter<'_>,
+    table: &mut Table,
+    enters: &AtomicU64,
+    op: O,
+    tag: u64,
+    options: Options,
+) -> Result<OpId, Rejected<O>> {
+    if sub.sq_space_left() == 0 {
+        if let Err(error) = submit_on(sub, enters, 0) {
+            return Err(Rejected { error, op });
+        }
+    }
+    if sub.sq_space_left() == 0 {
+        let error = io::Error::new(io::ErrorKind::WouldBlock, "submission queue full (the kernel took nothing)");
+        return Err(Rejected { error, op });
+    }
+    if !table.has_room() {
+        let error = io::Error::new(io::ErrorKind::OutOfMemory, "operation table full");
+        return Err(Rejected { error, op });
+    }
+    let (key, stored) = table.insert(tag, Box::new(op));
+    // Space was checked above, so a slot is there; if not, the entry is unreachable and
+    // harmless (it is drained or leaked with the rest).
+    let Some(sqe) = sub.get_sqe() else {
+        return Ok(OpId(key));
+    };
+    stored.prepare(sqe);
+    sqe.user_data = key;
+    sqe.flags |= options.flags;
+    sqe.personality = options.personality;
+    Ok(OpId(key))
+}
+
+fn queue_cancel(sub: &mut Submitter<'_>, enters: &AtomicU64, key: u64, flags: i32) -> io::Result<()> {
+    if sub.sq_space_left() == 0 {
+        submit_on(sub, enters, 0)?;
+    }
+    let sqe = sub
+        .get_sqe()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::WouldBlock, "submission queue full"))?;
+    prep::cancel64(sqe, key, flags);
+    sqe.user_data = INTERNAL;
+    Ok(())
+}
+
+fn submit_on(sub: &mut Submitter<'_>, enters: &AtomicU64, want: u32) -> io::Result<u32> {
+    if sub.sq_ready() > 0 || want > 0 {
+        enters.fetch_add(1, Ordering::Relaxed);
+    }
+    // SAFETY: SQE-MEM: every SQE in this ring was queued by `push_on` or `queue_cancel`
+    // (the driver gives out no raw SQE and no `&mut Ring`): each points only into an
+    // operation the table owns until its last completion (Operation's contract), or
+    // nowhere.
+    unsafe { sub.submit_and_wait(want) }.map_err(io_err)
+}
+
+fn peek_on(cq: &mut CompletionQueue<'_>, table: &mut Table) -> io::Result<Option<Done>> {
+    loop {
+        let cqe = match cq.peek().map_err(io_err)? {
+            Some(c) => {
+                let cqe = c.cqe();
+                c.seen();
+                cqe
+            }
+            None => return Ok(None),
+        };
+        if let Some(done) = table.complete(cqe) {
+            return Ok(Some(done));
+        }
+    }
+}
+
+fn wait_on(cq: &mut CompletionQueue<'_>, table: &mut Table, enters: &AtomicU64) -> io::Result<Option<Done>> {
+    let c = cq.wait().map_err(io_err)?;
+    enters.fetch_add(1, Ordering::Relaxed);
+    let cqe = c.cqe();
+    c.seen();
+    Ok(table.complete(cqe))
+}
+
+fn wait_timeout_on(
+    cq: &mut CompletionQueue<'_>,
+    table: &mut Table,
+    enters: &AtomicU64,
+    timeout: Duration,
+) -> io::Result<Option<Done>> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(done) = peek_on(cq, table)? {
+            return Ok(Some(done));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        let cqe = match cq.wait_timeout(left) {
+            Ok(c) => {
+                let cqe = c.cqe();
+                c.seen();
+                cqe
+            }
+            Err(Errno::ETIME) => return Ok(None),
+            Err(Errno::EOPNOTSUPP) => {
+                return Err(io::Error::new(io::ErrorKind::Unsupported, "timed waits need IORING_FEAT_EXT_ARG (Linux 5.11)"))
+            }
+            Err(e) => return Err(io_err(e)),
+        };
+        enters.fetch_add(1, Ordering::Relaxed);
+        if let Some(done) = table.complete(cqe) {
+            return Ok(Some(done));
+        }
+    }
+}
