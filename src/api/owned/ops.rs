@@ -135,6 +135,7 @@ pub struct Read<B> {
     target: Target,
     buf: B,
     offset: u64,
+    limit: usize,
 }
 
 impl<B: IoBufMut> Read<B> {
@@ -144,7 +145,25 @@ impl<B: IoBufMut> Read<B> {
             target: file.into(),
             buf,
             offset,
+            limit: usize::MAX,
         }
+    }
+
+    /// Read at most `len` bytes (default: the buffer's whole capacity).
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Read, Driver};
+    /// let file = std::fs::File::open("Cargo.toml")?;
+    /// let mut driver = Driver::new(4)?;
+    /// driver.push(Read::new(&file, vec![0u8; 64], 0).len(7), 0)?;
+    /// let (n, buf) = driver.wait()?.output::<Read<Vec<u8>>>().unwrap();
+    /// assert_eq!(n?, 7);
+    /// assert_eq!(&buf[..7], b"[packag");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn len(mut self, len: usize) -> Read<B> {
+        self.limit = len;
+        self
     }
 }
 
@@ -153,7 +172,7 @@ impl<B: IoBufMut> Read<B> {
 unsafe impl<B: IoBufMut> Operation for Read<B> {
     type Output = (io::Result<u32>, B);
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
-        let len = len_u32(self.buf.bytes_total());
+        let len = len_u32(self.buf.bytes_total().min(self.limit));
         prep::read(sqe, self.target.raw(), self.buf.stable_mut_ptr().cast(), len, self.offset);
         self.target.mark(sqe);
     }
