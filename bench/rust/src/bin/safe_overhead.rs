@@ -62,7 +62,7 @@ fn raw(batch: u32, ops: u64, file: Option<&File>) {
 
 fn safe(batch: u32, ops: u64, file: Option<&File>) {
     let mut driver = Driver::new(ENTRIES).unwrap_or_else(|_| fail("Driver::new"));
-    let mut spare: Vec<Vec<u8>> = vec![Vec::with_capacity(BS); batch as usize];
+    let mut spare: Vec<Vec<u8>> = (0..batch).map(|_| Vec::with_capacity(BS)).collect();
     let mut done = 0u64;
     while done < ops {
         for i in 0..u64::from(batch) {
