@@ -46,7 +46,11 @@ fn main() -> ExitCode {
 fn run(src_path: &str, dst_path: &str) -> io::Result<()> {
     let src = File::open(src_path)?;
     let len = src.metadata()?.len();
-    let dst = OpenOptions::new().write(true).create(true).truncate(true).open(dst_path)?;
+    let dst = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(dst_path)?;
     let mut driver = Driver::new(2 * IN_FLIGHT as u32)?;
 
     let started = Instant::now();
@@ -93,7 +97,10 @@ fn copy(driver: &mut Driver, src: &File, dst: &File, len: u64) -> io::Result<()>
                 .map_err(|_| io::Error::other("unexpected completion"))?;
             let n = n? as usize;
             if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "source shrank while copying"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "source shrank while copying",
+                ));
             }
             if n < want {
                 // A short read: write what came, read the rest of the block again.
@@ -110,7 +117,10 @@ fn copy(driver: &mut Driver, src: &File, dst: &File, len: u64) -> io::Result<()>
                 .map_err(|_| io::Error::other("unexpected completion"))?;
             let n = n? as usize;
             if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::WriteZero, "the destination took no bytes"));
+                return Err(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the destination took no bytes",
+                ));
             }
             written += n as u64;
             if n < buf.len() {
@@ -134,7 +144,9 @@ fn verify(a: &str, b: &str) -> io::Result<()> {
         let n = read_full(&mut a_file, &mut a_buf)?;
         let m = read_full(&mut b_file, &mut b_buf)?;
         if n != m || a_buf[..n] != b_buf[..m] {
-            return Err(io::Error::other(format!("the copy differs from the source near offset {offset}")));
+            return Err(io::Error::other(format!(
+                "the copy differs from the source near offset {offset}"
+            )));
         }
         if n == 0 {
             return Ok(());

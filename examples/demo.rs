@@ -43,7 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let src = File::open(&src_path)?;
-    let dst = OpenOptions::new().write(true).create(true).truncate(true).open(&dst_path)?;
+    let dst = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&dst_path)?;
     let started = Instant::now();
     let copied = copy(&mut driver, &src, &dst, FILE_SIZE)?;
     let elapsed = started.elapsed();
@@ -96,13 +100,17 @@ fn copy(driver: &mut Driver, src: &File, dst: &File, len: usize) -> io::Result<u
         let done = driver.wait()?;
         let offset = done.tag() & !WRITE;
         if done.tag() & WRITE == 0 {
-            let (res, buf) = done.output::<Read<Vec<u8>>>().map_err(|_| io::Error::other("unexpected completion"))?;
+            let (res, buf) = done
+                .output::<Read<Vec<u8>>>()
+                .map_err(|_| io::Error::other("unexpected completion"))?;
             if res? as usize != BLOCK.min(len - offset as usize) {
                 return Err(io::Error::other("short read"));
             }
             driver.push(Write::new(dst, buf, offset), offset | WRITE)?;
         } else {
-            let (res, buf) = done.output::<Write<Vec<u8>>>().map_err(|_| io::Error::other("unexpected completion"))?;
+            let (res, buf) = done
+                .output::<Write<Vec<u8>>>()
+                .map_err(|_| io::Error::other("unexpected completion"))?;
             let n = res? as usize;
             if n != buf.len() {
                 return Err(io::Error::other("short write"));

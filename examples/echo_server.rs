@@ -118,7 +118,9 @@ impl Server {
     }
 
     fn on_recv(&mut self, id: u64, mut done: Done) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         if let Some(buf) = done.take_buffer() {
             if !buf.is_empty() {
                 conn.out.push_back(buf);
@@ -142,7 +144,9 @@ impl Server {
     }
 
     fn on_sent(&mut self, id: u64, done: Done) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         conn.sending = false;
         // The first send of a chunk carries its ring buffer; a resent rest is a copy.
         let (res, rest) = match done.output::<Send<BufGuard>>() {
@@ -172,7 +176,9 @@ impl Server {
 
     /// Start the next send, or close a finished connection.
     fn pump(&mut self, id: u64) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         if !conn.sending {
             if let Some(buf) = conn.out.pop_front() {
                 self.driver.push(Send::new(&conn.fd, buf), id << 2 | SEND)?;

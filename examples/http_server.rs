@@ -78,7 +78,11 @@ fn serve(root: &Path, addr: &str) -> io::Result<()> {
         next_id: 1,
     };
     server.driver.push(AcceptMulti::new(&listener), ACCEPT)?;
-    println!("http_server: serving {} on http://{}", server.root.display(), listener.local_addr()?);
+    println!(
+        "http_server: serving {} on http://{}",
+        server.root.display(),
+        listener.local_addr()?
+    );
     loop {
         let done = server.driver.wait()?;
         let (id, kind) = (done.tag() >> 2, done.tag() & 3);
@@ -113,7 +117,8 @@ impl Server {
         let Some(fd) = done.take_fd() else { return Ok(()) };
         let id = self.next_id;
         self.next_id += 1;
-        self.driver.push(Recv::new(&fd, Vec::with_capacity(4096)), id << 2 | RECV)?;
+        self.driver
+            .push(Recv::new(&fd, Vec::with_capacity(4096)), id << 2 | RECV)?;
         let conn = Conn {
             fd,
             input: Vec::new(),
@@ -128,7 +133,9 @@ impl Server {
         let (res, buf) = done
             .output::<Recv<Vec<u8>>>()
             .map_err(|_| io::Error::other("unexpected completion"))?;
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         let n = res? as usize;
         if n == 0 {
             // The client closed its side; nothing of this connection is in flight.
@@ -141,7 +148,9 @@ impl Server {
 
     /// Answer the next complete request in the input, or receive more.
     fn next_request(&mut self, id: u64, mut spare: Vec<u8>) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         let Some(end) = find(&conn.input, b"\r\n\r\n") else {
             if conn.input.len() > MAX_HEAD {
                 let resp = simple(431, "Request Header Fields Too Large", true);
@@ -188,7 +197,9 @@ impl Server {
 
     /// Read the rest of the body (from `body.len()` on) into its buffer.
     fn read_body(&mut self, id: u64, mut pending: Pending) -> io::Result<()> {
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
         let at = pending.body.len();
         let body = std::mem::take(&mut pending.body);
         let read = Read::new(&pending.file, body, at as u64);
@@ -201,13 +212,20 @@ impl Server {
         let (res, body) = done
             .output::<Read<Vec<u8>>>()
             .map_err(|_| io::Error::other("unexpected completion"))?;
-        let Some(conn) = self.conns.get_mut(&id) else { return Ok(()) };
-        let Some(mut pending) = conn.response.take() else { return Ok(()) };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return Ok(());
+        };
+        let Some(mut pending) = conn.response.take() else {
+            return Ok(());
+        };
         let n = res?;
         pending.body = body;
         if n == 0 || pending.body.len() >= pending.size {
             if pending.body.len() < pending.size {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shrank while serving it"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "file shrank while serving it",
+                ));
             }
             let mut response = pending.head;
             response.extend_from_slice(&pending.body);

@@ -121,16 +121,14 @@ fn fill_page(n: u64, page: &mut [u8]) {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A page is intact: its checksum matches and it is the page it should be.
 fn page_ok(n: u64, page: &[u8]) -> bool {
-    page.len() == PAGE
-        && page[..8] == n.to_le_bytes()
-        && page[PAGE - 8..] == fnv1a(&page[..PAGE - 8]).to_le_bytes()
+    page.len() == PAGE && page[..8] == n.to_le_bytes() && page[PAGE - 8..] == fnv1a(&page[..PAGE - 8]).to_le_bytes()
 }
 
 /// A driver with `file` registered in slot 0 and DEPTH registered page buffers.
@@ -151,7 +149,11 @@ fn write_pages(file: &File, pages: u64) -> io::Result<u64> {
             buf.set_len(PAGE);
             fill_page(next, &mut buf);
             // The fsync starts only once this write has succeeded.
-            driver.push_with(WriteFixed::new(FILE, buf, next * PAGE as u64), next << 1, Options::new().link())?;
+            driver.push_with(
+                WriteFixed::new(FILE, buf, next * PAGE as u64),
+                next << 1,
+                Options::new().link(),
+            )?;
             driver.push(Fsync::new(FILE).datasync(), next << 1 | 1)?;
             next += 1;
         }

@@ -18,7 +18,10 @@ use std::time::Duration;
 /// The profile directory this test binary lives in (`<target>/debug`, ...).
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
-    exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps/<test>").to_path_buf()
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("<target>/<profile>/deps/<test>")
+        .to_path_buf()
 }
 
 /// Build the examples once; the path of example `name`.
@@ -52,7 +55,10 @@ fn example(name: &str) -> PathBuf {
         if out.status.success() {
             Ok(())
         } else {
-            Err(format!("building the examples failed:\n{}", String::from_utf8_lossy(&out.stderr)))
+            Err(format!(
+                "building the examples failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     });
     if let Err(e) = built {
@@ -64,7 +70,10 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn run(name: &str, args: &[&str]) -> Output {
-    Command::new(example(name)).args(args).output().expect("the example runs")
+    Command::new(example(name))
+        .args(args)
+        .output()
+        .expect("the example runs")
 }
 
 fn stdout(out: &Output) -> String {
@@ -112,7 +121,10 @@ fn start_server(name: &str, args: &[&str]) -> Server {
         .read_line(&mut line)
         .expect("the server's first line");
     let server = Server(child);
-    assert!(line.contains("listening") || line.contains("serving"), "{name} said: {line:?}");
+    assert!(
+        line.contains("listening") || line.contains("serving"),
+        "{name} said: {line:?}"
+    );
     server
 }
 
@@ -139,12 +151,19 @@ fn every_example_prints_usage_with_help_and_refuses_bad_arguments() {
     for name in ["cp", "echo_server", "http_server", "pagestore", "demo"] {
         let out = run(name, &["--help"]);
         assert!(out.status.success(), "{name} --help failed");
-        assert!(stdout(&out).starts_with("usage: "), "{name} --help printed {:?}", stdout(&out));
+        assert!(
+            stdout(&out).starts_with("usage: "),
+            "{name} --help printed {:?}",
+            stdout(&out)
+        );
     }
     for name in ["cp", "echo_server", "http_server", "pagestore"] {
         let out = run(name, &[]);
         assert_eq!(out.status.code(), Some(2), "{name} without arguments");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("usage: "), "{name} without arguments");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("usage: "),
+            "{name} without arguments"
+        );
     }
     let out = run("cp", &["/nonexistent/uring-src", "/tmp/uring-never-written"]);
     assert_eq!(out.status.code(), Some(1));
@@ -160,7 +179,11 @@ fn cp_copies_verifies_and_counts_its_syscalls() {
     std::fs::write(&src, &data).unwrap();
     let out = run("cp", &[src.to_str().unwrap(), dst.to_str().unwrap()]);
     let text = stdout(&out);
-    assert!(out.status.success(), "cp failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cp failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read(&dst).unwrap(), data, "the copy differs");
     assert!(text.contains("verified:"), "{text}");
     let enters: u64 = text
@@ -262,7 +285,11 @@ fn echo_server_echoes_to_several_clients_at_once() {
 fn read_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut status = String::new();
     reader.read_line(&mut status).unwrap();
-    let code: u16 = status.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or_else(|| panic!("status line {status:?}"));
+    let code: u16 = status
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("status line {status:?}"));
     assert!(status.starts_with("HTTP/1.1 "), "{status:?}");
     let mut headers = Vec::new();
     loop {
@@ -350,9 +377,9 @@ fn http_server_serves_concurrent_keep_alive_clients() {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[test]
@@ -361,7 +388,11 @@ fn pagestore_writes_pages_that_verify_independently() {
     let file = dir.0.join("pages.db");
     let out = run("pagestore", &[file.to_str().unwrap(), "--pages", "64"]);
     let text = stdout(&out);
-    assert!(out.status.success(), "pagestore failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pagestore failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("wrote 64 pages"), "{text}");
     assert!(text.contains("verified 64 pages: every checksum matches"), "{text}");
     if text.contains("falling back") {
@@ -384,7 +415,11 @@ fn pagestore_writes_pages_that_verify_independently() {
 fn demo_copies_and_verifies() {
     let out = run("demo", &[]);
     let text = stdout(&out);
-    assert!(out.status.success(), "demo failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "demo failed: {text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("verified: copy is identical to the source"), "{text}");
     assert!(text.contains("100000 NOPs"), "{text}");
 }

@@ -78,7 +78,9 @@ fn owned_buffers_come_back_with_their_results() {
     let (path, file) = scratch("rw", b"0123456789abcdef");
     let mut driver = Driver::new(8).unwrap();
     driver.push(Read::new(&file, Vec::with_capacity(10), 2), 1).unwrap();
-    driver.push(Read::new(&file, vec![0u8; 4].into_boxed_slice(), 12), 2).unwrap();
+    driver
+        .push(Read::new(&file, vec![0u8; 4].into_boxed_slice(), 12), 2)
+        .unwrap();
     let mut seen = 0;
     for _ in 0..2 {
         let done = driver.wait().unwrap();
@@ -102,7 +104,9 @@ fn owned_buffers_come_back_with_their_results() {
     driver.push(Write::new(&file, b"AB".to_vec(), 0), 3).unwrap();
     driver.push(Write::new(&file, String::from("CD"), 2), 4).unwrap();
     driver.push(Write::new(&file, &b"EF"[..], 4), 5).unwrap();
-    driver.push(Write::new(&file, b"xxGHxx".to_vec().slice(2..4), 6), 6).unwrap();
+    driver
+        .push(Write::new(&file, b"xxGHxx".to_vec().slice(2..4), 6), 6)
+        .unwrap();
     for _ in 0..4 {
         assert_eq!(driver.wait().unwrap().result().unwrap(), 2);
     }
@@ -149,8 +153,16 @@ fn dropping_the_driver_cancels_and_waits_for_operations_in_flight() {
     assert_eq!(driver.in_flight(), 4);
     let started = Instant::now();
     drop(driver);
-    assert!(started.elapsed() < Duration::from_secs(5), "drop took {:?}", started.elapsed());
-    assert_eq!(drops.load(Ordering::SeqCst), 3, "every buffer freed after its cancellation");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "drop took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        3,
+        "every buffer freed after its cancellation"
+    );
     // The receives are gone: data sent now stays unread in the socket.
     (&theirs).write_all(b"late").unwrap();
     let mut buf = [0u8; 4];
@@ -186,10 +198,14 @@ fn a_full_submission_queue_is_submitted_to_make_room() {
     for tag in 0..200 {
         driver.push(Nop, tag).unwrap();
     }
-    let mut seen = vec![false; 200];
+    let mut seen = [false; 200];
     for _ in 0..200 {
         let done = driver.wait().unwrap();
-        assert!(!std::mem::replace(&mut seen[done.tag() as usize], true), "tag {} twice", done.tag());
+        assert!(
+            !std::mem::replace(&mut seen[done.tag() as usize], true),
+            "tag {} twice",
+            done.tag()
+        );
         assert_eq!(done.output::<Nop>().unwrap().unwrap(), 0);
     }
     assert!(seen.iter().all(|&s| s));
@@ -217,7 +233,9 @@ fn timeouts_own_their_timespec() {
 fn linked_write_then_fsync_and_a_broken_link() {
     let (path, file) = scratch("link", b"");
     let mut driver = Driver::new(8).unwrap();
-    driver.push_with(Write::new(&file, b"durable".to_vec(), 0), 1, Options::new().link()).unwrap();
+    driver
+        .push_with(Write::new(&file, b"durable".to_vec(), 0), 1, Options::new().link())
+        .unwrap();
     driver.push(Fsync::new(&file).datasync(), 2).unwrap();
     assert_eq!(driver.wait().unwrap().tag(), 1);
     let done = driver.wait().unwrap();
@@ -226,7 +244,9 @@ fn linked_write_then_fsync_and_a_broken_link() {
     assert_eq!(std::fs::read(&path).unwrap(), b"durable");
     // A failing head (a read-only fd) cancels the linked fsync.
     let ro = std::fs::File::open(&path).unwrap();
-    driver.push_with(Write::new(&ro, b"x".to_vec(), 0), 3, Options::new().link()).unwrap();
+    driver
+        .push_with(Write::new(&ro, b"x".to_vec(), 0), 3, Options::new().link())
+        .unwrap();
     driver.push(Fsync::new(&ro), 4).unwrap();
     let mut results = std::collections::HashMap::new();
     for _ in 0..2 {
@@ -253,7 +273,9 @@ fn open_and_close_through_the_ring() {
     // SAFETY: fcntl(F_GETFD) on a closed descriptor only reports EBADF.
     assert_eq!(unsafe { libc::fcntl(raw, libc::F_GETFD) }, -1);
     assert!(OpenAt::new("a\0b", 0, 0).is_err());
-    driver.push(OpenAt::new("/nonexistent/uring", libc::O_RDONLY, 0).unwrap(), 4).unwrap();
+    driver
+        .push(OpenAt::new("/nonexistent/uring", libc::O_RDONLY, 0).unwrap(), 4)
+        .unwrap();
     let err = driver.wait().unwrap().output::<OpenAt>().unwrap().unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::NotFound);
     std::fs::remove_file(path).unwrap();
@@ -334,7 +356,10 @@ fn incremental_buffer_ring_hands_out_chunks_of_one_buffer() {
     let ring = match driver.register_buf_ring_incremental(4, 2, 4096) {
         Ok(r) => r,
         Err(e) => {
-            let unsupported = e.get_ref().and_then(|e| e.downcast_ref::<RegistrationError>()).is_some_and(|r| r.is_unsupported());
+            let unsupported = e
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<RegistrationError>())
+                .is_some_and(|r| r.is_unsupported());
             assert!(unsupported, "{e}");
             println!("SKIP: incremental buffer rings (Linux 6.12): {e}");
             return;
@@ -349,7 +374,10 @@ fn incremental_buffer_ring_hands_out_chunks_of_one_buffer() {
         let mut done = driver.wait().unwrap();
         chunks.push(done.take_buffer().expect("a chunk"));
     }
-    assert_eq!(chunks.iter().map(|c| c.to_vec()).collect::<Vec<_>>(), [b"first".to_vec(), b"second".to_vec(), b"third".to_vec()]);
+    assert_eq!(
+        chunks.iter().map(|c| c.to_vec()).collect::<Vec<_>>(),
+        [b"first".to_vec(), b"second".to_vec(), b"third".to_vec()]
+    );
     // Chunks of one buffer, one after the other.
     assert_eq!(chunks[0].buffer_id(), chunks[1].buffer_id());
     assert_eq!(chunks[1].offset(), 5);
@@ -396,17 +424,26 @@ fn registered_files_dense_sparse_and_updated() {
     let (path_b, b) = scratch("file-b", b"BBBB");
     let mut driver = Driver::new(8).unwrap();
     driver.register_files(&[a.as_raw_fd(), -1]).unwrap();
-    driver.push(Read::new(Target::Fixed(0), Vec::with_capacity(4), 0), 1).unwrap();
+    driver
+        .push(Read::new(Target::Fixed(0), Vec::with_capacity(4), 0), 1)
+        .unwrap();
     let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!(buf, b"AAAA");
     // An empty slot is an error, not a crash.
-    driver.push(Read::new(Target::Fixed(1), Vec::with_capacity(4), 0), 2).unwrap();
-    assert_eq!(driver.wait().unwrap().result().unwrap_err().raw_os_error(), Some(libc::EBADF));
+    driver
+        .push(Read::new(Target::Fixed(1), Vec::with_capacity(4), 0), 2)
+        .unwrap();
+    assert_eq!(
+        driver.wait().unwrap().result().unwrap_err().raw_os_error(),
+        Some(libc::EBADF)
+    );
     driver.unregister_files().unwrap();
     match driver.register_files_sparse(4) {
         Ok(()) => {
             assert_eq!(driver.update_files(2, &[b.as_raw_fd()]).unwrap(), 1);
-            driver.push(Read::new(Target::Fixed(2), Vec::with_capacity(4), 0), 3).unwrap();
+            driver
+                .push(Read::new(Target::Fixed(2), Vec::with_capacity(4), 0), 3)
+                .unwrap();
             let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
             assert_eq!(buf, b"BBBB");
         }
@@ -428,17 +465,26 @@ fn eventfd_personality_ring_fd_and_io_wq_settings() {
     driver.push(Nop, 1).unwrap();
     driver.wait().unwrap().output::<Nop>().unwrap().unwrap();
     let mut count = [0u8; 8];
-    (&std::fs::File::from(efd.try_clone().unwrap())).read_exact(&mut count).unwrap();
+    (&std::fs::File::from(efd.try_clone().unwrap()))
+        .read_exact(&mut count)
+        .unwrap();
     assert!(u64::from_ne_bytes(count) >= 1);
     driver.unregister_eventfd().unwrap();
 
     let personality = driver.register_personality().unwrap();
-    driver.push_with(Nop, 2, Options::new().personality(personality)).unwrap();
+    driver
+        .push_with(Nop, 2, Options::new().personality(personality))
+        .unwrap();
     driver.wait().unwrap().result().unwrap();
     driver.unregister_personality(personality).unwrap();
     // An unknown personality is refused per request.
-    driver.push_with(Nop, 3, Options::new().personality(personality)).unwrap();
-    assert_eq!(driver.wait().unwrap().result().unwrap_err().raw_os_error(), Some(libc::EINVAL));
+    driver
+        .push_with(Nop, 3, Options::new().personality(personality))
+        .unwrap();
+    assert_eq!(
+        driver.wait().unwrap().result().unwrap_err().raw_os_error(),
+        Some(libc::EINVAL)
+    );
 
     if !skip_if_unsupported(driver.register_ring_fd(), "ring fd registration") {
         driver.push(Nop, 4).unwrap();
@@ -483,7 +529,9 @@ fn restrictions_on_a_disabled_ring_then_enabled() {
     let (res, _) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::EACCES));
     // Restrictions are set once, before enabling.
-    let again = driver.register_restrictions(&[Restriction::SqeOp(IORING_OP_READ)]).unwrap_err();
+    let again = driver
+        .register_restrictions(&[Restriction::SqeOp(IORING_OP_READ)])
+        .unwrap_err();
     assert!(again.to_string().contains("restrictions"), "{again}");
     std::fs::remove_file(path).unwrap();
 }
@@ -504,7 +552,9 @@ fn the_halves_submit_and_reap_from_two_threads() {
                 for tag in 0..OPS {
                     if tag % 10 == 0 {
                         let offset = tag % 250;
-                        submit.push(Read::new(file, Vec::with_capacity(4), offset), tag).unwrap();
+                        submit
+                            .push(Read::new(file, Vec::with_capacity(4), offset), tag)
+                            .unwrap();
                     } else {
                         submit.push(Nop, tag).unwrap();
                     }

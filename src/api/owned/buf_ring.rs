@@ -125,7 +125,16 @@ impl BufRing {
         for bid in 0..entries {
             // SAFETY: LIVE-BR: `shared.ring` is the registered ring of `entries`
             // entries; none is published yet, so the kernel reads none of them.
-            unsafe { core_br::buf_ring_add(shared.ring.as_ptr(), shared.buf_ptr(bid).cast(), buf_len, bid, mask, i32::from(bid)) };
+            unsafe {
+                core_br::buf_ring_add(
+                    shared.ring.as_ptr(),
+                    shared.buf_ptr(bid).cast(),
+                    buf_len,
+                    bid,
+                    mask,
+                    i32::from(bid),
+                )
+            };
         }
         // SAFETY: LIVE-BR, as above; publishes the entries just written.
         unsafe { core_br::buf_ring_advance(shared.ring.as_ptr(), i32::from(entries)) };
@@ -197,7 +206,9 @@ impl BufRing {
 
 impl Shared {
     fn buf_ptr(&self, bid: u16) -> *mut u8 {
-        self.bufs.as_ptr().wrapping_add(usize::from(bid) * self.buf_len as usize)
+        self.bufs
+            .as_ptr()
+            .wrapping_add(usize::from(bid) * self.buf_len as usize)
     }
 
     /// Give buffer `bid` back to the kernel if no guard and no kernel use remains.

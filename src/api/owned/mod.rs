@@ -279,6 +279,18 @@ impl Options {
 /// stayed full, or the submit that would have made room failed). Converts to
 /// `io::Error`, so `?` works; the operation is then dropped, which is safe since the
 /// kernel never saw it.
+///
+/// ```
+/// use uring::api::owned::{ops::Write, Driver, Rejected};
+/// # let file = std::fs::File::create("/tmp/uring-doc-rejected")?;
+/// let mut driver = Driver::new(4)?;
+/// match driver.push(Write::new(&file, b"data".to_vec(), 0), 0) {
+///     Ok(_) => {}
+///     // Keep the buffer to try again later.
+///     Err(Rejected { error, op }) => eprintln!("not queued ({error}); {op:?} kept"),
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub struct Rejected<O> {
     /// Why.
     pub error: io::Error,
@@ -288,7 +300,9 @@ pub struct Rejected<O> {
 
 impl<O> fmt::Debug for Rejected<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Rejected").field("error", &self.error).finish_non_exhaustive()
+        f.debug_struct("Rejected")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
     }
 }
 
@@ -359,6 +373,24 @@ impl Done {
         self.op.as_ref().is_some_and(|op| op.as_any().is::<O>())
     }
     /// The provided buffer this completion filled ([`ops::RecvMulti`]).
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use uring::api::owned::{ops::RecvMulti, Driver};
+    /// let (socket, mut peer) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut driver = Driver::new(8)?;
+    /// let ring = driver.register_buf_ring(1, 4, 256)?;
+    /// driver.push(RecvMulti::new(&socket, &ring), 7)?;
+    /// peer.write_all(b"hello")?;
+    /// let mut done = driver.wait()?;
+    /// assert!(done.more()); // the receive stays armed
+    /// let buf = done.take_buffer().expect("a filled buffer");
+    /// assert_eq!(&*buf, b"hello");
+    /// assert_eq!(ring.available(), 3);
+    /// drop(buf); // back to the ring
+    /// assert_eq!(ring.available(), 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn take_buffer(&mut self) -> Option<BufGuard> {
         match std::mem::take(&mut self.payload) {
             Payload::Buffer(b) => Some(b),
@@ -369,6 +401,20 @@ impl Done {
         }
     }
     /// The descriptor this completion installed ([`ops::AcceptMulti`]).
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::AcceptMulti, Driver};
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut driver = Driver::new(8)?;
+    /// driver.push(AcceptMulti::new(&listener), 0)?;
+    /// driver.submit()?;
+    /// let _client = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let mut done = driver.wait()?;
+    /// let socket: std::os::fd::OwnedFd = done.take_fd().expect("a connection");
+    /// assert!(done.more());
+    /// # drop(socket);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn take_fd(&mut self) -> Option<OwnedFd> {
         match std::mem::take(&mut self.payload) {
             Payload::Fd(fd) => Some(fd),
@@ -461,6 +507,20 @@ impl Driver {
     }
 
     /// How many times this driver (and its halves) called `io_uring_enter(2)`.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Nop, Driver};
+    /// let mut driver = Driver::new(64)?;
+    /// for tag in 0..32 {
+    ///     driver.push(Nop, tag)?;
+    /// }
+    /// driver.submit_and_wait(32)?; // one enter for 32 operations
+    /// while let Some(done) = driver.peek()? {
+    ///     done.result()?;
+    /// }
+    /// assert_eq!(driver.enter_count(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn enter_count(&self) -> u64 {
         self.enters.load(Ordering::Relaxed)
     }
@@ -493,6 +553,19 @@ impl Driver {
     /// Ask the kernel to cancel operation `id` (`IORING_OP_ASYNC_CANCEL`). It then
     /// completes as usual, with `ECANCELED` if the cancellation won; its resources come
     /// back with that completion.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Recv, Driver};
+    /// let (socket, _peer) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut driver = Driver::new(4)?;
+    /// let id = driver.push(Recv::new(&socket, Vec::with_capacity(64)), 0)?; // nothing will come
+    /// driver.submit()?;
+    /// driver.cancel(id)?;
+    /// let (res, buf) = driver.wait()?.output::<Recv<Vec<u8>>>().unwrap();
+    /// assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    /// assert_eq!(buf.capacity(), 64); // the buffer is back
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[doc(alias = "io_uring_prep_cancel64")]
     pub fn cancel(&mut self, id: OpId) -> io::Result<()> {
         queue_cancel(&mut self.ring.submitter(), &self.enters, id.0, 0)
@@ -539,7 +612,10 @@ impl Driver {
                 return Ok(done);
             }
             if table.live == 0 {
-                return Err(io::Error::new(io::ErrorKind::WouldBlock, "nothing in flight to wait for"));
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "nothing in flight to wait for",
+                ));
             }
             if sub.sq_ready() > 0 {
                 submit_on(&mut sub, &self.enters, 1)?;
@@ -735,18 +811,13 @@ impl ReapHalf<'_> {
         peek_on(&mut self.cq, &mut table)
     }
 
-    /// Wait for the next completion (the submitting half must have submitted; this half
-    /// cannot). `WouldBlock` if nothing is in flight.
+    /// Wait for the next completion. Unlike [`Driver::wait`] this blocks even when
+    /// nothing is in flight yet, since the submitting half may be about to submit; use
+    /// [`ReapHalf::wait_timeout`] if it may never do so.
     pub fn wait(&mut self) -> io::Result<Done> {
         loop {
-            {
-                let mut table = self.shared.table();
-                if let Some(done) = peek_on(&mut self.cq, &mut table)? {
-                    return Ok(done);
-                }
-                if table.live == 0 {
-                    return Err(io::Error::new(io::ErrorKind::WouldBlock, "nothing in flight to wait for"));
-                }
+            if let Some(done) = self.peek()? {
+                return Ok(done);
             }
             // Block without the table lock, so the submitter can push meanwhile; then
             // match what arrived.
@@ -812,7 +883,10 @@ fn push_on<O: Operation>(
         }
     }
     if sub.sq_space_left() == 0 {
-        let error = io::Error::new(io::ErrorKind::WouldBlock, "submission queue full (the kernel took nothing)");
+        let error = io::Error::new(
+            io::ErrorKind::WouldBlock,
+            "submission queue full (the kernel took nothing)",
+        );
         return Err(Rejected { error, op });
     }
     if !table.has_room() {
@@ -902,7 +976,10 @@ fn wait_timeout_on(
             }
             Err(Errno::ETIME) => return Ok(None),
             Err(Errno::EOPNOTSUPP) => {
-                return Err(io::Error::new(io::ErrorKind::Unsupported, "timed waits need IORING_FEAT_EXT_ARG (Linux 5.11)"))
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "timed waits need IORING_FEAT_EXT_ARG (Linux 5.11)",
+                ))
             }
             Err(e) => return Err(io_err(e)),
         };

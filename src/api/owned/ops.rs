@@ -173,7 +173,13 @@ unsafe impl<B: IoBufMut> Operation for Read<B> {
     type Output = (io::Result<u32>, B);
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
         let len = len_u32(self.buf.bytes_total().min(self.limit));
-        prep::read(sqe, self.target.raw(), self.buf.stable_mut_ptr().cast(), len, self.offset);
+        prep::read(
+            sqe,
+            self.target.raw(),
+            self.buf.stable_mut_ptr().cast(),
+            len,
+            self.offset,
+        );
         self.target.mark(sqe);
     }
     fn complete(mut self, cqe: &Cqe) -> Self::Output {
@@ -256,7 +262,14 @@ unsafe impl Operation for ReadFixed {
     type Output = (io::Result<u32>, FixedBuf);
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
         let (ptr, index) = (self.buf.as_mut_ptr(), self.buf.index());
-        prep::read_fixed(sqe, self.target.raw(), ptr.cast(), self.len, self.offset, i32::from(index));
+        prep::read_fixed(
+            sqe,
+            self.target.raw(),
+            ptr.cast(),
+            self.len,
+            self.offset,
+            i32::from(index),
+        );
         self.target.mark(sqe);
     }
     fn complete(mut self, cqe: &Cqe) -> Self::Output {
@@ -411,7 +424,13 @@ unsafe impl Operation for Accept {
     type Output = io::Result<OwnedFd>;
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
         let flags = libc::SOCK_CLOEXEC;
-        prep::accept(sqe, self.target.raw(), core::ptr::null_mut(), core::ptr::null_mut(), flags);
+        prep::accept(
+            sqe,
+            self.target.raw(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+            flags,
+        );
         self.target.mark(sqe);
     }
     fn complete(self, cqe: &Cqe) -> io::Result<OwnedFd> {
@@ -442,7 +461,13 @@ unsafe impl Operation for AcceptMulti {
     type Output = io::Result<()>;
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
         let flags = libc::SOCK_CLOEXEC;
-        prep::multishot_accept(sqe, self.target.raw(), core::ptr::null_mut(), core::ptr::null_mut(), flags);
+        prep::multishot_accept(
+            sqe,
+            self.target.raw(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+            flags,
+        );
         self.target.mark(sqe);
     }
     fn complete(self, cqe: &Cqe) -> io::Result<()> {
@@ -486,7 +511,13 @@ unsafe impl<B: IoBufMut> Operation for Recv<B> {
     type Output = (io::Result<u32>, B);
     fn prepare(&mut self, sqe: &mut io_uring_sqe) {
         let len = self.buf.bytes_total().min(u32::MAX as usize);
-        prep::recv(sqe, self.target.raw(), self.buf.stable_mut_ptr().cast(), len, self.flags);
+        prep::recv(
+            sqe,
+            self.target.raw(),
+            self.buf.stable_mut_ptr().cast(),
+            len,
+            self.flags,
+        );
         self.target.mark(sqe);
     }
     fn complete(mut self, cqe: &Cqe) -> Self::Output {

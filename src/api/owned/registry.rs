@@ -129,14 +129,20 @@ impl fmt::Debug for FixedBufPool {
 
 impl FixedBufPool {
     fn new(count: u16, size: usize) -> io::Result<FixedBufPool> {
-        let bad = || io::Error::new(io::ErrorKind::InvalidInput, "fixed buffers: count and size must be non-zero and fit in memory");
+        let bad = || {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "fixed buffers: count and size must be non-zero and fit in memory",
+            )
+        };
         if count == 0 || size == 0 {
             return Err(bad());
         }
         let total = usize::from(count).checked_mul(size).ok_or_else(bad)?;
         let layout = Layout::from_size_align(total, 4096).map_err(|_| bad())?;
         // SAFETY: the layout has a non-zero size.
-        let mem = NonNull::new(unsafe { alloc::alloc_zeroed(layout) }).ok_or_else(|| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        let mem = NonNull::new(unsafe { alloc::alloc_zeroed(layout) })
+            .ok_or_else(|| io::Error::from(io::ErrorKind::OutOfMemory))?;
         Ok(FixedBufPool {
             shared: Arc::new(PoolShared {
                 mem,
@@ -151,7 +157,12 @@ impl FixedBufPool {
     fn iovecs(&self) -> Vec<libc::iovec> {
         (0..self.shared.count)
             .map(|i| libc::iovec {
-                iov_base: self.shared.mem.as_ptr().wrapping_add(usize::from(i) * self.shared.size).cast(),
+                iov_base: self
+                    .shared
+                    .mem
+                    .as_ptr()
+                    .wrapping_add(usize::from(i) * self.shared.size)
+                    .cast(),
                 iov_len: self.shared.size,
             })
             .collect()
@@ -232,10 +243,16 @@ impl FixedBuf {
         n
     }
     pub(super) fn as_ptr(&self) -> *const u8 {
-        self.pool.mem.as_ptr().wrapping_add(usize::from(self.index) * self.pool.size)
+        self.pool
+            .mem
+            .as_ptr()
+            .wrapping_add(usize::from(self.index) * self.pool.size)
     }
     pub(super) fn as_mut_ptr(&mut self) -> *mut u8 {
-        self.pool.mem.as_ptr().wrapping_add(usize::from(self.index) * self.pool.size)
+        self.pool
+            .mem
+            .as_ptr()
+            .wrapping_add(usize::from(self.index) * self.pool.size)
     }
 }
 
@@ -259,7 +276,11 @@ impl core::ops::DerefMut for FixedBuf {
 
 impl Drop for FixedBuf {
     fn drop(&mut self) {
-        self.pool.free.lock().unwrap_or_else(PoisonError::into_inner).push(self.index);
+        self.pool
+            .free
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(self.index);
     }
 }
 
@@ -293,7 +314,10 @@ pub enum Restriction {
 impl Restriction {
     fn raw(self) -> io_uring_restriction {
         let (opcode, op) = match self {
-            Restriction::RegisterOp(o) => (IORING_RESTRICTION_REGISTER_OP, io_uring_restriction_op { register_op: o }),
+            Restriction::RegisterOp(o) => (
+                IORING_RESTRICTION_REGISTER_OP,
+                io_uring_restriction_op { register_op: o },
+            ),
             Restriction::SqeOp(o) => (IORING_RESTRICTION_SQE_OP, io_uring_restriction_op { sqe_op: o }),
             Restriction::SqeFlagsAllowed(f) => (
                 IORING_RESTRICTION_SQE_FLAGS_ALLOWED,
@@ -357,6 +381,18 @@ impl Driver {
 
     /// Register files (`io_uring_register_files`); use them with
     /// [`super::ops::Target::Fixed`] and their index. `-1` entries are empty slots.
+    ///
+    /// ```
+    /// use std::os::fd::AsRawFd;
+    /// use uring::api::owned::{ops::{Read, Target}, Driver};
+    /// let file = std::fs::File::open("Cargo.toml")?;
+    /// let mut driver = Driver::new(4)?;
+    /// driver.register_files(&[file.as_raw_fd()])?;
+    /// driver.push(Read::new(Target::Fixed(0), Vec::with_capacity(9), 0), 0)?;
+    /// let (_, buf) = driver.wait()?.output::<Read<Vec<u8>>>().unwrap();
+    /// assert_eq!(buf, b"[package]");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[doc(alias = "io_uring_register_files")]
     pub fn register_files(&mut self, fds: &[RawFd]) -> io::Result<()> {
         register::files::register_files(self.ring.as_ring_ref(), fds).map_err(reg_err("files", "5.1"))?;
@@ -367,7 +403,8 @@ impl Driver {
     /// filled with [`Driver::update_files`].
     #[doc(alias = "io_uring_register_files_sparse")]
     pub fn register_files_sparse(&mut self, count: u32) -> io::Result<()> {
-        register::files::register_files_sparse(self.ring.as_ring_ref(), count).map_err(reg_err("sparse files", "5.19"))?;
+        register::files::register_files_sparse(self.ring.as_ring_ref(), count)
+            .map_err(reg_err("sparse files", "5.19"))?;
         Ok(())
     }
 
@@ -415,8 +452,8 @@ impl Driver {
         } else {
             ("a buffer ring", "5.19")
         };
-        let ring = BufRing::register(self.ring.as_ring_ref(), group, entries, buf_len, inc)
-            .map_err(reg_err(what, since))?;
+        let ring =
+            BufRing::register(self.ring.as_ring_ref(), group, entries, buf_len, inc).map_err(reg_err(what, since))?;
         self.buf_rings.push(ring.clone());
         Ok(ring)
     }
@@ -445,7 +482,8 @@ impl Driver {
     /// Register the calling task's credentials (`io_uring_register_personality`).
     #[doc(alias = "io_uring_register_personality")]
     pub fn register_personality(&mut self) -> io::Result<Personality> {
-        let id = register::misc::register_personality(self.ring.as_ring_ref()).map_err(reg_err("a personality", "5.6"))?;
+        let id =
+            register::misc::register_personality(self.ring.as_ring_ref()).map_err(reg_err("a personality", "5.6"))?;
         Ok(Personality(id as u16))
     }
 
@@ -475,7 +513,8 @@ impl Driver {
     #[doc(alias = "io_uring_register_restrictions")]
     pub fn register_restrictions(&mut self, restrictions: &[Restriction]) -> io::Result<()> {
         let raw: Vec<io_uring_restriction> = restrictions.iter().map(|r| r.raw()).collect();
-        register::misc::register_restrictions(self.ring.as_ring_ref(), &raw).map_err(reg_err("restrictions", "5.10"))?;
+        register::misc::register_restrictions(self.ring.as_ring_ref(), &raw)
+            .map_err(reg_err("restrictions", "5.10"))?;
         Ok(())
     }
 
@@ -518,7 +557,8 @@ impl Driver {
             pad: [0; 3],
             resv: 0,
         };
-        register::misc::register_napi(self.ring.as_ring_ref(), &mut napi).map_err(reg_err("NAPI busy polling", "6.9"))?;
+        register::misc::register_napi(self.ring.as_ring_ref(), &mut napi)
+            .map_err(reg_err("NAPI busy polling", "6.9"))?;
         Ok(())
     }
 
