@@ -60,7 +60,7 @@
 //! covers the common operations in [`ops`]; more can be added outside the crate by
 //! implementing the `unsafe` trait [`Operation`].
 
-use std::any::Any;
+use std::any::TypeId;
 use std::fmt;
 use std::io;
 use std::os::fd::OwnedFd;
@@ -68,7 +68,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::api::{CompletionQueue, Cqe, Ring, SetupError, Submitter};
+use crate::api::{CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
 use crate::errno::Errno;
 use crate::prep;
 use crate::sys::*;
@@ -108,8 +108,8 @@ trait Erased: Send {
     fn prepare(&mut self, sqe: &mut io_uring_sqe);
     fn payload(&self, cqe: &Cqe) -> Payload;
     fn multishot(&self) -> bool;
-    fn as_any(&self) -> &dyn Any;
-    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+    /// The concrete operation type, to hand it back typed.
+    fn op_type(&self) -> TypeId;
     fn discard(self: Box<Self>, cqe: &Cqe);
 }
 
@@ -123,11 +123,8 @@ impl<O: Operation> Erased for O {
     fn multishot(&self) -> bool {
         Operation::multishot(self)
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
+    fn op_type(&self) -> TypeId {
+        TypeId::of::<O>()
     }
     fn discard(self: Box<Self>, cqe: &Cqe) {
         // The output owns the resources (buffers, descriptors): dropping it frees them,
@@ -370,7 +367,7 @@ impl Done {
     }
     /// The operation is of type `O` (and this is its last completion).
     pub fn is<O: Operation>(&self) -> bool {
-        self.op.as_ref().is_some_and(|op| op.as_any().is::<O>())
+        self.op.as_ref().is_some_and(|op| op.op_type() == TypeId::of::<O>())
     }
     /// The provided buffer this completion filled ([`ops::RecvMulti`]).
     ///
@@ -427,15 +424,14 @@ impl Done {
     /// The operation's output (its result and resources), if this is the last
     /// completion of an operation of type `O`; otherwise the `Done` back.
     pub fn output<O: Operation>(mut self) -> Result<O::Output, Done> {
-        if !self.is::<O>() {
+        let Some(op) = self.op.take_if(|op| op.op_type() == TypeId::of::<O>()) else {
             return Err(self);
-        }
-        let op = self.op.take().map(Erased::into_any).map(|any| any.downcast::<O>());
-        match op {
-            Some(Ok(op)) => Ok(op.complete(&self.cqe)),
-            // `is::<O>` checked the type and the presence just above.
-            _ => Err(self),
-        }
+        };
+        // SAFETY: the box holds an `O` (its type id is O's: `Erased` is implemented only
+        // by the blanket impl for operations, whose `op_type` is their own type), so the
+        // data pointer of the `dyn Erased` box is a `Box<O>` allocation.
+        let op = unsafe { Box::from_raw(Box::into_raw(op).cast::<O>()) };
+        Ok(op.complete(&self.cqe))
     }
 }
 
@@ -590,6 +586,29 @@ impl Driver {
     pub fn peek(&mut self) -> io::Result<Option<Done>> {
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
         peek_on(&mut self.ring.completion(), table)
+    }
+
+    /// Every completion ready now, without entering the kernel; the CQ head moves once,
+    /// when the iterator is dropped (the cheapest way to reap a batch).
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Nop, Driver};
+    /// let mut driver = Driver::new(16)?;
+    /// for tag in 0..10 {
+    ///     driver.push(Nop, tag)?;
+    /// }
+    /// driver.submit_and_wait(10)?;
+    /// let tags: u64 = driver.ready().map(|done| done.tag()).sum();
+    /// assert_eq!(tags, 45);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "io_uring_for_each_cqe")]
+    pub fn ready(&mut self) -> Ready<'_> {
+        let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+        Ready {
+            completions: self.ring.completions(),
+            table,
+        }
     }
 
     /// Submit what is queued, then wait for the next completion. `WouldBlock` if
@@ -750,6 +769,26 @@ impl Drop for Driver {
         if let Some(pool) = self.fixed.take() {
             if crate::register::buffers::unregister_buffers(ring).is_err() {
                 std::mem::forget(pool);
+            }
+        }
+    }
+}
+
+/// The completions ready when [`Driver::ready`] was called, matched to their
+/// operations.
+pub struct Ready<'a> {
+    completions: Completions<'a>,
+    table: &'a mut Table,
+}
+
+impl Iterator for Ready<'_> {
+    type Item = Done;
+
+    fn next(&mut self) -> Option<Done> {
+        loop {
+            let cqe = self.completions.next()?;
+            if let Some(done) = self.table.complete(cqe) {
+                return Some(done);
             }
         }
     }

@@ -80,17 +80,18 @@ fn safe(batch: u32, ops: u64, file: Option<&File>) {
         driver.submit_and_wait(batch).unwrap_or_else(|_| fail("submit_and_wait"));
         let mut got = 0;
         while got < batch {
-            let Some(d) = driver.peek().unwrap_or_else(|_| fail("peek")) else { continue };
-            if file.is_some() {
-                let (res, buf) = d.output::<Read<Vec<u8>>>().unwrap_or_else(|_| fail("not a read"));
-                if res.ok() != Some(BS as u32) {
-                    fail("bad read");
+            for d in driver.ready() {
+                if file.is_some() {
+                    let (res, buf) = d.output::<Read<Vec<u8>>>().unwrap_or_else(|_| fail("not a read"));
+                    if res.ok() != Some(BS as u32) {
+                        fail("bad read");
+                    }
+                    spare.push(buf);
+                } else if !matches!(d.output::<Nop>(), Ok(Ok(0))) {
+                    fail("bad nop");
                 }
-                spare.push(buf);
-            } else if !matches!(d.output::<Nop>(), Ok(Ok(0))) {
-                fail("bad nop");
+                got += 1;
             }
-            got += 1;
         }
         done += u64::from(batch);
     }
