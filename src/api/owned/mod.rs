@@ -135,6 +135,8 @@ impl<O: Operation> Erased for O {
 
 struct Entry {
     tag: u64,
+    /// `op.multishot()`, asked once at push.
+    multishot: bool,
     op: Box<dyn Erased>,
 }
 
@@ -173,7 +175,8 @@ impl Table {
         let slot = &mut self.slots[index as usize];
         self.live += 1;
         let key = u64::from(slot.generation) << 32 | u64::from(index);
-        let entry = slot.entry.insert(Entry { tag, op });
+        let multishot = op.multishot();
+        let entry = slot.entry.insert(Entry { tag, multishot, op });
         (key, &mut *entry.op)
     }
 
@@ -186,29 +189,37 @@ impl Table {
             return None;
         }
         let entry = slot.entry.as_ref()?;
-        let payload = entry.op.payload(&cqe);
         let tag = entry.tag;
-        if cqe.more() && entry.op.multishot() {
+        if !entry.multishot {
+            let entry = slot.entry.take()?;
+            return Some(self.retire(index, tag, cqe, entry.op, Payload::None));
+        }
+        let payload = entry.op.payload(&cqe);
+        if cqe.more() {
             return Some(Done {
                 tag,
-                id: OpId(key),
                 cqe,
                 op: None,
                 payload,
             });
         }
         let entry = slot.entry.take()?;
+        Some(self.retire(index, tag, cqe, entry.op, payload))
+    }
+
+    /// The operation in slot `index` completed for the last time: free the slot.
+    fn retire(&mut self, index: u32, tag: u64, cqe: Cqe, op: Box<dyn Erased>, payload: Payload) -> Done {
+        let slot = &mut self.slots[index as usize];
         // A new generation, so a stale key never matches the slot's next operation.
         slot.generation = slot.generation.wrapping_add(1).max(1);
         self.free.push(index);
         self.live -= 1;
-        Some(Done {
+        Done {
             tag,
-            id: OpId(key),
             cqe,
-            op: Some(entry.op),
+            op: Some(op),
             payload,
-        })
+        }
     }
 
     fn keys(&self) -> Vec<u64> {
@@ -327,7 +338,6 @@ fn io_err(e: Errno) -> io::Error {
 #[must_use = "a completion carries the operation's buffers; claim them with output()"]
 pub struct Done {
     tag: u64,
-    id: OpId,
     cqe: Cqe,
     op: Option<Box<dyn Erased>>,
     payload: Payload,
@@ -351,7 +361,7 @@ impl Done {
     }
     /// The operation's id.
     pub fn id(&self) -> OpId {
-        self.id
+        OpId(self.cqe.user_data())
     }
     /// The raw completion.
     pub fn cqe(&self) -> Cqe {

@@ -90,13 +90,15 @@ pub unsafe trait Operation: core::marker::Send + 'static {
     /// Turn the final completion into the output.
     fn complete(self, cqe: &Cqe) -> Self::Output;
 
-    /// Extra resources a completion carries (called for every completion, the final
-    /// one included, in the reaping thread).
+    /// Extra resources a completion carries: called for every completion of a
+    /// [multishot](Operation::multishot) operation, the final one included, in the
+    /// reaping thread (single-shot operations hand everything back in `complete`).
     fn payload(&self, _cqe: &Cqe) -> Payload {
         Payload::None
     }
 
-    /// The operation may complete more than once (`IORING_CQE_F_MORE`).
+    /// The operation may complete more than once (`IORING_CQE_F_MORE`). Asked once,
+    /// when the operation is pushed.
     fn multishot(&self) -> bool {
         false
     }
