@@ -515,8 +515,7 @@ fn eventfd_personality_ring_fd_and_io_wq_settings() {
 
 #[test]
 fn restrictions_on_a_disabled_ring_then_enabled() {
-    let ring = uring::Ring::builder(8).flags(IORING_SETUP_R_DISABLED).build().unwrap();
-    let mut driver = Driver::from_ring(ring);
+    let mut driver = Driver::with_builder(uring::Ring::builder(8).flags(IORING_SETUP_R_DISABLED)).unwrap();
     let restricted = driver.register_restrictions(&[Restriction::SqeOp(IORING_OP_NOP)]);
     if skip_if_unsupported(restricted, "restrictions") {
         return;
@@ -588,4 +587,40 @@ fn the_halves_submit_and_reap_from_two_threads() {
     assert_eq!(driver.in_flight(), 0);
     assert!(driver.enter_count() > 0);
     std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn forged_completions_cannot_free_an_operation_in_flight() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let mut driver = Driver::new(8).unwrap();
+    let id = driver.push(Recv::new(&ours, Vec::with_capacity(16)), 77).unwrap();
+    driver.submit().unwrap();
+    assert_eq!(format!("{id:?}"), "OpId(..)", "the key is not shown");
+    // MSG_RING from safe code: post CQEs with guessed user_data into the driver's ring.
+    let ring_fd = driver.ring().fd();
+    let mut posted = 0;
+    for guess in [0u64, 1, u64::MAX, 1 << 20, 2 << 20, 77]
+        .into_iter()
+        .chain((0..2000).map(|n| n << 20))
+    {
+        let mut sqe = io_uring_sqe::zeroed();
+        uring::prep::msg_ring(&mut sqe, ring_fd, 5, guess, 0);
+        match uring::register::misc::register_sync_msg(&sqe) {
+            Ok(_) => posted += 1,
+            Err(e) => {
+                println!("SKIP: synchronous MSG_RING (Linux 6.13) refused: {e}");
+                break;
+            }
+        }
+    }
+    if posted > 0 {
+        // Every forged CQE is ignored: the receive is still in flight with its buffer.
+        assert!(driver.peek().unwrap().is_none());
+        assert_eq!(driver.in_flight(), 1);
+    }
+    (&theirs).write_all(b"real").unwrap();
+    let done = driver.wait().unwrap();
+    assert_eq!(done.cqe().user_data(), 77, "the tag, not the key");
+    let (n, buf) = done.output::<Recv<Vec<u8>>>().unwrap();
+    assert_eq!((n.unwrap(), buf.as_slice()), (4, &b"real"[..]));
 }

@@ -46,11 +46,14 @@
 //!    ring was written by an [`Operation::prepare`] whose memory the table owns. This is
 //!    why submitting is safe here and `unsafe` on [`crate::Ring`].
 //!
-//! Completions are matched to operations by a key (slot index and generation) in
-//! `user_data`; a CQE with a key the driver did not issue is ignored, so a stale or
-//! forged `user_data` cannot make it hand out memory twice. (The layer does not expose
-//! `MSG_RING`; a CQE posted into this ring by *other* code holding its fd is outside
-//! what a safe API can guard.)
+//! **Keys.** Completions are matched to operations by the key in `user_data`: a slot
+//! index and a 44-bit random nonce drawn for each operation. A CQE whose key is not
+//! that of an operation in flight is ignored, so a stale `user_data` cannot free memory
+//! twice. The keys are never shown ([`OpId`] is opaque, [`Done::cqe`] carries the tag
+//! instead), because a CQE *can* be forged from safe code: `MSG_RING` posts a CQE with
+//! any `user_data` and result into any ring whose fd one knows (for example
+//! [`crate::register::misc::register_sync_msg`], which references no memory). A forger
+//! who cannot see the keys would have to guess 44 bits per try, one system call each.
 //!
 //! # Which layer?
 //!
@@ -87,19 +90,24 @@ pub use registry::{FixedBuf, FixedBufPool, Personality, RegistrationError, Restr
 /// leaks their memory instead.
 pub const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
+/// Bits of a key that name the slot; the other 44 are a random nonce.
+const INDEX_BITS: u32 = 20;
+const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
+/// Slots that can exist: the all-ones index is never used (see INTERNAL).
+const MAX_SLOTS: usize = INDEX_MASK as usize;
+
 /// `user_data` of the driver's own requests (cancellations): never a table key, since
-/// slot `u32::MAX` is never allocated.
+/// its slot index (all ones) is never allocated.
 const INTERNAL: u64 = u64::MAX;
 
-/// Identifies one operation while it is in flight (the `user_data` of its SQE), for
-/// [`Driver::cancel`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Identifies one operation while it is in flight, for [`Driver::cancel`]. Opaque: the
+/// key it holds is never shown (see the module docs, "keys").
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct OpId(u64);
 
-impl OpId {
-    /// The raw `user_data`.
-    pub fn user_data(self) -> u64 {
-        self.0
+impl fmt::Debug for OpId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OpId(..)")
     }
 }
 
@@ -141,22 +149,46 @@ struct Entry {
 }
 
 struct Slot {
-    generation: u32,
+    /// The key of the operation in the slot (0 when empty).
+    key: u64,
     entry: Option<Entry>,
 }
 
-/// The operations in flight, keyed by `user_data` = generation << 32 | slot.
-#[derive(Default)]
+/// The operations in flight, keyed by `user_data` = nonce << 20 | slot, where the nonce
+/// is 44 random bits drawn for each operation.
 struct Table {
     slots: Vec<Slot>,
     free: Vec<u32>,
     live: usize,
+    /// splitmix64 state, seeded from the process's random hash keys.
+    rng: u64,
+}
+
+impl Default for Table {
+    fn default() -> Table {
+        use std::hash::{BuildHasher, Hasher};
+        Table {
+            slots: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            rng: std::collections::hash_map::RandomState::new().build_hasher().finish(),
+        }
+    }
 }
 
 impl Table {
-    /// A slot is free or can be added (slot `u32::MAX` is never used: see INTERNAL).
+    /// A slot is free or can be added.
     fn has_room(&self) -> bool {
-        !self.free.is_empty() || self.slots.len() < u32::MAX as usize
+        !self.free.is_empty() || self.slots.len() < MAX_SLOTS
+    }
+
+    /// A fresh non-zero 44-bit nonce (splitmix64).
+    fn nonce(&mut self) -> u64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> INDEX_BITS).max(1)
     }
 
     /// Store `op` and return its key and a reference to it in its final place. The
@@ -165,57 +197,58 @@ impl Table {
         let index = match self.free.pop() {
             Some(i) => i,
             None => {
-                self.slots.push(Slot {
-                    generation: 1,
-                    entry: None,
-                });
+                self.slots.push(Slot { key: 0, entry: None });
                 (self.slots.len() - 1) as u32
             }
         };
+        let key = self.nonce() << INDEX_BITS | u64::from(index);
         let slot = &mut self.slots[index as usize];
+        slot.key = key;
         self.live += 1;
-        let key = u64::from(slot.generation) << 32 | u64::from(index);
         let multishot = op.multishot();
         let entry = slot.entry.insert(Entry { tag, multishot, op });
         (key, &mut *entry.op)
     }
 
-    /// Match a completion to its operation.
-    fn complete(&mut self, cqe: Cqe) -> Option<Done> {
+    /// Match a completion to its operation. The `Done` (and the operation) see the
+    /// completion with the operation's tag in place of the key, so no key leaks out.
+    fn complete(&mut self, mut cqe: Cqe) -> Option<Done> {
         let key = cqe.user_data();
-        let (index, generation) = (key as u32, (key >> 32) as u32);
+        let index = (key & INDEX_MASK) as u32;
         let slot = self.slots.get_mut(index as usize)?;
-        if slot.generation != generation {
+        if slot.key != key || key == 0 {
             return None;
         }
         let entry = slot.entry.as_ref()?;
         let tag = entry.tag;
+        cqe.user_data = tag;
         if !entry.multishot {
             let entry = slot.entry.take()?;
-            return Some(self.retire(index, tag, cqe, entry.op, Payload::None));
+            return Some(self.retire(index, key, tag, cqe, entry.op, Payload::None));
         }
         let payload = entry.op.payload(&cqe);
         if cqe.more() {
             return Some(Done {
                 tag,
+                key,
                 cqe,
                 op: None,
                 payload,
             });
         }
         let entry = slot.entry.take()?;
-        Some(self.retire(index, tag, cqe, entry.op, payload))
+        Some(self.retire(index, key, tag, cqe, entry.op, payload))
     }
 
     /// The operation in slot `index` completed for the last time: free the slot.
-    fn retire(&mut self, index: u32, tag: u64, cqe: Cqe, op: Box<dyn Erased>, payload: Payload) -> Done {
-        let slot = &mut self.slots[index as usize];
-        // A new generation, so a stale key never matches the slot's next operation.
-        slot.generation = slot.generation.wrapping_add(1).max(1);
+    fn retire(&mut self, index: u32, key: u64, tag: u64, cqe: Cqe, op: Box<dyn Erased>, payload: Payload) -> Done {
+        // The slot's next operation gets a new nonce, so a stale key never matches it.
+        self.slots[index as usize].key = 0;
         self.free.push(index);
         self.live -= 1;
         Done {
             tag,
+            key,
             cqe,
             op: Some(op),
             payload,
@@ -223,12 +256,7 @@ impl Table {
     }
 
     fn keys(&self) -> Vec<u64> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.entry.is_some())
-            .map(|(i, s)| u64::from(s.generation) << 32 | i as u64)
-            .collect()
+        self.slots.iter().filter(|s| s.entry.is_some()).map(|s| s.key).collect()
     }
 }
 
@@ -338,6 +366,7 @@ fn io_err(e: Errno) -> io::Error {
 #[must_use = "a completion carries the operation's buffers; claim them with output()"]
 pub struct Done {
     tag: u64,
+    key: u64,
     cqe: Cqe,
     op: Option<Box<dyn Erased>>,
     payload: Payload,
@@ -361,9 +390,10 @@ impl Done {
     }
     /// The operation's id.
     pub fn id(&self) -> OpId {
-        OpId(self.cqe.user_data())
+        OpId(self.key)
     }
-    /// The raw completion.
+    /// The completion, with the operation's tag as its `user_data` (the key the driver
+    /// put there stays private).
     pub fn cqe(&self) -> Cqe {
         self.cqe
     }
@@ -487,19 +517,29 @@ impl Driver {
     /// ```
     #[doc(alias = "io_uring_queue_init")]
     pub fn new(entries: u32) -> Result<Driver, SetupError> {
-        Ok(Driver::from_ring(Ring::new(entries)?))
+        Driver::with_builder(Ring::builder(entries))
     }
 
-    /// A driver on a ring built with [`crate::Builder`] (SQPOLL, `R_DISABLED`, CQ size,
-    /// ...). The ring must have no SQE pending (a fresh ring has none).
-    pub fn from_ring(ring: Ring) -> Driver {
-        Driver {
-            ring,
+    /// A driver on a ring set up by `builder` (SQPOLL, `R_DISABLED`, CQ size, ...).
+    ///
+    /// The driver builds the ring itself rather than taking a [`Ring`]: a ring that
+    /// safe code has used could hold prepared SQEs pointing at memory the driver does not
+    /// own, or requests in flight whose `user_data` could collide with its keys.
+    ///
+    /// ```
+    /// use uring::api::owned::Driver;
+    /// let driver = Driver::with_builder(uring::Ring::builder(8).cq_entries(64))?;
+    /// assert_eq!(driver.ring().params().cq_entries, 64);
+    /// # Ok::<(), uring::SetupError>(())
+    /// ```
+    pub fn with_builder(builder: crate::Builder) -> Result<Driver, SetupError> {
+        Ok(Driver {
+            ring: builder.build()?,
             table: Mutex::new(Table::default()),
             enters: AtomicU64::new(0),
             buf_rings: Vec::new(),
             fixed: None,
-        }
+        })
     }
 
     /// The ring, read-only (parameters, features, fd).

@@ -502,8 +502,7 @@ impl Driver {
     /// ```
     /// use uring::api::owned::{ops::Nop, Driver, Restriction};
     /// use uring::sys::{IORING_OP_NOP, IORING_SETUP_R_DISABLED};
-    /// let ring = uring::Ring::builder(8).flags(IORING_SETUP_R_DISABLED).build()?;
-    /// let mut driver = Driver::from_ring(ring);
+    /// let mut driver = Driver::with_builder(uring::Ring::builder(8).flags(IORING_SETUP_R_DISABLED))?;
     /// driver.register_restrictions(&[Restriction::SqeOp(IORING_OP_NOP)])?;
     /// driver.enable()?;
     /// driver.push(Nop, 0)?;
