@@ -20,6 +20,15 @@ fn scratch(name: &str, contents: &[u8]) -> (std::path::PathBuf, std::fs::File) {
     (path, file)
 }
 
+/// An empty buffer with room for `n` bytes. Its bytes are initialised (zeroed first):
+/// valgrind cannot see the kernel fill a buffer through the ring, and would report
+/// reading a `Vec::with_capacity` buffer's new bytes as uninitialised.
+fn cap(n: usize) -> Vec<u8> {
+    let mut v = vec![0u8; n];
+    v.clear();
+    v
+}
+
 /// Skip (with the reason) when the kernel lacks a registration.
 fn skip_if_unsupported(r: io::Result<()>, what: &str) -> bool {
     match r {
@@ -77,7 +86,7 @@ unsafe impl IoBufMut for Tracked {
 fn owned_buffers_come_back_with_their_results() {
     let (path, file) = scratch("rw", b"0123456789abcdef");
     let mut driver = Driver::new(8).unwrap();
-    driver.push(Read::new(&file, Vec::with_capacity(10), 2), 1).unwrap();
+    driver.push(Read::new(&file, cap(10), 2), 1).unwrap();
     driver
         .push(Read::new(&file, vec![0u8; 4].into_boxed_slice(), 12), 2)
         .unwrap();
@@ -121,7 +130,7 @@ fn an_unclaimed_completion_frees_its_buffer_only_after_the_kernel_is_done() {
     let drops = Arc::new(AtomicUsize::new(0));
     let mut driver = Driver::new(4).unwrap();
     let buf = Tracked {
-        bytes: Vec::with_capacity(16),
+        bytes: cap(16),
         drops: drops.clone(),
     };
     driver.push(Read::new(&file, buf, 0), 0).unwrap();
@@ -141,7 +150,7 @@ fn dropping_the_driver_cancels_and_waits_for_operations_in_flight() {
     let mut driver = Driver::new(8).unwrap();
     for tag in 0..3 {
         let buf = Tracked {
-            bytes: Vec::with_capacity(64),
+            bytes: cap(64),
             drops: drops.clone(),
         };
         // Nothing will ever arrive: only a cancellation ends these.
@@ -174,7 +183,7 @@ fn dropping_the_driver_cancels_and_waits_for_operations_in_flight() {
 fn cancel_returns_the_buffer_with_ecanceled() {
     let (ours, _theirs) = UnixStream::pair().unwrap();
     let mut driver = Driver::new(8).unwrap();
-    let id = driver.push(Recv::new(&ours, Vec::with_capacity(32)), 5).unwrap();
+    let id = driver.push(Recv::new(&ours, cap(32)), 5).unwrap();
     driver.submit().unwrap();
     driver.cancel(id).unwrap();
     let done = driver.wait().unwrap();
@@ -264,7 +273,7 @@ fn open_and_close_through_the_ring() {
     let mut driver = Driver::new(8).unwrap();
     driver.push(OpenAt::new(&path, libc::O_RDONLY, 0).unwrap(), 1).unwrap();
     let fd: OwnedFd = driver.wait().unwrap().output::<OpenAt>().unwrap().unwrap();
-    driver.push(Read::new(&fd, Vec::with_capacity(16), 0), 2).unwrap();
+    driver.push(Read::new(&fd, cap(16), 0), 2).unwrap();
     let (n, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!((n.unwrap(), buf.as_slice()), (6, &b"opened"[..]));
     let raw = fd.as_raw_fd();
@@ -425,13 +434,13 @@ fn registered_files_dense_sparse_and_updated() {
     let mut driver = Driver::new(8).unwrap();
     driver.register_files(&[a.as_raw_fd(), -1]).unwrap();
     driver
-        .push(Read::new(Target::Fixed(0), Vec::with_capacity(4), 0), 1)
+        .push(Read::new(Target::Fixed(0), cap(4), 0), 1)
         .unwrap();
     let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!(buf, b"AAAA");
     // An empty slot is an error, not a crash.
     driver
-        .push(Read::new(Target::Fixed(1), Vec::with_capacity(4), 0), 2)
+        .push(Read::new(Target::Fixed(1), cap(4), 0), 2)
         .unwrap();
     assert_eq!(
         driver.wait().unwrap().result().unwrap_err().raw_os_error(),
@@ -442,7 +451,7 @@ fn registered_files_dense_sparse_and_updated() {
         Ok(()) => {
             assert_eq!(driver.update_files(2, &[b.as_raw_fd()]).unwrap(), 1);
             driver
-                .push(Read::new(Target::Fixed(2), Vec::with_capacity(4), 0), 3)
+                .push(Read::new(Target::Fixed(2), cap(4), 0), 3)
                 .unwrap();
             let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
             assert_eq!(buf, b"BBBB");
@@ -524,7 +533,7 @@ fn restrictions_on_a_disabled_ring_then_enabled() {
     driver.push(Nop, 1).unwrap();
     driver.wait().unwrap().result().unwrap();
     let (path, file) = scratch("restricted", b"data");
-    driver.push(Read::new(&file, Vec::with_capacity(4), 0), 2).unwrap();
+    driver.push(Read::new(&file, cap(4), 0), 2).unwrap();
     let (res, _) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::EACCES));
     // Restrictions are set once, before enabling.
@@ -552,7 +561,7 @@ fn the_halves_submit_and_reap_from_two_threads() {
                     if tag % 10 == 0 {
                         let offset = tag % 250;
                         submit
-                            .push(Read::new(file, Vec::with_capacity(4), offset), tag)
+                            .push(Read::new(file, cap(4), offset), tag)
                             .unwrap();
                     } else {
                         submit.push(Nop, tag).unwrap();
@@ -593,7 +602,7 @@ fn the_halves_submit_and_reap_from_two_threads() {
 fn forged_completions_cannot_free_an_operation_in_flight() {
     let (ours, theirs) = UnixStream::pair().unwrap();
     let mut driver = Driver::new(8).unwrap();
-    let id = driver.push(Recv::new(&ours, Vec::with_capacity(16)), 77).unwrap();
+    let id = driver.push(Recv::new(&ours, cap(16)), 77).unwrap();
     driver.submit().unwrap();
     assert_eq!(format!("{id:?}"), "OpId(..)", "the key is not shown");
     // MSG_RING from safe code: post CQEs with guessed user_data into the driver's ring.
