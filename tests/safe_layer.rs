@@ -433,15 +433,11 @@ fn registered_files_dense_sparse_and_updated() {
     let (path_b, b) = scratch("file-b", b"BBBB");
     let mut driver = Driver::new(8).unwrap();
     driver.register_files(&[a.as_raw_fd(), -1]).unwrap();
-    driver
-        .push(Read::new(Target::Fixed(0), cap(4), 0), 1)
-        .unwrap();
+    driver.push(Read::new(Target::Fixed(0), cap(4), 0), 1).unwrap();
     let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
     assert_eq!(buf, b"AAAA");
     // An empty slot is an error, not a crash.
-    driver
-        .push(Read::new(Target::Fixed(1), cap(4), 0), 2)
-        .unwrap();
+    driver.push(Read::new(Target::Fixed(1), cap(4), 0), 2).unwrap();
     assert_eq!(
         driver.wait().unwrap().result().unwrap_err().raw_os_error(),
         Some(libc::EBADF)
@@ -450,9 +446,7 @@ fn registered_files_dense_sparse_and_updated() {
     match driver.register_files_sparse(4) {
         Ok(()) => {
             assert_eq!(driver.update_files(2, &[b.as_raw_fd()]).unwrap(), 1);
-            driver
-                .push(Read::new(Target::Fixed(2), cap(4), 0), 3)
-                .unwrap();
+            driver.push(Read::new(Target::Fixed(2), cap(4), 0), 3).unwrap();
             let (_, buf) = driver.wait().unwrap().output::<Read<Vec<u8>>>().unwrap();
             assert_eq!(buf, b"BBBB");
         }
@@ -560,9 +554,7 @@ fn the_halves_submit_and_reap_from_two_threads() {
                 for tag in 0..OPS {
                     if tag % 10 == 0 {
                         let offset = tag % 250;
-                        submit
-                            .push(Read::new(file, cap(4), offset), tag)
-                            .unwrap();
+                        submit.push(Read::new(file, cap(4), offset), tag).unwrap();
                     } else {
                         submit.push(Nop, tag).unwrap();
                     }
@@ -632,4 +624,68 @@ fn forged_completions_cannot_free_an_operation_in_flight() {
     assert_eq!(done.cqe().user_data(), 77, "the tag, not the key");
     let (n, buf) = done.output::<Recv<Vec<u8>>>().unwrap();
     assert_eq!((n.unwrap(), buf.as_slice()), (4, &b"real"[..]));
+}
+
+#[test]
+fn socket_connect_shutdown_and_link_timeouts() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut driver = Driver::new(8).unwrap();
+    driver.push(Socket::tcp_v4(), 1).unwrap();
+    let socket = driver.wait().unwrap().output::<Socket>().unwrap().unwrap();
+    driver
+        .push(Connect::new(&socket, listener.local_addr().unwrap()), 2)
+        .unwrap();
+    driver.wait().unwrap().output::<Connect>().unwrap().unwrap();
+    let (mut peer, _) = listener.accept().unwrap();
+    driver.push(Send::new(&socket, &b"bye"[..]), 3).unwrap();
+    driver
+        .push(Shutdown::new(&socket, std::net::Shutdown::Write), 4)
+        .unwrap();
+    for _ in 0..2 {
+        driver.wait().unwrap().result().unwrap();
+    }
+    let mut got = Vec::new();
+    peer.read_to_end(&mut got).unwrap();
+    assert_eq!(got, b"bye", "data, then end of stream");
+
+    // Nothing listens on a port just released: refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    driver.push(Socket::tcp_v4(), 5).unwrap();
+    let other = driver.wait().unwrap().output::<Socket>().unwrap().unwrap();
+    driver.push(Connect::new(&other, port), 6).unwrap();
+    let err = driver.wait().unwrap().output::<Connect>().unwrap().unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+
+    // A link timeout that fires cancels the receive; one that does not reports so.
+    let (a, b) = UnixStream::pair().unwrap();
+    driver
+        .push_with(Recv::new(&a, cap(8)), 7, Options::new().link())
+        .unwrap();
+    driver.push(LinkTimeout::new(Duration::from_millis(20)), 8).unwrap();
+    let mut fired = None;
+    for _ in 0..2 {
+        let done = driver.wait().unwrap();
+        if done.tag() == 7 {
+            assert_eq!(done.result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+        } else {
+            fired = Some(done.output::<LinkTimeout>().unwrap().unwrap());
+        }
+    }
+    assert_eq!(fired, Some(true));
+    (&b).write_all(b"now").unwrap();
+    driver
+        .push_with(Recv::new(&a, cap(8)), 9, Options::new().link())
+        .unwrap();
+    driver.push(LinkTimeout::new(Duration::from_secs(30)), 10).unwrap();
+    for _ in 0..2 {
+        let done = driver.wait().unwrap();
+        if done.tag() == 9 {
+            assert_eq!(done.result().unwrap(), 3);
+        } else {
+            assert!(!done.output::<LinkTimeout>().unwrap().unwrap(), "the receive won");
+        }
+    }
 }

@@ -676,3 +676,218 @@ unsafe impl Operation for OpenAt {
         owned_fd(cqe)
     }
 }
+
+/// The socket address a [`Connect`] owns, in the kernel's layout.
+#[repr(C)]
+#[derive(Clone, Copy)]
+union SockAddr {
+    v4: libc::sockaddr_in,
+    v6: libc::sockaddr_in6,
+}
+
+/// `connect(2)` to an address the operation owns (`IORING_OP_CONNECT`).
+#[doc(alias = "io_uring_prep_connect")]
+pub struct Connect {
+    target: Target,
+    addr: SockAddr,
+    len: libc::socklen_t,
+}
+
+impl core::fmt::Debug for Connect {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connect")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connect {
+    /// Connect `socket` (a socket of the address's family) to `addr`.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::{Connect, Socket}, Driver};
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut driver = Driver::new(4)?;
+    /// driver.push(Socket::tcp_v4(), 0)?;
+    /// let socket = driver.wait()?.output::<Socket>().unwrap()?;
+    /// driver.push(Connect::new(&socket, listener.local_addr()?), 1)?;
+    /// driver.wait()?.output::<Connect>().unwrap()?;
+    /// assert!(listener.accept().is_ok());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn new(socket: impl Into<Target>, addr: std::net::SocketAddr) -> Connect {
+        let (addr, len) = match addr {
+            std::net::SocketAddr::V4(a) => (
+                SockAddr {
+                    v4: libc::sockaddr_in {
+                        sin_family: libc::AF_INET as libc::sa_family_t,
+                        sin_port: a.port().to_be(),
+                        sin_addr: libc::in_addr {
+                            s_addr: u32::from_ne_bytes(a.ip().octets()),
+                        },
+                        sin_zero: [0; 8],
+                    },
+                },
+                core::mem::size_of::<libc::sockaddr_in>(),
+            ),
+            std::net::SocketAddr::V6(a) => (
+                SockAddr {
+                    v6: libc::sockaddr_in6 {
+                        sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                        sin6_port: a.port().to_be(),
+                        sin6_flowinfo: a.flowinfo().to_be(),
+                        sin6_addr: libc::in6_addr {
+                            s6_addr: a.ip().octets(),
+                        },
+                        sin6_scope_id: a.scope_id(),
+                    },
+                },
+                core::mem::size_of::<libc::sockaddr_in6>(),
+            ),
+        };
+        Connect {
+            target: socket.into(),
+            addr,
+            len: len as libc::socklen_t,
+        }
+    }
+}
+
+// SAFETY: the address is an inline field of the operation, which does not move while in
+// flight; the kernel only reads `len` bytes of it.
+unsafe impl Operation for Connect {
+    type Output = io::Result<()>;
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        let addr = core::ptr::from_ref(&self.addr).cast::<libc::sockaddr>();
+        prep::connect(sqe, self.target.raw(), addr, self.len);
+        self.target.mark(sqe);
+    }
+    fn complete(self, cqe: &Cqe) -> io::Result<()> {
+        cqe_result(cqe).map(drop)
+    }
+}
+
+/// `shutdown(2)` (`IORING_OP_SHUTDOWN`): `how` is `std::net::Shutdown`.
+#[doc(alias = "io_uring_prep_shutdown")]
+#[derive(Debug)]
+pub struct Shutdown {
+    target: Target,
+    how: i32,
+}
+
+impl Shutdown {
+    /// Shut down the read side, the write side or both of `socket`.
+    pub fn new(socket: impl Into<Target>, how: std::net::Shutdown) -> Shutdown {
+        let how = match how {
+            std::net::Shutdown::Read => libc::SHUT_RD,
+            std::net::Shutdown::Write => libc::SHUT_WR,
+            std::net::Shutdown::Both => libc::SHUT_RDWR,
+        };
+        Shutdown {
+            target: socket.into(),
+            how,
+        }
+    }
+}
+
+// SAFETY: no address.
+unsafe impl Operation for Shutdown {
+    type Output = io::Result<()>;
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        prep::shutdown(sqe, self.target.raw(), self.how);
+        self.target.mark(sqe);
+    }
+    fn complete(self, cqe: &Cqe) -> io::Result<()> {
+        cqe_result(cqe).map(drop)
+    }
+}
+
+/// A deadline for the operation pushed just before it with [`super::Options::link`]
+/// (`IORING_OP_LINK_TIMEOUT`); owns its timespec. The output is `Ok(true)` if the
+/// deadline passed (the linked operation is then cancelled, `ECANCELED`), `Ok(false)`
+/// if the operation finished first.
+///
+/// ```
+/// use std::time::Duration;
+/// use uring::api::owned::{ops::{LinkTimeout, Recv}, Driver, Options};
+/// let (socket, _peer) = std::os::unix::net::UnixStream::pair()?;
+/// let mut driver = Driver::new(4)?;
+/// driver.push_with(Recv::new(&socket, Vec::with_capacity(16)), 1, Options::new().link())?;
+/// driver.push(LinkTimeout::new(Duration::from_millis(10)), 2)?;
+/// for _ in 0..2 {
+///     let done = driver.wait()?;
+///     match done.tag() {
+///         1 => assert_eq!(done.result().unwrap_err().raw_os_error(), Some(libc::ECANCELED)),
+///         _ => assert!(done.output::<LinkTimeout>().unwrap()?), // the deadline passed
+///     }
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[doc(alias = "io_uring_prep_link_timeout")]
+#[derive(Debug)]
+pub struct LinkTimeout {
+    ts: __kernel_timespec,
+}
+
+impl LinkTimeout {
+    /// Cancel the linked operation if it has not completed after `after`.
+    pub fn new(after: Duration) -> LinkTimeout {
+        LinkTimeout {
+            ts: Timeout::new(after).ts,
+        }
+    }
+}
+
+// SAFETY: the timespec is an inline field of the operation, which does not move while in
+// flight; the kernel only reads it.
+unsafe impl Operation for LinkTimeout {
+    type Output = io::Result<bool>;
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        prep::link_timeout(sqe, &self.ts, 0);
+    }
+    fn complete(self, cqe: &Cqe) -> io::Result<bool> {
+        match cqe.res() {
+            r if r == -libc::ETIME => Ok(true),
+            r if r == -libc::ECANCELED || r == -libc::EALREADY || r >= 0 => Ok(false),
+            _ => cqe_result(cqe).map(|_| false),
+        }
+    }
+}
+
+/// `socket(2)` through the ring (`IORING_OP_SOCKET`, Linux 5.19, close-on-exec); gives
+/// back the new socket.
+#[doc(alias = "io_uring_prep_socket")]
+#[derive(Debug)]
+pub struct Socket {
+    domain: i32,
+    kind: i32,
+    protocol: i32,
+}
+
+impl Socket {
+    /// A socket of `domain` (`libc::AF_INET`, ...), `kind` (`libc::SOCK_STREAM`, ...)
+    /// and `protocol`.
+    pub fn new(domain: i32, kind: i32, protocol: i32) -> Socket {
+        Socket {
+            domain,
+            kind: kind | libc::SOCK_CLOEXEC,
+            protocol,
+        }
+    }
+
+    /// An IPv4 TCP socket.
+    pub fn tcp_v4() -> Socket {
+        Socket::new(libc::AF_INET, libc::SOCK_STREAM, 0)
+    }
+}
+
+// SAFETY: no address.
+unsafe impl Operation for Socket {
+    type Output = io::Result<OwnedFd>;
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        prep::socket(sqe, self.domain, self.kind, self.protocol, 0);
+    }
+    fn complete(self, cqe: &Cqe) -> io::Result<OwnedFd> {
+        owned_fd(cqe)
+    }
+}
