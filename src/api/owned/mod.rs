@@ -115,7 +115,6 @@ impl fmt::Debug for OpId {
 trait Erased: Send {
     fn prepare(&mut self, sqe: &mut io_uring_sqe);
     fn payload(&self, cqe: &Cqe) -> Payload;
-    fn multishot(&self) -> bool;
     /// The concrete operation type, to hand it back typed.
     fn op_type(&self) -> TypeId;
     fn discard(self: Box<Self>, cqe: &Cqe);
@@ -127,9 +126,6 @@ impl<O: Operation> Erased for O {
     }
     fn payload(&self, cqe: &Cqe) -> Payload {
         Operation::payload(self, cqe)
-    }
-    fn multishot(&self) -> bool {
-        Operation::multishot(self)
     }
     fn op_type(&self) -> TypeId {
         TypeId::of::<O>()
@@ -178,11 +174,13 @@ impl Default for Table {
 
 impl Table {
     /// A slot is free or can be added.
+    #[inline]
     fn has_room(&self) -> bool {
         !self.free.is_empty() || self.slots.len() < MAX_SLOTS
     }
 
     /// A fresh non-zero 44-bit nonce (splitmix64).
+    #[inline]
     fn nonce(&mut self) -> u64 {
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.rng;
@@ -193,7 +191,8 @@ impl Table {
 
     /// Store `op` and return its key and a reference to it in its final place. The
     /// caller checked [`Table::has_room`].
-    fn insert(&mut self, tag: u64, op: Box<dyn Erased>) -> (u64, &mut dyn Erased) {
+    #[inline]
+    fn insert(&mut self, tag: u64, multishot: bool, op: Box<dyn Erased>) -> (u64, &mut dyn Erased) {
         let index = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -205,13 +204,13 @@ impl Table {
         let slot = &mut self.slots[index as usize];
         slot.key = key;
         self.live += 1;
-        let multishot = op.multishot();
         let entry = slot.entry.insert(Entry { tag, multishot, op });
         (key, &mut *entry.op)
     }
 
     /// Match a completion to its operation. The `Done` (and the operation) see the
     /// completion with the operation's tag in place of the key, so no key leaks out.
+    #[inline]
     fn complete(&mut self, mut cqe: Cqe) -> Option<Done> {
         let key = cqe.user_data();
         let index = (key & INDEX_MASK) as u32;
@@ -241,6 +240,7 @@ impl Table {
     }
 
     /// The operation in slot `index` completed for the last time: free the slot.
+    #[inline]
     fn retire(&mut self, index: u32, key: u64, tag: u64, cqe: Cqe, op: Box<dyn Erased>, payload: Payload) -> Done {
         // The slot's next operation gets a new nonce, so a stale key never matches it.
         self.slots[index as usize].key = 0;
@@ -385,6 +385,7 @@ impl fmt::Debug for Done {
 
 impl Done {
     /// The tag given to [`Driver::push`].
+    #[inline]
     pub fn tag(&self) -> u64 {
         self.tag
     }
@@ -398,14 +399,17 @@ impl Done {
         self.cqe
     }
     /// The result: bytes, a descriptor number, or 0; the error as `io::Error`.
+    #[inline]
     pub fn result(&self) -> io::Result<u32> {
         ops::cqe_result(&self.cqe)
     }
     /// The operation is still in flight: a multishot operation will complete again.
+    #[inline]
     pub fn more(&self) -> bool {
         self.op.is_none()
     }
     /// The operation is of type `O` (and this is its last completion).
+    #[inline]
     pub fn is<O: Operation>(&self) -> bool {
         self.op.as_ref().is_some_and(|op| op.op_type() == TypeId::of::<O>())
     }
@@ -463,6 +467,7 @@ impl Done {
     }
     /// The operation's output (its result and resources), if this is the last
     /// completion of an operation of type `O`; otherwise the `Done` back.
+    #[inline]
     pub fn output<O: Operation>(mut self) -> Result<O::Output, Done> {
         let Some(op) = self.op.take_if(|op| op.op_type() == TypeId::of::<O>()) else {
             return Err(self);
@@ -476,6 +481,7 @@ impl Done {
 }
 
 impl Drop for Done {
+    #[inline]
     fn drop(&mut self) {
         if let Some(op) = self.op.take() {
             op.discard(&self.cqe);
@@ -586,11 +592,13 @@ impl Driver {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     #[doc(alias = "io_uring_get_sqe")]
+    #[inline]
     pub fn push<O: Operation>(&mut self, op: O, tag: u64) -> Result<OpId, Rejected<O>> {
         self.push_with(op, tag, Options::new())
     }
 
     /// [`Driver::push`] with SQE flags (links, drain, async) and a personality.
+    #[inline]
     pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
         push_on(&mut self.ring.submitter(), table, &self.enters, op, tag, options)
@@ -653,6 +661,7 @@ impl Driver {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     #[doc(alias = "io_uring_for_each_cqe")]
+    #[inline]
     pub fn ready(&mut self) -> Ready<'_> {
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
         Ready {
@@ -834,6 +843,7 @@ pub struct Ready<'a> {
 impl Iterator for Ready<'_> {
     type Item = Done;
 
+    #[inline]
     fn next(&mut self) -> Option<Done> {
         loop {
             let cqe = self.completions.next()?;
@@ -865,10 +875,12 @@ pub struct SubmitHalf<'r> {
 
 impl SubmitHalf<'_> {
     /// As [`Driver::push`].
+    #[inline]
     pub fn push<O: Operation>(&mut self, op: O, tag: u64) -> Result<OpId, Rejected<O>> {
         self.push_with(op, tag, Options::new())
     }
     /// As [`Driver::push_with`].
+    #[inline]
     pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
         let mut table = self.shared.table();
         push_on(&mut self.sub, &mut table, self.shared.enters, op, tag, options)
@@ -958,6 +970,7 @@ impl ReapHalf<'_> {
 }
 
 /// Queue `op`: a table entry first, then the SQE written from it in its final place.
+#[inline]
 fn push_on<O: Operation>(
     sub: &mut Submitter<'_>,
     table: &mut Table,
@@ -982,7 +995,9 @@ fn push_on<O: Operation>(
         let error = io::Error::new(io::ErrorKind::OutOfMemory, "operation table full");
         return Err(Rejected { error, op });
     }
-    let (key, stored) = table.insert(tag, Box::new(op));
+    // Asked here, where the type is known, rather than through the box.
+    let multishot = op.multishot();
+    let (key, stored) = table.insert(tag, multishot, Box::new(op));
     // Space was checked above, so a slot is there; if not, the entry is unreachable and
     // harmless (it is drained or leaked with the rest).
     let Some(sqe) = sub.get_sqe() else {
