@@ -689,3 +689,77 @@ fn socket_connect_shutdown_and_link_timeouts() {
         }
     }
 }
+
+#[test]
+fn random_mix_drops_every_buffer_exactly_once() {
+    let (path, file) = scratch("mix", &[5u8; 8192]);
+    let (quiet, _peer) = UnixStream::pair().unwrap();
+    let made = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
+    let tracked = |n: usize| {
+        made.fetch_add(1, Ordering::SeqCst);
+        Tracked {
+            bytes: cap(n),
+            drops: drops.clone(),
+        }
+    };
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut driver = Driver::new(16).unwrap();
+    let mut ids = Vec::new();
+    let (mut reads_checked, mut cancelled) = (0, 0);
+    for step in 0..3000u64 {
+        match next() % 8 {
+            0..=2 => ids.push(driver.push(Read::new(&file, tracked(64), next() % 8000), 1).unwrap()),
+            // Receives that only a cancellation (or the final drop) ends.
+            3 => ids.push(driver.push(Recv::new(&quiet, tracked(32)), 2).unwrap()),
+            4 => ids.push(
+                driver
+                    .push(Timeout::new(Duration::from_micros(next() % 500)), 3)
+                    .unwrap(),
+            ),
+            5 if !ids.is_empty() => {
+                let id = ids.swap_remove((next() % ids.len() as u64) as usize);
+                driver.cancel(id).unwrap();
+            }
+            _ => {
+                driver.submit().unwrap();
+                while let Some(done) = driver.peek().unwrap() {
+                    ids.retain(|&id| id != done.id());
+                    if done.result().is_err_and(|e| e.raw_os_error() == Some(libc::ECANCELED)) {
+                        cancelled += 1;
+                    }
+                    match (done.tag(), step % 2) {
+                        // Claim half of the reads and check them; drop the rest unclaimed.
+                        (1, 0) => {
+                            let (n, buf) = done.output::<Read<Tracked>>().unwrap();
+                            let n = n.unwrap() as usize;
+                            assert!(buf.bytes[..n].iter().all(|&b| b == 5));
+                            reads_checked += 1;
+                        }
+                        _ => drop(done),
+                    }
+                }
+            }
+        }
+    }
+    let in_flight = driver.in_flight();
+    assert!(in_flight > 0, "some receives are still in flight when the driver goes");
+    assert!(drops.load(Ordering::SeqCst) < made.load(Ordering::SeqCst));
+    drop(driver);
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        made.load(Ordering::SeqCst),
+        "every buffer dropped, once"
+    );
+    assert!(
+        reads_checked > 50 && cancelled > 10,
+        "{reads_checked} reads checked, {cancelled} cancelled"
+    );
+    std::fs::remove_file(path).unwrap();
+}
