@@ -763,3 +763,18 @@ fn random_mix_drops_every_buffer_exactly_once() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn a_buffer_ring_only_serves_the_driver_it_is_registered_with() {
+    let (socket, _peer) = UnixStream::pair().unwrap();
+    let mut a = Driver::new(4).unwrap();
+    let mut b = Driver::new(4).unwrap();
+    let ring = a.register_buf_ring(9, 4, 64).unwrap();
+    let refused = b.push(RecvMulti::new(&socket, &ring), 0).unwrap_err();
+    assert_eq!(refused.error.kind(), io::ErrorKind::InvalidInput);
+    assert_eq!(b.in_flight(), 0);
+    // The operation comes back untouched and works where the ring belongs.
+    a.push(refused.op, 1).unwrap();
+    a.submit().unwrap();
+    assert_eq!(a.in_flight(), 1);
+}

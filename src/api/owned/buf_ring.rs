@@ -36,6 +36,8 @@ pub(super) struct Shared {
     group: u16,
     incremental: bool,
     state: Mutex<State>,
+    /// The driver it is registered with: operations selecting from it may only run there.
+    pub(super) driver: u64,
 }
 
 /// Who holds each buffer id.
@@ -73,6 +75,7 @@ impl BufRing {
     /// `ring` and publish them all.
     pub(super) fn register(
         ring: crate::ring::RingRef<'_>,
+        driver: u64,
         group: u16,
         entries: u16,
         buf_len: u32,
@@ -103,6 +106,7 @@ impl BufRing {
             buf_len,
             group,
             incremental,
+            driver,
             state: Mutex::new(State {
                 kernel_owned: vec![true; usize::from(entries)],
                 guards: vec![0; usize::from(entries)],

@@ -489,6 +489,8 @@ impl Drop for Done {
     }
 }
 
+static NEXT_DRIVER: AtomicU64 = AtomicU64::new(1);
+
 /// A ring plus the table of operations in flight: the safe layer's entry point. See the
 /// [module docs](self) for the rules it keeps.
 ///
@@ -499,6 +501,8 @@ pub struct Driver {
     ring: Ring,
     table: Mutex<Table>,
     enters: AtomicU64,
+    /// Unique in the process: buffer rings remember the driver they belong to.
+    id: u64,
     buf_rings: Vec<BufRing>,
     fixed: Option<FixedBufPool>,
 }
@@ -543,6 +547,7 @@ impl Driver {
             ring: builder.build()?,
             table: Mutex::new(Table::default()),
             enters: AtomicU64::new(0),
+            id: NEXT_DRIVER.fetch_add(1, Ordering::Relaxed),
             buf_rings: Vec::new(),
             fixed: None,
         })
@@ -601,7 +606,15 @@ impl Driver {
     #[inline]
     pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
-        push_on(&mut self.ring.submitter(), table, &self.enters, op, tag, options)
+        push_on(
+            &mut self.ring.submitter(),
+            table,
+            &self.enters,
+            self.id,
+            op,
+            tag,
+            options,
+        )
     }
 
     /// Ask the kernel to cancel operation `id` (`IORING_OP_ASYNC_CANCEL`). It then
@@ -750,6 +763,7 @@ impl Driver {
         let shared = Shared {
             table: &self.table,
             enters: &self.enters,
+            driver: self.id,
         };
         (SubmitHalf { sub, shared }, ReapHalf { cq, shared })
     }
@@ -859,6 +873,7 @@ impl Iterator for Ready<'_> {
 struct Shared<'r> {
     table: &'r Mutex<Table>,
     enters: &'r AtomicU64,
+    driver: u64,
 }
 
 impl Shared<'_> {
@@ -883,7 +898,15 @@ impl SubmitHalf<'_> {
     #[inline]
     pub fn push_with<O: Operation>(&mut self, op: O, tag: u64, options: Options) -> Result<OpId, Rejected<O>> {
         let mut table = self.shared.table();
-        push_on(&mut self.sub, &mut table, self.shared.enters, op, tag, options)
+        push_on(
+            &mut self.sub,
+            &mut table,
+            self.shared.enters,
+            self.shared.driver,
+            op,
+            tag,
+            options,
+        )
     }
     /// As [`Driver::cancel`].
     pub fn cancel(&mut self, id: OpId) -> io::Result<()> {
@@ -975,10 +998,18 @@ fn push_on<O: Operation>(
     sub: &mut Submitter<'_>,
     table: &mut Table,
     enters: &AtomicU64,
+    driver: u64,
     op: O,
     tag: u64,
     options: Options,
 ) -> Result<OpId, Rejected<O>> {
+    if op.buf_ring().is_some_and(|br| br.shared.driver != driver) {
+        let error = io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the buffer ring is registered with another driver",
+        );
+        return Err(Rejected { error, op });
+    }
     if sub.sq_space_left() == 0 {
         if let Err(error) = submit_on(sub, enters, 0) {
             return Err(Rejected { error, op });

@@ -102,6 +102,13 @@ pub unsafe trait Operation: core::marker::Send + 'static {
     fn multishot(&self) -> bool {
         false
     }
+
+    /// The buffer ring the operation selects from, if any: the driver refuses it
+    /// (`EINVAL`) unless the ring is registered with that driver, so a guard is only
+    /// ever made for a buffer of the ring the kernel actually picked from.
+    fn buf_ring(&self) -> Option<&BufRing> {
+        None
+    }
 }
 
 /// A result as `io::Result`.
@@ -574,6 +581,9 @@ unsafe impl Operation for RecvMulti {
     }
     fn multishot(&self) -> bool {
         true
+    }
+    fn buf_ring(&self) -> Option<&BufRing> {
+        Some(&self.ring)
     }
 }
 

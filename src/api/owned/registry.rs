@@ -452,8 +452,8 @@ impl Driver {
         } else {
             ("a buffer ring", "5.19")
         };
-        let ring =
-            BufRing::register(self.ring.as_ring_ref(), group, entries, buf_len, inc).map_err(reg_err(what, since))?;
+        let ring = BufRing::register(self.ring.as_ring_ref(), self.id, group, entries, buf_len, inc)
+            .map_err(reg_err(what, since))?;
         self.buf_rings.push(ring.clone());
         Ok(ring)
     }
