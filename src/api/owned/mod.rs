@@ -37,6 +37,8 @@
 //!    and buffer rings ([`BufRing`]) are reference counted; the driver's registration
 //!    holds one reference and gives it up only after unregistering (or tearing the ring
 //!    down), and every [`FixedBuf`], [`BufGuard`] and operation using them holds one too.
+//!    An operation selecting from a [`BufRing`] is refused (`InvalidInput`) by every
+//!    driver but the one the ring is registered with.
 //! 4. **One submitter, one reaper.** [`Driver::split`] gives a [`SubmitHalf`] and a
 //!    [`ReapHalf`], each `Send` and neither `Sync` nor `Clone` (liburing's threading
 //!    contract), sharing the operation table behind a mutex. The driver stays borrowed
