@@ -778,3 +778,22 @@ fn a_buffer_ring_only_serves_the_driver_it_is_registered_with() {
     a.submit().unwrap();
     assert_eq!(a.in_flight(), 1);
 }
+
+#[test]
+fn statx_fills_a_buffer_the_operation_owns() {
+    let (path, _file) = scratch("statx", &[1u8; 12345]);
+    let mut driver = Driver::new(4).unwrap();
+    driver.push(Statx::new(&path).unwrap(), 1).unwrap();
+    driver.push(Statx::new("/nonexistent/uring").unwrap(), 2).unwrap();
+    for _ in 0..2 {
+        let done = driver.wait().unwrap();
+        let tag = done.tag();
+        let res = done.output::<Statx>().unwrap();
+        match tag {
+            1 => assert_eq!(res.unwrap().stx_size, 12345),
+            _ => assert_eq!(res.unwrap_err().kind(), io::ErrorKind::NotFound),
+        }
+    }
+    assert!(Statx::new("a\0b").is_err());
+    std::fs::remove_file(path).unwrap();
+}

@@ -901,3 +901,72 @@ unsafe impl Operation for Socket {
         owned_fd(cqe)
     }
 }
+
+/// `statx(2)` of a path (`IORING_OP_STATX`): owns the path and the buffer the kernel
+/// fills, and gives back a copy of it.
+///
+/// ```
+/// use uring::api::owned::{ops::Statx, Driver};
+/// let mut driver = Driver::new(4)?;
+/// driver.push(Statx::new("Cargo.toml")?, 0)?;
+/// let stat = driver.wait()?.output::<Statx>().unwrap()?;
+/// assert_eq!(stat.stx_size, std::fs::metadata("Cargo.toml")?.len());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[doc(alias = "io_uring_prep_statx")]
+pub struct Statx {
+    path: CString,
+    /// A heap `statx` the kernel writes: reached only through this raw pointer (never a
+    /// reference) until the completion, and freed in Drop.
+    buf: core::ptr::NonNull<libc::statx>,
+}
+
+// SAFETY: the heap buffer is owned by the operation alone (like a Box), and is touched
+// only by the kernel while in flight and by `complete` afterwards.
+unsafe impl core::marker::Send for Statx {}
+
+impl core::fmt::Debug for Statx {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Statx")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Statx {
+    /// Stat `path` (relative to the working directory), following symlinks, asking for
+    /// the basic fields (`STATX_BASIC_STATS`). `InvalidInput` if the path holds a NUL.
+    pub fn new(path: impl AsRef<std::path::Path>) -> io::Result<Statx> {
+        use std::os::unix::ffi::OsStrExt;
+        let path = CString::new(path.as_ref().as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
+        // SAFETY: statx is plain integers: all zeroes is a valid value.
+        let zeroed: libc::statx = unsafe { core::mem::zeroed() };
+        let buf = core::ptr::NonNull::from(Box::leak(Box::new(zeroed)));
+        Ok(Statx { path, buf })
+    }
+}
+
+impl Drop for Statx {
+    fn drop(&mut self) {
+        // SAFETY: `buf` came from Box::leak in `new` and is freed only here; the driver
+        // drops an operation only after its completion, so the kernel is done with it.
+        drop(unsafe { Box::from_raw(self.buf.as_ptr()) });
+    }
+}
+
+// SAFETY: the path is a CString and the output a heap block, both owned by the operation
+// and stable while it is in flight; the kernel reads the one and writes the other.
+unsafe impl Operation for Statx {
+    type Output = io::Result<libc::statx>;
+    fn prepare(&mut self, sqe: &mut io_uring_sqe) {
+        let mask = libc::STATX_BASIC_STATS;
+        prep::statx(sqe, libc::AT_FDCWD, self.path.as_ptr(), 0, mask, self.buf.as_ptr());
+    }
+    fn complete(self, cqe: &Cqe) -> io::Result<libc::statx> {
+        cqe_result(cqe)?;
+        // SAFETY: the kernel filled the buffer and is done (this is the completion); it
+        // is live until `self` drops at the end of this function.
+        Ok(unsafe { self.buf.as_ptr().read() })
+    }
+}
