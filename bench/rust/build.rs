@@ -5,7 +5,7 @@ use std::fs;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(have_register)");
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/register/");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../uring/src/register/");
     for f in ["buffers.rs", "files.rs"] {
         println!("cargo:rerun-if-changed={root}{f}");
     }

@@ -38,6 +38,7 @@ use crate::setup;
 use crate::sys::*;
 
 mod ext;
+pub mod owned;
 mod setup_error;
 
 pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};
