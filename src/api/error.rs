@@ -142,3 +142,17 @@ impl From<Error> for Errno {
         }
     }
 }
+
+impl From<super::SetupError> for Error {
+    /// The setup failure's errno, as operation `"setup"` (the [`SetupError`](super::SetupError)
+    /// itself explains it in words).
+    fn from(e: super::SetupError) -> Error {
+        Error::os("setup", e.errno())
+    }
+}
+
+impl From<PushError> for Error {
+    fn from(e: PushError) -> Error {
+        Error::push("push", e)
+    }
+}

@@ -1142,18 +1142,44 @@ op! {
     }
 }
 
-op! {
-    /// Cancel requests on file `fd` (a `Fixed` target sets `CancelFlags::FD_FIXED`).
-    #[doc(alias = "io_uring_prep_cancel_fd")]
-    AsyncCancelFd[fd]() {
-        /// More `IORING_ASYNC_CANCEL_*` flags (`ALL`).
-        flags: CancelFlags = CancelFlags::empty(),
+/// Cancel requests on file `fd` (a `Fixed` target sets `CancelFlags::FD_FIXED`, not
+/// `IOSQE_FIXED_FILE`).
+#[doc(alias = "io_uring_prep_cancel_fd")]
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until built and pushed"]
+pub struct AsyncCancelFd {
+    fd: Target,
+    flags: CancelFlags,
+}
+
+impl AsyncCancelFd {
+    /// The operation.
+    #[inline]
+    pub fn new(fd: impl Into<Target>) -> AsyncCancelFd {
+        AsyncCancelFd {
+            fd: fd.into(),
+            flags: CancelFlags::empty(),
+        }
     }
-    safe => |s, sqe| {
-        let fixed = if s.fd.is_fixed() { IORING_ASYNC_CANCEL_FD_FIXED } else { 0 };
-        prep::cancel_fd(sqe, s.fd.raw(), s.flags.bits() | fixed);
-        // The fd names a registered file through the cancel flag, not IOSQE_FIXED_FILE.
-        sqe.flags &= !IOSQE_FIXED_FILE;
+
+    /// More `IORING_ASYNC_CANCEL_*` flags (`ALL`).
+    #[inline]
+    pub fn flags(mut self, flags: CancelFlags) -> AsyncCancelFd {
+        self.flags = flags;
+        self
+    }
+
+    /// The entry, ready to push.
+    #[inline]
+    pub fn build(self) -> SafeEntry {
+        let mut e = Entry::zeroed();
+        let fixed = if self.fd.is_fixed() {
+            IORING_ASYNC_CANCEL_FD_FIXED
+        } else {
+            0
+        };
+        prep::cancel_fd(&mut e.0, self.fd.raw(), self.flags.bits() | fixed);
+        SafeEntry(e)
     }
 }
 

@@ -27,6 +27,8 @@ use crate::sys::*;
 /// It is an `eventfd`: `Clone` (the clones share it), `Send` and `Sync`. A cancel is
 /// remembered until a cancellable wait consumes it: one made while no wait is blocked
 /// makes the next cancellable wait that finds no completion ready return at once.
+/// On `DEFER_TASKRUN` rings, whose fd cannot be polled for completions, the wait sleeps
+/// in the kernel 10 ms at a time, so a cancel there is noticed within 10 ms.
 /// [`cancel`](WaitCanceller::cancel) is a single `write(2)`, so it is
 /// async-signal-safe: a signal handler may call it (reach the canceller through a
 /// `static`, for example a `OnceLock<WaitCanceller>`).
@@ -169,6 +171,9 @@ fn poll_until_ready(
         return Err(Error::os(op, Errno::EBADF));
     }
     let wait_nr = wait_nr.max(1);
+    if ring.flags() & IORING_SETUP_DEFER_TASKRUN != 0 && ring.features() & IORING_FEAT_EXT_ARG != 0 {
+        return wait_in_slices(side, wait_nr, cancel, deadline, op);
+    }
     loop {
         // peek_cqe flushes overflowed completions and pending task work when the ring
         // flags say so, and skips filler CQEs.
@@ -191,6 +196,49 @@ fn poll_until_ready(
                     crate::submit::get_events(ring).map_err(|e| Error::os(op, e))?;
                 }
             }
+        }
+    }
+}
+
+/// How long a DEFER_TASKRUN wait sleeps in the kernel before it looks at the canceller.
+const CANCEL_SLICE: Duration = Duration::from_millis(10);
+
+/// [`poll_until_ready`] for DEFER_TASKRUN rings, whose fd does not become readable
+/// until someone enters the kernel to run the deferred completions: wait in the kernel
+/// in slices of [`CANCEL_SLICE`], looking at the canceller between them.
+fn wait_in_slices(
+    side: &mut CompletionSide<'_>,
+    wait_nr: u32,
+    cancel: Option<&WaitCanceller>,
+    deadline: Option<Instant>,
+    op: &'static str,
+) -> Result<(), Error> {
+    let ring = side.ring();
+    loop {
+        match side.peek_cqe().into_result() {
+            Ok(_) if cq::cq_ready(ring) >= wait_nr => return Ok(()),
+            Ok(_) | Err(Errno::EAGAIN) => {}
+            Err(e) => return Err(Error::os(op, e)),
+        }
+        if cancel.is_some_and(|c| c.take()) {
+            return Err(Error::cancelled(op));
+        }
+        let mut slice = if cancel.is_some() { CANCEL_SLICE } else { Duration::MAX };
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::os(op, Errno(libc::ETIME)));
+            }
+            slice = slice.min(left);
+        }
+        let ts = timespec(slice);
+        // SAFETY: ENTER-ARG: with EXT_ARG (checked by the caller) the kernel reads the
+        // local `ts` only during the call, so no timeout SQE is queued and neither
+        // SQ-OWNER nor SQE-MEM is needed; no sigmask.
+        let waited = unsafe { side.wait_cqes(wait_nr, &ts, core::ptr::null()) };
+        match waited.result {
+            Ok(_) | Err(Errno::ETIME) | Err(Errno::EINTR) => {}
+            Err(e) => return Err(Error::os(op, e)),
         }
     }
 }
@@ -342,7 +390,7 @@ impl Ring {
         // function's contract.
         let waited =
             unsafe { cq::submit_and_wait_timeout(&mut sq.side, &mut cq.side, wait_nr, &ts, core::ptr::null()) };
-        waited.result.map_err(|e| Error::os(OP, e))
+        timed_result(waited, wait_nr, OP)
     }
 
     /// Submit and wait for `wait_nr` completions, settling for fewer after `min_wait`
@@ -378,6 +426,48 @@ impl Ring {
                 core::ptr::null(),
             )
         };
-        waited.result.map_err(|e| Error::os(OP, e))
+        timed_result(waited, wait_nr, OP)
+    }
+}
+
+/// The submit count of a timed submit-and-wait. The core reports the count even when
+/// the wait then timed out; a wait for completions that returns none timed out.
+fn timed_result(waited: cq::Waited, wait_nr: u32, op: &'static str) -> Result<u32, Error> {
+    let n = waited.result.map_err(|e| Error::os(op, e))?;
+    if wait_nr > 0 && waited.cqe.is_none() {
+        return Err(Error::os(op, Errno(libc::ETIME)));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::op;
+
+    /// The path kernels without EXT_ARG take for timed waits, run on this kernel too.
+    #[test]
+    fn polling_wait_times_out_then_sees_a_late_completion() {
+        let mut ring = Ring::new(4).expect("ring");
+        let start = Instant::now();
+        {
+            let cq = ring.completion();
+            let deadline = Instant::now() + Duration::from_millis(30);
+            let err = wait_polling(cq.side, cq.flags, None, Some(deadline), "test").unwrap_err();
+            assert!(err.is_timeout(), "{err:?}");
+        }
+        assert!(start.elapsed() >= Duration::from_millis(25));
+        // A completion that arrives while the poll sleeps (a 20 ms timeout request).
+        let ts = op::timespec(Duration::from_millis(20));
+        let e = op::Timeout::new(&ts).build().user_data(9);
+        // SAFETY: `ts` outlives the wait below, which reaps the timeout's completion.
+        unsafe { ring.push(&e) }.unwrap();
+        // SAFETY: as above.
+        unsafe { ring.submit() }.unwrap();
+        let cq = ring.completion();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let c = wait_polling(cq.side, cq.flags, None, Some(deadline), "test").expect("the timeout's completion");
+        assert_eq!(c.user_data(), 9);
+        assert_eq!(c.res(), -libc::ETIME);
     }
 }
