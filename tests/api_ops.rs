@@ -1671,3 +1671,102 @@ fn cancellable_wait_on_a_defer_taskrun_ring_runs_deferred_work() {
     assert!(err.is_cancelled(), "{err:?}");
     assert!(start.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn submission_queue_and_raw_completions() {
+    let mut ring = ring(4);
+    let n = ring.sq_entries();
+    {
+        let mut sq = ring.submission();
+        assert!(sq.is_empty());
+        for i in 0..n {
+            sq.push_safe(&op::Nop::new().build().user_data(u64::from(i))).unwrap();
+        }
+        assert_eq!(sq.len(), n);
+        assert!(sq.is_full());
+        assert_eq!(sq.push_safe(&op::Nop::new().build()), Err(PushError::QueueFull));
+    }
+    // Dropping the queue handed the slots to the submitter.
+    assert_eq!(ring.sq_ready(), n);
+    // SAFETY: only NOPs are pending.
+    assert_eq!(unsafe { ring.submit_and_wait(n) }.unwrap(), n);
+    let got: Vec<u64> = ring.completions_raw().map(|c| c.user_data()).collect();
+    assert_eq!(got, (0..u64::from(n)).collect::<Vec<_>>());
+    assert_eq!(ring.cq_ready(), 0, "the raw iterator consumed what it yielded");
+
+    // A CQE forged with F_SKIP by a MSG_RING sender: the raw iterator yields it, the
+    // guarded iterator skips it.
+    let mut sender = self::ring(2);
+    if !probe_or_skip(&sender, &[Opcode::MsgRing], "forged F_SKIP") {
+        return;
+    }
+    for ud in [1u64, 2] {
+        let e = op::MsgRingData::new(Fd::of(&ring), 0, ud)
+            .cqe_flags(Some(IORING_CQE_F_SKIP))
+            .build()
+            .user_data(ud);
+        sender.push_safe(&e).unwrap();
+    }
+    let sent = reap(&mut sender, 2);
+    if sent[0].result().is_err() {
+        println!(
+            "SKIP: forged F_SKIP: MSG_RING flag passing refused: {:?}",
+            sent[0].result()
+        );
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while ring.cq_ready() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    {
+        let mut raw = ring.completions_raw();
+        let first = raw.next().expect("the forged CQE");
+        assert!(first.cqe_flags().contains(CqeFlags::SKIP));
+        assert_eq!(first.user_data(), 1);
+    } // consumes only the first
+    assert_eq!(
+        ring.completions().count(),
+        0,
+        "the guarded iterator skips the forged CQE"
+    );
+    assert_eq!(ring.cq_ready(), 0);
+}
+
+#[test]
+fn sixty_four_byte_command_on_sqe128_ring_clears_the_upper_half() {
+    let mut ring = match Ring::builder(1).sqe128().build() {
+        Ok(r) => r,
+        Err(e) => {
+            println!("SKIP: SQE128 rings: {e}");
+            return;
+        }
+    };
+    assert_eq!(ring.sq_entries(), 1, "one slot, reused by every push");
+    let (_a, b) = socketpair();
+    // SAFETY: SIOCINQ on a socket writes no memory of ours.
+    unsafe {
+        ring.push128(
+            &op::UringCmd80::new(Fd::of(&b), SOCKET_URING_OP_SIOCINQ)
+                .cmd([0xab; 80])
+                .build(),
+        )
+    }
+    .unwrap();
+    reap(&mut ring, 1);
+    let e = op::UringCmd16::new(Fd::of(&b), SOCKET_URING_OP_SIOCINQ)
+        .build()
+        .user_data(2);
+    // SAFETY: as above.
+    unsafe { ring.push(&e) }.unwrap();
+    let sqes = ring.as_raw().sq.sqes;
+    // SAFETY: the slot was handed out and written by the push above and is not yet
+    // submitted; on an SQE128 ring it spans two io_uring_sqe, both in the mapping.
+    let upper = unsafe { sqes.add(1).read() };
+    assert!(
+        upper.as_bytes().iter().all(|&x| x == 0),
+        "stale command bytes: {:?}",
+        upper.as_bytes()
+    );
+    reap(&mut ring, 1);
+}

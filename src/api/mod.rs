@@ -45,6 +45,8 @@ mod error;
 mod flags;
 pub mod op;
 mod opcode;
+mod raw_cq;
+mod sq;
 mod wait;
 
 pub use entry::{Entry, Entry128, Fd, Fixed, PushError, SafeEntry, Target};
@@ -54,7 +56,9 @@ pub use flags::{
     SendFlags, SetupFlags, SqeFlags, TimeoutFlags,
 };
 pub use opcode::{Opcode, Probe};
+pub use raw_cq::RawCompletions;
 pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};
+pub use sq::SubmissionQueue;
 pub use wait::WaitCanceller;
 
 /// The contents of one completion, copied out of the CQ ring. A `Cqe` is only data: it

@@ -90,7 +90,7 @@ macro_rules! op {
                 let $s = self;
                 let mut entry = Entry::zeroed();
                 {
-                    let $sqe = &mut entry.0;
+                    let $sqe = entry.sqe_mut();
                     $body
                     $( $s.$t.mark($sqe); )*
                 }
@@ -367,7 +367,7 @@ impl Splice {
         let mut e = Entry::zeroed();
         let in_fixed = if self.fd_in.is_fixed() { SPLICE_F_FD_IN_FIXED } else { 0 };
         prep::splice(
-            &mut e.0,
+            e.sqe_mut(),
             self.fd_in.raw(),
             self.off_in,
             self.fd_out.raw(),
@@ -375,7 +375,7 @@ impl Splice {
             self.len,
             self.flags | in_fixed,
         );
-        self.fd_out.mark(&mut e.0);
+        self.fd_out.mark(e.sqe_mut());
         SafeEntry(e)
     }
 }
@@ -416,13 +416,13 @@ impl Tee {
         let mut e = Entry::zeroed();
         let in_fixed = if self.fd_in.is_fixed() { SPLICE_F_FD_IN_FIXED } else { 0 };
         prep::tee(
-            &mut e.0,
+            e.sqe_mut(),
             self.fd_in.raw(),
             self.fd_out.raw(),
             self.len,
             self.flags | in_fixed,
         );
-        self.fd_out.mark(&mut e.0);
+        self.fd_out.mark(e.sqe_mut());
         SafeEntry(e)
     }
 }
@@ -859,8 +859,8 @@ impl Close {
     pub fn build(self) -> Entry {
         let mut e = Entry::zeroed();
         match self.fd {
-            Target::Fd(fd) => prep::close(&mut e.0, fd),
-            Target::Fixed(i) => prep::close_direct(&mut e.0, i),
+            Target::Fd(fd) => prep::close(e.sqe_mut(), fd),
+            Target::Fixed(i) => prep::close_direct(e.sqe_mut(), i),
         }
         e
     }
@@ -1178,7 +1178,7 @@ impl AsyncCancelFd {
         } else {
             0
         };
-        prep::cancel_fd(&mut e.0, self.fd.raw(), self.flags.bits() | fixed);
+        prep::cancel_fd(e.sqe_mut(), self.fd.raw(), self.flags.bits() | fixed);
         SafeEntry(e)
     }
 }
