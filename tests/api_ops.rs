@@ -1760,9 +1760,11 @@ fn sixty_four_byte_command_on_sqe128_ring_clears_the_upper_half() {
     // SAFETY: as above.
     unsafe { ring.push(&e) }.unwrap();
     let sqes = ring.as_raw().sq.sqes;
-    // SAFETY: the slot was handed out and written by the push above and is not yet
-    // submitted; on an SQE128 ring it spans two io_uring_sqe, both in the mapping.
-    let upper = unsafe { sqes.add(1).read() };
+    // SAFETY: on an SQE128 ring slot 0 spans two io_uring_sqe, both in the mapping.
+    let upper_ptr = unsafe { sqes.add(1) };
+    // SAFETY: the slot was written by the push above and is not yet submitted, so
+    // nothing writes it meanwhile.
+    let upper = unsafe { upper_ptr.read() };
     assert!(
         upper.as_bytes().iter().all(|&x| x == 0),
         "stale command bytes: {:?}",
