@@ -195,6 +195,20 @@ op! {
 
 op! {
     /// `pwrite(2)`: write `len` bytes of `buf` at `offset`.
+    ///
+    /// ```
+    /// use uring::api::{op, Fd};
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// let file = std::fs::File::create(std::env::temp_dir().join("uring-doc-write"))?;
+    /// let data = b"written by io_uring";
+    /// let e = op::Write::new(Fd::of(&file), data.as_ptr(), data.len() as u32).build().user_data(1);
+    /// // SAFETY: `data` and `file` outlive the wait below.
+    /// unsafe { ring.push(&e)? };
+    /// unsafe { ring.submit_and_wait(1)? };
+    /// assert_eq!(ring.wait()?.result()?, data.len() as u32);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_write")]
     Write[fd](buf: *const u8, len: u32) {
         /// File offset (default 0; `u64::MAX`: the file position).
@@ -585,6 +599,13 @@ op! {
     /// buffer group `buf_group` ([`Cqe::buffer_id`](super::Cqe::buffer_id)), `more()`
     /// set while it stays armed. Sets `BUFFER_SELECT`. `RecvFlags::BUNDLE` in `ioprio`
     /// fills several buffers per completion.
+    ///
+    /// ```
+    /// use uring::api::{op, Fd, SqeFlags};
+    /// let e = op::RecvMulti::new(Fd(5), 3).build();
+    /// assert!(e.get_flags().contains(SqeFlags::BUFFER_SELECT));
+    /// assert_eq!(e.as_sqe().ioprio, uring::sys::IORING_RECV_MULTISHOT as u16);
+    /// ```
     #[doc(alias = "io_uring_prep_recv_multishot")]
     RecvMulti[fd](buf_group: u16) {
         /// `MSG_*` flags.
@@ -646,6 +667,21 @@ op! {
     /// Multishot accept: one completion per connection (its fd, or its registered slot
     /// with [`direct`](AcceptMulti::direct)), `more()` set while armed. Writes no
     /// address, so it references no memory.
+    ///
+    /// ```
+    /// use uring::api::{op, Fd};
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// ring.push_safe(&op::AcceptMulti::new(Fd::of(&listener)).build().user_data(1))?;
+    /// // SAFETY: a multishot accept references no memory.
+    /// unsafe { ring.submit()? };
+    /// let _client = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let cqe = ring.wait()?;
+    /// assert!(cqe.more(), "still armed for the next connection");
+    /// assert!(cqe.result()? > 2, "an fd");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_multishot_accept")]
     #[doc(alias = "io_uring_prep_multishot_accept_direct")]
     AcceptMulti[fd]() {
@@ -706,6 +742,22 @@ op! {
 op! {
     /// `socket(2)`; with [`file_index`](Socket::file_index) into the registered file
     /// table.
+    ///
+    /// ```
+    /// use uring::api::op;
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// if !ring.probe()?.is_supported(uring::api::Opcode::Socket) {
+    ///     return Ok(()); // Linux < 5.19
+    /// }
+    /// ring.push_safe(&op::Socket::new(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0).build())?;
+    /// // SAFETY: a socket request references no memory.
+    /// unsafe { ring.submit_and_wait(1)? };
+    /// let fd = ring.wait()?.result()? as i32;
+    /// // SAFETY: the new socket is ours to close.
+    /// unsafe { libc::close(fd) };
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_socket")]
     #[doc(alias = "io_uring_prep_socket_direct")]
     #[doc(alias = "io_uring_prep_socket_direct_alloc")]
@@ -800,6 +852,22 @@ op! {
     /// `openat(2)` relative to `dirfd` (`libc::AT_FDCWD` for the working directory, as
     /// `io_uring_prep_open`); with [`file_index`](OpenAt::file_index) into the registered
     /// file table.
+    ///
+    /// ```
+    /// use std::os::fd::FromRawFd;
+    /// use uring::api::{op, Fd};
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// let path = c"/dev/null";
+    /// let e = op::OpenAt::new(Fd(libc::AT_FDCWD), path.as_ptr()).flags(libc::O_RDONLY | libc::O_CLOEXEC).build();
+    /// // SAFETY: `path` is a static string.
+    /// unsafe { ring.push(&e)? };
+    /// unsafe { ring.submit_and_wait(1)? };
+    /// let fd = ring.wait()?.result()? as i32;
+    /// // SAFETY: the kernel opened this fd for us.
+    /// let _file = unsafe { std::fs::File::from_raw_fd(fd) };
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_openat")]
     #[doc(alias = "io_uring_prep_openat_direct")]
     #[doc(alias = "io_uring_prep_open")]
@@ -1000,6 +1068,19 @@ op! {
 op! {
     /// `poll(2)` one fd for `events` (`POLLIN`, ...); the result is the ready mask.
     /// [`multi`](PollAdd::multi) keeps it armed (one completion per event, `more()` set).
+    ///
+    /// ```
+    /// use uring::api::{op, Fd};
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// let (r, w) = std::os::unix::net::UnixStream::pair()?;
+    /// ring.push_safe(&op::PollAdd::new(Fd::of(&r), libc::POLLIN as u32).build().user_data(1))?;
+    /// // SAFETY: a poll references no memory.
+    /// unsafe { ring.submit()? };
+    /// std::io::Write::write_all(&mut &w, b"x")?;
+    /// assert_eq!(ring.wait()?.result()? & libc::POLLIN as u32, libc::POLLIN as u32);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_poll_add")]
     #[doc(alias = "io_uring_prep_poll_multishot")]
     PollAdd[fd](events: u32) {
@@ -1116,6 +1197,25 @@ op! {
 op! {
     /// A timeout for the previous entry of a link chain (push it right after an entry
     /// with `IO_LINK`): cancels it if it has not completed after `*ts`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use uring::api::{op, Fd, SqeFlags};
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// let (_a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut buf = [0u8; 8];
+    /// let ts = op::timespec(Duration::from_millis(10));
+    /// let recv = op::Recv::new(Fd::of(&b), buf.as_mut_ptr(), 8).build().user_data(1);
+    /// let limit = op::LinkTimeout::new(&ts).build().user_data(2);
+    /// // SAFETY: `buf` and `ts` outlive the two completions reaped below.
+    /// unsafe { ring.push_multiple(&[recv.flags(SqeFlags::IO_LINK), limit])? };
+    /// unsafe { ring.submit_and_wait(2)? };
+    /// let mut errs: Vec<i32> = ring.completions().map(|c| -c.res()).collect();
+    /// errs.sort();
+    /// assert_eq!(errs, [libc::ETIME, libc::ECANCELED]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_link_timeout")]
     LinkTimeout[](ts: *const Timespec) {
         /// `IORING_TIMEOUT_*` flags.
@@ -1131,6 +1231,18 @@ op! {
 op! {
     /// Cancel the request whose `user_data` is `target` (with `CancelFlags::ANY`, any
     /// request; `ALL`: every match). Completes with 0, `-ENOENT` or `-EALREADY`.
+    ///
+    /// ```
+    /// use uring::api::op;
+    ///
+    /// let mut ring = uring::Ring::new(4)?;
+    /// ring.push_safe(&op::AsyncCancel::new(12345).build().user_data(1))?;
+    /// // SAFETY: a cancel references no memory.
+    /// unsafe { ring.submit_and_wait(1)? };
+    /// // Nothing had that user_data.
+    /// assert_eq!(ring.wait()?.result().unwrap_err().raw_os_error(), Some(libc::ENOENT));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_cancel64")]
     #[doc(alias = "io_uring_prep_cancel")]
     AsyncCancel[](target: u64) {
@@ -1188,6 +1300,19 @@ impl AsyncCancelFd {
 op! {
     /// Post a completion with `res` = `len` and `user_data` = `data` on the ring
     /// `ring_fd` (may be this one). References no memory.
+    ///
+    /// ```
+    /// use uring::api::{op, Fd};
+    ///
+    /// let mut a = uring::Ring::new(4)?;
+    /// let mut b = uring::Ring::new(4)?;
+    /// a.push_safe(&op::MsgRingData::new(Fd::of(&b), 7, 0xfeed).build().user_data(1))?;
+    /// // SAFETY: a message references no memory.
+    /// unsafe { a.submit_and_wait(1)? };
+    /// let got = b.wait()?;
+    /// assert_eq!((got.user_data(), got.result()?), (0xfeed, 7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "io_uring_prep_msg_ring")]
     #[doc(alias = "io_uring_prep_msg_ring_cqe_flags")]
     MsgRingData[ring_fd](len: u32, data: u64) {
