@@ -1772,3 +1772,23 @@ fn sixty_four_byte_command_on_sqe128_ring_clears_the_upper_half() {
     );
     reap(&mut ring, 1);
 }
+
+#[test]
+fn handle_types_have_the_right_auto_traits() {
+    fn send_sync_clone<T: Send + Sync + Clone>() {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync_clone::<WaitCanceller>();
+    send_sync_clone::<Entry>();
+    send_sync_clone::<Entry128>();
+    send_sync_clone::<SafeEntry>();
+    send_sync::<Error>();
+    send_sync::<Probe>();
+    // A canceller made in one thread cancels a wait in another (checked for real in
+    // cancellable_wait_is_woken_from_another_thread); here: clones share one eventfd.
+    let c = WaitCanceller::new().unwrap();
+    let d = c.clone();
+    assert_eq!(c.as_raw_fd(), d.as_raw_fd());
+    d.cancel();
+    assert!(c.take());
+    assert!(!c.take(), "a cancel is consumed once");
+}
