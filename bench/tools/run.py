@@ -248,6 +248,12 @@ def rust_rows(cfg, path):
         rows.append(Row("rust", "NOP batch %d" % b,
                         {v: [RBENCH, "nop", v, str(b), str(cfg["NOP_OPS"])] for v in ("io-uring", "uring")},
                         [("ops_per_sec", "higher")], names))
+    for mode in ("read", "fixed"):
+        for qd in (1, 32, 128):
+            rows.append(Row("rust", "buffered %s QD %d" % ("read" if mode == "read" else "read_fixed", qd),
+                            {v: [RBENCH, "read", v, mode, "buffered", str(qd), str(cfg["READS"]), path]
+                             for v in ("io-uring", "uring")},
+                            [("iops", "higher")], names))
     # The typed low-level layer (uring::api::op + SubmissionQueue + completions_raw),
     # side by side with the io-uring crate in the same rounds.
     for b in (1, 8, 32, 128):
@@ -255,12 +261,6 @@ def rust_rows(cfg, path):
                         {"io-uring": [RBENCH, "nop", "io-uring", str(b), str(cfg["NOP_OPS"])],
                          "uring": [RBENCH, "nop", "uring-op", str(b), str(cfg["NOP_OPS"])]},
                         [("ops_per_sec", "higher")], ("io-uring crate", "uring typed layer")))
-    for mode in ("read", "fixed"):
-        for qd in (1, 32, 128):
-            rows.append(Row("rust", "buffered %s QD %d" % ("read" if mode == "read" else "read_fixed", qd),
-                            {v: [RBENCH, "read", v, mode, "buffered", str(qd), str(cfg["READS"]), path]
-                             for v in ("io-uring", "uring")},
-                            [("iops", "higher")], names))
     return rows
 
 
@@ -531,7 +531,8 @@ def main():
             rr = rust_rows(cfg, path)
             timed.append(("Rust API, NOPs: uring::Ring vs the io-uring crate", rr[:4], None))
             timed.append(("Rust API, 4 KiB random reads, page cache warm: uring::Ring vs the io-uring crate",
-                          rr[4:], lambda: warm(path)))
+                          rr[4:10], lambda: warm(path)))
+            timed.append(("Rust low-level layer, NOPs: uring::api::op vs the io-uring crate", rr[10:], None))
         else:
             out.append("\n## Rust\n\nn/a: %s was not built" % RBENCH)
             FAILURES.append("rust benchmark not built")
