@@ -861,7 +861,7 @@ fn rw_family_round_trip() {
     // SAFETY: `fixed_buf` outlives the reap.
     unsafe { ring.push(&r) }.unwrap();
     let c = reap(&mut ring, 1);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::EBADF));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::EBADF));
     std::fs::remove_file(path).unwrap();
 }
 
@@ -1150,7 +1150,7 @@ fn poll_family_round_trip() {
     ring.push_safe(&op::PollRemove::new(2).build().user_data(3)).unwrap();
     let c = reap(&mut ring, 2);
     assert_eq!(c[0].user_data(), 2);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
     assert_eq!(c[1].result().unwrap(), 0);
 }
 
@@ -1164,7 +1164,7 @@ fn timeout_family_round_trip() {
     unsafe { ring.push(&t) }.unwrap();
     let c = reap(&mut ring, 1);
     assert!(start.elapsed() >= Duration::from_millis(15));
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ETIME));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ETIME));
 
     // A count timeout completes with 0 after one other completion.
     let long = op::timespec(Duration::from_secs(30));
@@ -1181,7 +1181,7 @@ fn timeout_family_round_trip() {
     unsafe { ring.push(&t) }.unwrap();
     ring.push_safe(&op::TimeoutRemove::new(4).build().user_data(5)).unwrap();
     let c = reap(&mut ring, 2);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
     assert_eq!(c[1].result().unwrap(), 0);
 
     // A linked timeout cancels a read that never completes.
@@ -1195,8 +1195,8 @@ fn timeout_family_round_trip() {
     // SAFETY: `buf` and `ts` outlive the reap.
     unsafe { ring.push_multiple(&[r, lt]) }.unwrap();
     let c = reap(&mut ring, 2);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
-    assert_eq!(c[1].result().unwrap_err().raw_os_error(), Some(libc::ETIME));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[1].io_result().unwrap_err().raw_os_error(), Some(libc::ETIME));
 }
 
 #[test]
@@ -1211,12 +1211,12 @@ fn cancel_family_round_trip() {
     unsafe { ring.submit() }.unwrap();
     ring.push_safe(&op::AsyncCancel::new(1).build().user_data(2)).unwrap();
     let c = reap(&mut ring, 2);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
     assert_eq!(c[1].result().unwrap(), 0);
     // Nothing left to cancel.
     ring.push_safe(&op::AsyncCancel::new(1).build().user_data(3)).unwrap();
     assert_eq!(
-        reap(&mut ring, 1)[0].result().unwrap_err().raw_os_error(),
+        reap(&mut ring, 1)[0].io_result().unwrap_err().raw_os_error(),
         Some(libc::ENOENT)
     );
 
@@ -1235,8 +1235,8 @@ fn cancel_family_round_trip() {
     )
     .unwrap();
     let c = reap(&mut ring, 3);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
-    assert_eq!(c[1].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[1].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
     assert_eq!(c[2].result().unwrap(), 2, "two requests cancelled");
 }
 
@@ -1261,7 +1261,7 @@ fn msg_ring_posts_on_another_ring() {
             .user_data(2),
     )
     .unwrap();
-    let r = reap(&mut src, 1)[0].result();
+    let r = reap(&mut src, 1)[0].io_result();
     if r.as_ref().err().and_then(|e| e.raw_os_error()) == Some(libc::EINVAL) {
         println!("SKIP: msg_ring_cqe_flags: kernel refuses IORING_MSG_RING_FLAGS_PASS");
         return;
@@ -1314,7 +1314,7 @@ fn sqe128_and_mixed_rings_take_128_byte_entries() {
     unsafe { big.push128(&cmd) }.unwrap();
     let c = reap(&mut big, 2);
     assert_eq!(c[0].result().unwrap(), 0);
-    match c[1].result() {
+    match c[1].io_result() {
         Ok(n) => assert_eq!(n, 0, "nothing queued on the socket"),
         Err(e) => println!("note: SIOCINQ socket command not supported here: {e}"),
     }
@@ -1523,7 +1523,7 @@ fn timed_waits() {
     assert_eq!(err.operation(), "submit_and_wait_timeout");
     ring.push_safe(&op::AsyncCancel::new(2).build().user_data(3)).unwrap();
     let c = reap(&mut ring, 2);
-    assert_eq!(c[0].result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    assert_eq!(c[0].io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
 
     // wait_nr: three NOPs, one wait.
     for i in 0..3 {
@@ -1708,7 +1708,7 @@ fn submission_queue_and_raw_completions() {
         sender.push_safe(&e).unwrap();
     }
     let sent = reap(&mut sender, 2);
-    if sent[0].result().is_err() {
+    if sent[0].io_result().is_err() {
         println!(
             "SKIP: forged F_SKIP: MSG_RING flag passing refused: {:?}",
             sent[0].result()

@@ -38,12 +38,27 @@ impl Cqe {
         self.flags & IORING_CQE_F_BUF_MORE != 0
     }
 
+    /// The result as an `io::Result`: the count (bytes, fd, poll mask, ...) or the
+    /// error. ([`Cqe::result`] gives the same as `Result<u32, Errno>`, which `?` also
+    /// turns into an `io::Error`.)
+    ///
+    /// ```
+    /// let ok = uring::Cqe::from_parts(1, 42, 0);
+    /// assert_eq!(ok.io_result().unwrap(), 42);
+    /// let err = uring::Cqe::from_parts(1, -libc::ECANCELED, 0);
+    /// assert_eq!(err.io_result().unwrap_err().raw_os_error(), Some(libc::ECANCELED));
+    /// ```
+    #[inline]
+    pub fn io_result(&self) -> std::io::Result<u32> {
+        self.result().map_err(std::io::Error::from)
+    }
+
     /// A completion with these parts (for tests and for code that replays CQEs).
     ///
     /// ```
     /// let cqe = uring::Cqe::from_parts(7, -libc::ENOENT, 0);
     /// assert_eq!(cqe.user_data(), 7);
-    /// assert_eq!(cqe.result().unwrap_err().raw_os_error(), Some(libc::ENOENT));
+    /// assert_eq!(cqe.io_result().unwrap_err().raw_os_error(), Some(libc::ENOENT));
     /// ```
     #[inline]
     pub fn from_parts(user_data: u64, res: i32, flags: u32) -> Cqe {

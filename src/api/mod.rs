@@ -116,12 +116,10 @@ impl Cqe {
         self.res
     }
 
-    /// The result as an `io::Result`: the count (bytes, fd, mask, ...) or the error.
+    /// The result as a `Result`.
     #[inline]
-    pub fn result(&self) -> std::io::Result<u32> {
-        Errno::result(self.res)
-            .map(|v| v as u32)
-            .map_err(|e| std::io::Error::from_raw_os_error(e.0))
+    pub fn result(&self) -> Result<u32, Errno> {
+        Errno::result(self.res).map(|v| v as u32)
     }
 
     /// `IORING_CQE_F_*` flags (the upper 16 bits carry a buffer id with `F_BUFFER`).

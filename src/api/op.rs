@@ -1240,7 +1240,7 @@ op! {
     /// // SAFETY: a cancel references no memory.
     /// unsafe { ring.submit_and_wait(1)? };
     /// // Nothing had that user_data.
-    /// assert_eq!(ring.wait()?.result().unwrap_err().raw_os_error(), Some(libc::ENOENT));
+    /// assert_eq!(ring.wait()?.io_result().unwrap_err().raw_os_error(), Some(libc::ENOENT));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(alias = "io_uring_prep_cancel64")]
