@@ -1792,3 +1792,90 @@ fn handle_types_have_the_right_auto_traits() {
     assert!(c.take());
     assert!(!c.take(), "a cancel is consumed once");
 }
+
+fn pipe() -> (std::fs::File, std::fs::File) {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` is a live array of two ints.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: fds[0] is new and ours.
+    let r = unsafe { std::fs::File::from_raw_fd(fds[0]) };
+    // SAFETY: likewise fds[1].
+    let w = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+    (r, w)
+}
+
+#[test]
+fn splice_tee_pipe_and_futex_round_trips() {
+    let mut ring = ring(8);
+    // tee duplicates pipe 1 into pipe 2, splice then moves pipe 1 into pipe 3.
+    let (r1, mut w1) = pipe();
+    let (mut r2, w2) = pipe();
+    let (mut r3, w3) = pipe();
+    w1.write_all(b"spliced!").unwrap();
+    ring.push_safe(
+        &op::Tee::new(Fd::of(&r1), Fd::of(&w2), 8)
+            .build()
+            .user_data(1)
+            .flags(SqeFlags::IO_LINK),
+    )
+    .unwrap();
+    ring.push_safe(
+        &op::Splice::new(Fd::of(&r1), -1, Fd::of(&w3), -1, 8)
+            .build()
+            .user_data(2),
+    )
+    .unwrap();
+    let c = reap(&mut ring, 2);
+    assert_eq!((c[0].result().unwrap(), c[1].result().unwrap()), (8, 8));
+    let mut a = [0u8; 8];
+    let mut b = [0u8; 8];
+    r2.read_exact(&mut a).unwrap();
+    r3.read_exact(&mut b).unwrap();
+    assert_eq!((&a, &b), (b"spliced!", b"spliced!"));
+
+    // IORING_OP_PIPE: two fds written to an array.
+    if probe_or_skip(&ring, &[Opcode::Pipe], "pipe op") {
+        let mut fds = [-1i32; 2];
+        let e = op::Pipe::new(fds.as_mut_ptr())
+            .flags(libc::O_CLOEXEC)
+            .build()
+            .user_data(3);
+        // SAFETY: `fds` outlives the reap.
+        unsafe { ring.push(&e) }.unwrap();
+        assert_eq!(reap(&mut ring, 1)[0].result().unwrap(), 0);
+        assert!(fds[0] >= 0 && fds[1] >= 0 && fds[0] != fds[1]);
+        // SAFETY: the kernel made this fd for us.
+        let pr = unsafe { OwnedFd::from_raw_fd(fds[0]) };
+        // SAFETY: likewise.
+        let pw = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+        (&std::fs::File::from(pw)).write_all(b"p").unwrap();
+        let mut one = [0u8; 1];
+        (&std::fs::File::from(pr)).read_exact(&mut one).unwrap();
+        assert_eq!(&one, b"p");
+    }
+
+    // Futex wait on a word, woken by a futex wake from the ring.
+    if probe_or_skip(&ring, &[Opcode::FutexWait, Opcode::FutexWake], "futex") {
+        const FUTEX2_SIZE_U32: u32 = 2;
+        const FUTEX2_PRIVATE: u32 = 128;
+        let word = Box::new(0u32);
+        let addr: *const u32 = &*word;
+        let wait = op::FutexWait::new(addr, 0, u64::from(u32::MAX), FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)
+            .build()
+            .user_data(4);
+        // SAFETY: `word` outlives both completions.
+        unsafe { ring.push(&wait) }.unwrap();
+        // SAFETY: as above.
+        unsafe { ring.submit() }.unwrap();
+        assert!(ring.peek().unwrap().is_none(), "the waiter sleeps while the word is 0");
+        let wake = op::FutexWake::new(addr, 1, u64::from(u32::MAX), FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)
+            .build()
+            .user_data(5);
+        // SAFETY: as above.
+        unsafe { ring.push(&wake) }.unwrap();
+        let c = reap(&mut ring, 2);
+        assert_eq!(c[0].result().unwrap(), 0, "the waiter was woken");
+        assert_eq!(c[1].result().unwrap(), 1, "one waiter woken");
+        drop(word);
+    }
+}
