@@ -165,14 +165,17 @@ fn poll_until_ready(
     op: &'static str,
 ) -> Result<(), Error> {
     let ring = side.ring();
+    let wait_nr = wait_nr.max(1);
+    // DEFER_TASKRUN rings post completions only when someone enters the kernel, and
+    // IOPOLL rings only when someone polls: their fd never becomes readable by itself.
+    let enter_only = ring.flags() & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL) != 0;
+    if enter_only && ring.features() & IORING_FEAT_EXT_ARG != 0 {
+        return wait_in_slices(side, wait_nr, cancel, deadline, op);
+    }
     let ring_fd = ring.ring_fd();
     if ring_fd < 0 {
         // A REGISTERED_FD_ONLY ring has no fd to poll.
         return Err(Error::os(op, Errno::EBADF));
-    }
-    let wait_nr = wait_nr.max(1);
-    if ring.flags() & IORING_SETUP_DEFER_TASKRUN != 0 && ring.features() & IORING_FEAT_EXT_ARG != 0 {
-        return wait_in_slices(side, wait_nr, cancel, deadline, op);
     }
     loop {
         // peek_cqe flushes overflowed completions and pending task work when the ring
@@ -182,16 +185,29 @@ fn poll_until_ready(
             Ok(_) | Err(Errno::EAGAIN) => {}
             Err(e) => return Err(Error::os(op, e)),
         }
-        match poll_ring(ring_fd, cancel.map(|c| c.as_raw_fd()), deadline).map_err(|e| Error::os(op, e))? {
+        // With some but not enough completions ready the ring fd stays readable, so
+        // polling it would spin: look again every PARTIAL_TICK instead.
+        let partial = cq::cq_ready(ring) > 0;
+        let (fd, until) = if partial {
+            let tick = Instant::now() + PARTIAL_TICK;
+            (-1, Some(deadline.map_or(tick, |d| d.min(tick))))
+        } else {
+            (ring_fd, deadline)
+        };
+        match poll_ring(fd, cancel.map(|c| c.as_raw_fd()), until).map_err(|e| Error::os(op, e))? {
             Wake::Cancelled => {
                 if cancel.is_some_and(|c| c.take()) {
                     return Err(Error::cancelled(op));
                 }
             }
-            Wake::TimedOut => return Err(Error::os(op, Errno(libc::ETIME))),
+            Wake::TimedOut => {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(Error::os(op, Errno(libc::ETIME)));
+                }
+            }
             Wake::Ring => {
                 // Readable without a visible CQE means work the kernel runs only on
-                // enter (deferred task work): run it, then look again.
+                // enter (task work, overflow): run it, then look again.
                 if cq::cq_ready(ring) == 0 {
                     crate::submit::get_events(ring).map_err(|e| Error::os(op, e))?;
                 }
@@ -199,6 +215,9 @@ fn poll_until_ready(
         }
     }
 }
+
+/// How often a polling wait for several completions looks again once some are ready.
+const PARTIAL_TICK: Duration = Duration::from_millis(1);
 
 /// How long a DEFER_TASKRUN wait sleeps in the kernel before it looks at the canceller.
 const CANCEL_SLICE: Duration = Duration::from_millis(10);
@@ -469,5 +488,52 @@ mod tests {
         let c = wait_polling(cq.side, cq.flags, None, Some(deadline), "test").expect("the timeout's completion");
         assert_eq!(c.user_data(), 9);
         assert_eq!(c.res(), -libc::ETIME);
+    }
+
+    /// Waiting for two when one is ready: the ring fd stays readable, and the wait must
+    /// neither spin forever nor return early.
+    #[test]
+    fn polling_wait_for_two_with_one_ready() {
+        let mut ring = Ring::new(4).expect("ring");
+        ring.push_safe(&op::Nop::new().build().user_data(1)).unwrap();
+        let ts = op::timespec(Duration::from_millis(30));
+        let e = op::Timeout::new(&ts).build().user_data(2);
+        // SAFETY: `ts` outlives the wait, which reaps the timeout's completion.
+        unsafe { ring.push(&e) }.unwrap();
+        // SAFETY: as above.
+        unsafe { ring.submit() }.unwrap();
+        let start = Instant::now();
+        {
+            let mut cq = ring.completion();
+            let deadline = Some(Instant::now() + Duration::from_secs(5));
+            poll_until_ready(&mut cq.side, 2, None, deadline, "test").expect("two completions");
+        }
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_millis(20),
+            "returned before the second: {waited:?}"
+        );
+        assert!(waited < Duration::from_secs(4));
+        assert_eq!(ring.cq_ready(), 2);
+        // And a deadline before the second arrives is an ETIME, not a spin: one NOP
+        // ready (the partial path), a 300 ms timeout pending, 5 ms to wait.
+        assert_eq!(ring.completions().count(), 2);
+        ring.push_safe(&op::Nop::new().build().user_data(4)).unwrap();
+        let ts2 = op::timespec(Duration::from_millis(300));
+        let e = op::Timeout::new(&ts2).build().user_data(3);
+        // SAFETY: `ts2` outlives the completions reaped below.
+        unsafe { ring.push(&e) }.unwrap();
+        // SAFETY: as above.
+        unsafe { ring.submit() }.unwrap();
+        {
+            let mut cq = ring.completion();
+            let start = Instant::now();
+            let deadline = Some(start + Duration::from_millis(5));
+            let err = poll_until_ready(&mut cq.side, 2, None, deadline, "test");
+            assert!(err.is_err_and(|e| e.is_timeout()), "{err:?}");
+            assert!(start.elapsed() < Duration::from_millis(250), "{:?}", start.elapsed());
+        }
+        assert_eq!(ring.cq_ready(), 1, "the NOP, not the timeout");
+        assert_eq!(ring.wait_nr(2).expect("both").user_data(), 4);
     }
 }
