@@ -835,7 +835,7 @@ fn rw_family_round_trip() {
     let rv = op::Readv::new(fd, iov.as_ptr(), 1).offset(1000).build().user_data(4);
     // SAFETY: `back`, `back2` and `iov` outlive the reap below.
     unsafe { ring.push(&r) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: `back2` and `iov` outlive the reap below.
     unsafe { ring.push(&rv) }.unwrap();
     let c = reap(&mut ring, 2);
     assert_eq!(c[0].result().unwrap(), 8192);
@@ -1015,7 +1015,7 @@ fn net_family_round_trip() {
         iov_base: inbuf.as_mut_ptr().cast(),
         iov_len: 16,
     }];
-    // SAFETY: as above.
+    // SAFETY: an all-zero msghdr (no name, no control, no iovecs yet) is valid.
     let mut in_msg: libc::msghdr = unsafe { core::mem::zeroed() };
     in_msg.msg_iov = in_iov.as_mut_ptr();
     in_msg.msg_iovlen = 1;
@@ -1061,7 +1061,7 @@ fn multishot_recv_with_provided_buffers_and_multishot_accept() {
     let rm = op::RecvMulti::new(Fd::of(&b), BGID).build().user_data(2);
     // SAFETY: the receive writes only into `pool`, alive until the end.
     unsafe { ring.push(&rm) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: the pending multishot receive writes only into `pool`, alive until the end.
     unsafe { ring.submit() }.unwrap();
     let mut seen_ids = BTreeSet::new();
     for i in 0..3u8 {
@@ -1207,7 +1207,7 @@ fn cancel_family_round_trip() {
     let r = op::Recv::new(Fd::of(&b), buf.as_mut_ptr(), 8).build().user_data(1);
     // SAFETY: `buf` outlives the reap.
     unsafe { ring.push(&r) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: the pending receive writes into `buf`, which outlives its cancellation.
     unsafe { ring.submit() }.unwrap();
     ring.push_safe(&op::AsyncCancel::new(1).build().user_data(2)).unwrap();
     let c = reap(&mut ring, 2);
@@ -1225,7 +1225,7 @@ fn cancel_family_round_trip() {
     let r2 = op::Recv::new(Fd::of(&b), buf[4..].as_mut_ptr(), 4).build().user_data(5);
     // SAFETY: `buf` outlives the reap.
     unsafe { ring.push_multiple(&[r1, r2]) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: the pending receives write into `buf`, which outlives their cancellation.
     unsafe { ring.submit() }.unwrap();
     ring.push_safe(
         &op::AsyncCancelFd::new(Fd::of(&b))
@@ -1282,7 +1282,7 @@ fn push_errors_and_push_multiple_is_all_or_nothing() {
     // SAFETY: NOPs reference no memory.
     assert_eq!(unsafe { ring.push_multiple(&nops) }, Err(PushError::QueueFull));
     assert_eq!(ring.sq_ready(), 0, "nothing was pushed");
-    // SAFETY: as above.
+    // SAFETY: NOPs reference no memory.
     unsafe { ring.push_multiple(&nops[..entries as usize]) }.unwrap();
     assert_eq!(ring.push_safe(&op::Nop::new().build()), Err(PushError::QueueFull));
     assert_eq!(reap(&mut ring, entries as usize).len(), entries as usize);
@@ -1517,7 +1517,7 @@ fn timed_waits() {
     let r = op::Recv::new(Fd::of(&b), buf.as_mut_ptr(), 4).build().user_data(2);
     // SAFETY: `buf` outlives the cancel and reap below.
     unsafe { ring.push(&r) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: the pending receive writes into `buf`, which outlives its cancellation below.
     let err = unsafe { ring.submit_and_wait_timeout(1, Duration::from_millis(20)) }.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(err.operation(), "submit_and_wait_timeout");
@@ -1644,7 +1644,7 @@ fn cancellable_wait_on_a_defer_taskrun_ring_runs_deferred_work() {
     let t = op::Timeout::new(&ts).build().user_data(3);
     // SAFETY: `ts` outlives the wait that reaps the timeout.
     unsafe { ring.push(&t) }.unwrap();
-    // SAFETY: as above.
+    // SAFETY: the pending timeout reads `ts`, which outlives the wait that reaps it.
     unsafe { ring.submit() }.unwrap();
     let start = Instant::now();
     let c = ring
@@ -1757,7 +1757,7 @@ fn sixty_four_byte_command_on_sqe128_ring_clears_the_upper_half() {
     let e = op::UringCmd16::new(Fd::of(&b), SOCKET_URING_OP_SIOCINQ)
         .build()
         .user_data(2);
-    // SAFETY: as above.
+    // SAFETY: SIOCINQ writes no memory of ours (the count is the result).
     unsafe { ring.push(&e) }.unwrap();
     let sqes = ring.as_raw().sq.sqes;
     // SAFETY: on an SQE128 ring slot 0 spans two io_uring_sqe, both in the mapping.
@@ -1865,13 +1865,13 @@ fn splice_tee_pipe_and_futex_round_trips() {
             .user_data(4);
         // SAFETY: `word` outlives both completions.
         unsafe { ring.push(&wait) }.unwrap();
-        // SAFETY: as above.
+        // SAFETY: the pending futex wait reads `word`, alive until both completions are reaped.
         unsafe { ring.submit() }.unwrap();
         assert!(ring.peek().unwrap().is_none(), "the waiter sleeps while the word is 0");
         let wake = op::FutexWake::new(addr, 1, u64::from(u32::MAX), FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)
             .build()
             .user_data(5);
-        // SAFETY: as above.
+        // SAFETY: the futex wake reads `word`, alive until both completions are reaped.
         unsafe { ring.push(&wake) }.unwrap();
         let c = reap(&mut ring, 2);
         assert_eq!(c[0].result().unwrap(), 0, "the waiter was woken");

@@ -433,7 +433,7 @@ pub(super) unsafe fn write_slot(slot: NonNull<io_uring_sqe>, entry: &Entry, ring
     // the stack.
     // SAFETY: reading the addr3 view of a union of plain integers: any bits are valid.
     let lo = unsafe { src.tail.addr3.addr3 };
-    // SAFETY: as above, the second word.
+    // SAFETY: the second word of the same plain-integer union view: any bits are valid.
     let hi = unsafe { src.tail.addr3.__pad2[0] };
     dst.tail.addr3 = io_uring_sqe_addr3 {
         addr3: lo,

@@ -481,7 +481,7 @@ mod tests {
         let e = op::Timeout::new(&ts).build().user_data(9);
         // SAFETY: `ts` outlives the wait below, which reaps the timeout's completion.
         unsafe { ring.push(&e) }.unwrap();
-        // SAFETY: as above.
+        // SAFETY: SQE-MEM: the pending timeout's `ts` outlives the wait that reaps it.
         unsafe { ring.submit() }.unwrap();
         let cq = ring.completion();
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -500,7 +500,7 @@ mod tests {
         let e = op::Timeout::new(&ts).build().user_data(2);
         // SAFETY: `ts` outlives the wait, which reaps the timeout's completion.
         unsafe { ring.push(&e) }.unwrap();
-        // SAFETY: as above.
+        // SAFETY: SQE-MEM: the pending NOP references nothing; the timeout's `ts` outlives its reaping.
         unsafe { ring.submit() }.unwrap();
         let start = Instant::now();
         {
@@ -523,7 +523,7 @@ mod tests {
         let e = op::Timeout::new(&ts2).build().user_data(3);
         // SAFETY: `ts2` outlives the completions reaped below.
         unsafe { ring.push(&e) }.unwrap();
-        // SAFETY: as above.
+        // SAFETY: SQE-MEM: the pending NOP references nothing; `ts2` outlives the timeout's reaping.
         unsafe { ring.submit() }.unwrap();
         {
             let mut cq = ring.completion();
