@@ -325,7 +325,7 @@ fn c_entry_points(want: i32, ring_calls: RingCalls) -> Vec<String> {
 /// The Rust API's view: every way to create a ring fails with `want`; returns the error
 /// of `Ring::new(8)` for its message.
 fn rust_entry_points(want: Errno) -> SetupError {
-    let e = Ring::new(8).err().expect("Ring::new succeeded");
+    let e = Ring::new(8).expect_err("Ring::new succeeded");
     assert_eq!(e.errno(), want, "Ring::new: {e}");
     for (what, b) in [
         ("SQPOLL", Ring::builder(8).sqpoll(100)),
@@ -961,8 +961,7 @@ fn no_mmap_without_huge_pages() -> Outcome {
     let e = Ring::builder(256)
         .flags(IORING_SETUP_NO_MMAP)
         .build()
-        .err()
-        .expect("a NO_MMAP ring of 256 entries without huge pages");
+        .expect_err("a NO_MMAP ring of 256 entries without huge pages");
     assert_eq!(e.errno(), Errno::ENOMEM, "{e}");
     let msg = e.to_string();
     println!("Ring::builder(256).flags(NO_MMAP) without huge pages: {msg}");

@@ -254,6 +254,13 @@ def rust_rows(cfg, path):
                             {v: [RBENCH, "read", v, mode, "buffered", str(qd), str(cfg["READS"]), path]
                              for v in ("io-uring", "uring")},
                             [("iops", "higher")], names))
+    # The typed low-level layer (uring::api::op + SubmissionQueue + completions_raw),
+    # side by side with the io-uring crate in the same rounds.
+    for b in (1, 8, 32, 128):
+        rows.append(Row("rust", "NOP batch %d, typed layer" % b,
+                        {"io-uring": [RBENCH, "nop", "io-uring", str(b), str(cfg["NOP_OPS"])],
+                         "uring": [RBENCH, "nop", "uring-op", str(b), str(cfg["NOP_OPS"])]},
+                        [("ops_per_sec", "higher")], ("io-uring crate", "uring typed layer")))
     return rows
 
 
@@ -374,6 +381,24 @@ def callgrind_section(cfg, out, summary):
                 allocs.append(("Rust NOP batch %d" % b, v, bad))
             out.append("| %d | %.1f | %.1f | **%.2f** |" % (b, tot["io-uring"], tot["uring"], tot["uring"] / tot["io-uring"]))
             summary["rust_instr"].append((b, tot["io-uring"], tot["uring"]))
+            summary.setdefault("rust_io_uring_instr", {})[b] = tot["io-uring"]
+
+        # The typed low-level layer against the same io-uring runs.
+        out.append("")
+        out.append("Rust typed low-level layer (`uring::api::op` + `SubmissionQueue` + `completions_raw`), "
+                   "user-space instructions per NOP (whole process):")
+        out.append("")
+        out.append("| batch | io-uring crate | uring typed layer | typed/io-uring |")
+        out.append("|---|---:|---:|---:|")
+        for b in (1, 8, 32, 128):
+            costs, calls = cg_delta([RBENCH, "nop", "uring-op", str(b), str(n)],
+                                    [RBENCH, "nop", "uring-op", str(b), str(2 * n)], n, tmp, "rust-uring-op-%d" % b)
+            typed = sum(costs.values())
+            ref = summary["rust_io_uring_instr"][b]
+            bad = {k: c for k, c in calls.items() if (ALLOC_RE.match(k) or LOCK_RE.search(k)) and c > 0.001}
+            allocs.append(("Rust typed-layer NOP batch %d" % b, "uring-op", bad))
+            out.append("| %d | %.1f | %.1f | **%.2f** |" % (b, ref, typed, typed / ref))
+            summary.setdefault("rust_op_instr", []).append((b, ref, typed))
 
     # Reads: allocation/lock check on the read and read_fixed paths too.
     path = summary["data_file"]
@@ -506,7 +531,8 @@ def main():
             rr = rust_rows(cfg, path)
             timed.append(("Rust API, NOPs: uring::Ring vs the io-uring crate", rr[:4], None))
             timed.append(("Rust API, 4 KiB random reads, page cache warm: uring::Ring vs the io-uring crate",
-                          rr[4:], lambda: warm(path)))
+                          rr[4:10], lambda: warm(path)))
+            timed.append(("Rust low-level layer, NOPs: uring::api::op vs the io-uring crate", rr[10:], None))
         else:
             out.append("\n## Rust\n\nn/a: %s was not built" % RBENCH)
             FAILURES.append("rust benchmark not built")
@@ -591,6 +617,11 @@ def main():
     if summary["rust_instr"]:
         worse = [(b, u / i) for b, i, u in summary["rust_instr"] if u > i]
         out.append("- Rust API instructions per NOP <= io-uring crate: %s" % (
+            "met at every batch" if not worse else
+            "missed at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
+    if summary.get("rust_op_instr"):
+        worse = [(b, u / i) for b, i, u in summary["rust_op_instr"] if u > i]
+        out.append("- Rust typed layer instructions per NOP <= io-uring crate: %s" % (
             "met at every batch" if not worse else
             "missed at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
     if summary["sqpoll"]:

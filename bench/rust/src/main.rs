@@ -1,8 +1,9 @@
 //! Scenario 6: the NOP and file-read scenarios through our Rust API (`uring::Ring`,
-//! `uring::prep`) and through the `io-uring` crate, with the same loops as the C programs.
+//! `uring::prep`; `uring-op`: the typed layer, `uring::api::op` + `push`) and through the
+//! `io-uring` crate, with the same loops as the C programs.
 //!
 //! ```text
-//! rbench nop  <uring|io-uring> <batch> <ops>
+//! rbench nop  <uring|uring-op|io-uring> <batch> <ops>
 //! rbench read <uring|io-uring> <read|fixed> <buffered|direct> <qd> <nreads> <file>
 //! ```
 //!
@@ -118,6 +119,47 @@ fn nop_io_uring(batch: u32, ops: u64) -> (u64, f64) {
             }
             for cqe in ring.completion() {
                 chk.check(cqe.user_data(), cqe.result(), batch);
+            }
+            if chk.got != batch {
+                fail!("nop: {} completions for a batch of {batch}", chk.got);
+            }
+            done += batch as u64;
+        }
+        done
+    };
+    run(&mut ring, batch as u64 * 16); // warm-up, not timed
+    let t0 = Instant::now();
+    let done = run(&mut ring, ops);
+    (done, t0.elapsed().as_secs_f64())
+}
+
+/// The typed low-level layer (`uring::api::op`, `SubmissionQueue::push_safe`,
+/// `completions_raw`): the same loop
+/// as `nop_io_uring`, entry for entry.
+fn nop_uring_op(batch: u32, ops: u64) -> (u64, f64) {
+    use uring::api::op;
+    use uring::Ring;
+    let mut ring = Ring::new(RING_ENTRIES).unwrap_or_else(|e| fail!("Ring::new: {e:?}"));
+    let mut chk = BatchCheck::new();
+    let mut run = |ring: &mut Ring, ops: u64| -> u64 {
+        let (mut next, mut done) = (1u64, 0u64);
+        while done < ops {
+            chk.start(next, batch);
+            {
+                let mut sq = ring.submission();
+                for _ in 0..batch {
+                    let e = op::Nop::new().build().user_data(next);
+                    sq.push_safe(&e).unwrap_or_else(|_| fail!("push: SQ full"));
+                    next += 1;
+                }
+            }
+            // SAFETY: NOPs reference no memory.
+            let n = unsafe { ring.submit_and_wait(batch) }.unwrap_or_else(|e| fail!("submit_and_wait: {e:?}"));
+            if n != batch {
+                fail!("submit_and_wait returned {n}, expected {batch}");
+            }
+            for cqe in ring.completions_raw() {
+                chk.check(cqe.user_data(), cqe.res(), batch);
             }
             if chk.got != batch {
                 fail!("nop: {} completions for a batch of {batch}", chk.got);
@@ -356,8 +398,9 @@ fn main() {
             let ops = num(ops) / batch as u64 * batch as u64;
             let (done, secs) = match *which {
                 "uring" => nop_uring(batch, ops),
+                "uring-op" => nop_uring_op(batch, ops),
                 "io-uring" => nop_io_uring(batch, ops),
-                _ => fail!("library must be uring or io-uring"),
+                _ => fail!("library must be uring, uring-op or io-uring"),
             };
             if done != ops {
                 fail!("{done} completions for {ops} NOPs");
@@ -400,7 +443,7 @@ fn main() {
             println!("RESULT iops {iops:.0}");
         }
         _ => fail!(
-            "usage: rbench nop <uring|io-uring> <batch> <ops> | rbench read <uring|io-uring> <read|fixed> <buffered|direct> <qd> <nreads> <file>"
+            "usage: rbench nop <uring|uring-op|io-uring> <batch> <ops> | rbench read <uring|io-uring> <read|fixed> <buffered|direct> <qd> <nreads> <file>"
         ),
     }
 }

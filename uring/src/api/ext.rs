@@ -57,12 +57,6 @@ impl Builder {
 }
 
 impl Ring {
-    /// The setup flags the ring has: what was asked, minus what a [`Builder::prefer`]
-    /// fallback dropped, plus what the library added (NO_SQARRAY where supported).
-    pub fn setup_flags(&self) -> u32 {
-        self.as_ring_ref().flags()
-    }
-
     /// A snapshot of the ring's counters (`uring_ring_stats`): fill levels, overflow,
     /// dropped SQEs, SQPOLL and task-run state.
     #[doc(alias = "uring_ring_stats")]

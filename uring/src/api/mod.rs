@@ -41,7 +41,29 @@ mod ext;
 pub mod owned;
 mod setup_error;
 
+// The typed low-level layer: entries built by `op`, pushed with `Submitter::push`.
+mod builder;
+mod cqe;
+mod entry;
+mod error;
+mod flags;
+pub mod op;
+mod opcode;
+mod raw_cq;
+mod sq;
+mod wait;
+
+pub use entry::{Entry, Entry128, Fd, Fixed, PushError, SafeEntry, Target};
+pub use error::Error;
+pub use flags::{
+    AcceptFlags, CancelFlags, CqeFlags, EnterFlags, Features, FsyncFlags, MsgRingFlags, PollFlags, RecvFlags,
+    SendFlags, SetupFlags, SqeFlags, TimeoutFlags,
+};
+pub use opcode::{Opcode, Probe};
+pub use raw_cq::RawCompletions;
 pub use setup_error::{SetupError, IO_URING_DISABLED_PATH, IO_URING_GROUP_PATH};
+pub use sq::SubmissionQueue;
+pub use wait::WaitCanceller;
 
 /// The contents of one completion, copied out of the CQ ring. A `Cqe` is only data: it
 /// cannot consume anything (that is [`Completion::seen`]'s job).
@@ -389,9 +411,9 @@ impl Ring {
         Completion::wait_from(cq.side, cq.flags)
     }
 
-    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires, and
-    /// `Err(EOPNOTSUPP)` on kernels without `IORING_FEAT_EXT_ARG` (before 5.11), where a
-    /// timed wait would have to queue a timeout SQE that outlives the call.
+    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires. On
+    /// kernels without `IORING_FEAT_EXT_ARG` (before 5.11) it polls the ring fd rather
+    /// than queue a timeout SQE whose timespec would outlive the call.
     #[doc(alias = "io_uring_wait_cqe_timeout")]
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
         let cq = self.completion();
@@ -529,9 +551,9 @@ impl CompletionQueue<'_> {
         Completion::wait_from(self.reborrow(), flags)
     }
 
-    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires, and
-    /// `Err(EOPNOTSUPP)` on kernels without `IORING_FEAT_EXT_ARG` (before 5.11), where a
-    /// timed wait would have to queue a timeout SQE that outlives the call.
+    /// Wait at most `timeout` for the next completion; `Err(ETIME)` when it expires. On
+    /// kernels without `IORING_FEAT_EXT_ARG` (before 5.11) it polls the ring fd rather
+    /// than queue a timeout SQE whose timespec would outlive the call.
     #[doc(alias = "io_uring_wait_cqe_timeout")]
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Completion<'_>, Errno> {
         let flags = self.flags;
@@ -588,9 +610,11 @@ impl<'a> Completion<'a> {
     fn wait_timeout_from(mut side: CompletionSide<'a>, flags: u32, timeout: Duration) -> Result<Completion<'a>, Errno> {
         // Without EXT_ARG the core would queue a timeout SQE pointing at `ts`, which can
         // still be pending when this call returns (and it would submit, which the
-        // completion half may not do); a safe API cannot allow that.
+        // completion half may not do); a safe API cannot allow that, so it polls the
+        // ring fd with the timeout instead.
         if side.ring().features() & IORING_FEAT_EXT_ARG == 0 {
-            return Err(Errno::EOPNOTSUPP);
+            let deadline = std::time::Instant::now().checked_add(timeout);
+            return wait::wait_polling(side, flags, None, deadline, "wait_timeout").map_err(Errno::from);
         }
         let ts = __kernel_timespec {
             tv_sec: i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX),

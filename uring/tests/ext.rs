@@ -63,9 +63,9 @@ fn prefer_drops_what_the_kernel_refuses_and_require_keeps() {
         .prefer(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER)
         .build()
         .expect("fallback set-up");
-    let granted = ring.setup_flags() & !IORING_SETUP_NO_SQARRAY;
+    let granted = ring.setup_flags().bits() & !IORING_SETUP_NO_SQARRAY;
     assert_eq!(granted, IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER);
-    assert_eq!(ring.params().flags, ring.setup_flags());
+    assert_eq!(ring.params().flags, ring.setup_flags().bits());
     drop(ring);
 
     // The other way round: SQPOLL optional goes.
@@ -75,7 +75,7 @@ fn prefer_drops_what_the_kernel_refuses_and_require_keeps() {
         .build()
         .expect("fallback set-up");
     assert_eq!(
-        ring.setup_flags() & !IORING_SETUP_NO_SQARRAY,
+        ring.setup_flags().bits() & !IORING_SETUP_NO_SQARRAY,
         IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER
     );
     drop(ring);
@@ -85,16 +85,14 @@ fn prefer_drops_what_the_kernel_refuses_and_require_keeps() {
         .prefer(IORING_SETUP_SQPOLL)
         .require(IORING_SETUP_SQPOLL | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER)
         .build()
-        .err()
-        .expect("an impossible required set fails");
+        .expect_err("an impossible required set fails");
     assert_eq!(err.errno(), Errno::EINVAL);
 
     // Without prefer(), flags() is exact as before: the same request fails.
     let err = Ring::builder(8)
         .flags(IORING_SETUP_SQPOLL | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER)
         .build()
-        .err()
-        .expect("exact set-up of a refused combination fails");
+        .expect_err("exact set-up of a refused combination fails");
     assert_eq!(err.errno(), Errno::EINVAL);
 }
 
@@ -169,8 +167,7 @@ fn diagnosis_of_a_real_failed_setup_names_the_rule() {
     let err = Ring::builder(8)
         .flags(IORING_SETUP_DEFER_TASKRUN)
         .build()
-        .err()
-        .expect("DEFER_TASKRUN without SINGLE_ISSUER fails");
+        .expect_err("DEFER_TASKRUN without SINGLE_ISSUER fails");
     let (errno, request) = diagnose::last_failed_setup().expect("the failed set-up was recorded");
     assert_eq!(errno, err.errno().raw());
     assert!(request.flags & IORING_SETUP_DEFER_TASKRUN != 0);
