@@ -298,7 +298,7 @@ impl SubmissionSide<'_> {
 
     /// [`SubmissionSide::flush_sq`] after checked mode's validation, for the submits
     /// that wait with a timeout: one test of the checked bit, and the checker (cold, out
-    /// of line, see [`submit_checked`]) only when it is set. A batch the checker refuses
+    /// of line, see `submit_checked`) only when it is set. A batch the checker refuses
     /// is discarded and nothing is flushed (see [`crate::ext::checked`]).
     ///
     /// # Safety
