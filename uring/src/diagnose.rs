@@ -141,8 +141,9 @@ pub enum Cause {
     BadCqSize,
     /// `EINVAL` with flag bits no kernel knows.
     UnknownFlags { bits: u32 },
-    /// `EINVAL` with flags that exclude or need each other.
-    FlagCombination { rule: &'static str },
+    /// `EINVAL` with flags that exclude or need each other: `flag` needs one of
+    /// `other` (`needs`), or cannot be combined with it (`!needs`).
+    FlagCombination { flag: u32, other: u32, needs: bool },
     /// `EINVAL` otherwise: one of the flags is newer than this kernel.
     UnsupportedFlag,
     /// `EMFILE`/`ENFILE`: no file descriptor left.
@@ -191,57 +192,22 @@ fn known_flags() -> u32 {
     crate::ext::names::SETUP_FLAGS.iter().fold(0, |all, bit| all | bit)
 }
 
-/// Flags that need or exclude each other, with the rule in words.
-const COMBINATIONS: &[(u32, u32, bool, &str)] = &[
-    // (flag, other, true = needs other / false = excludes other, rule)
-    (
-        IORING_SETUP_REGISTERED_FD_ONLY,
-        IORING_SETUP_NO_MMAP,
-        true,
-        "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP",
-    ),
-    (
-        IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_SINGLE_ISSUER,
-        true,
-        "IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER",
-    ),
-    (
-        IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_SQPOLL,
-        false,
-        "IORING_SETUP_DEFER_TASKRUN cannot be combined with IORING_SETUP_SQPOLL",
-    ),
-    (
-        IORING_SETUP_SQ_AFF,
-        IORING_SETUP_SQPOLL,
-        true,
-        "IORING_SETUP_SQ_AFF needs IORING_SETUP_SQPOLL",
-    ),
-    (
-        IORING_SETUP_HYBRID_IOPOLL,
-        IORING_SETUP_IOPOLL,
-        true,
-        "IORING_SETUP_HYBRID_IOPOLL needs IORING_SETUP_IOPOLL",
-    ),
+/// Flags that need or exclude each other: `(flag, other, needs)`, `needs` true when
+/// `flag` needs (one of) `other`, false when it cannot be combined with it. The words are
+/// made from the flags' names when the rule is written (no sentence per rule stored).
+const COMBINATIONS: &[(u32, u32, bool)] = &[
+    (IORING_SETUP_REGISTERED_FD_ONLY, IORING_SETUP_NO_MMAP, true),
+    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, true),
+    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SQPOLL, false),
+    (IORING_SETUP_SQ_AFF, IORING_SETUP_SQPOLL, true),
+    (IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL, true),
     (
         IORING_SETUP_TASKRUN_FLAG,
         IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN,
         true,
-        "IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN",
     ),
-    (
-        IORING_SETUP_CQE32,
-        IORING_SETUP_CQE_MIXED,
-        false,
-        "IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other",
-    ),
-    (
-        IORING_SETUP_SQE128,
-        IORING_SETUP_SQE_MIXED,
-        false,
-        "IORING_SETUP_SQE128 and IORING_SETUP_SQE_MIXED exclude each other",
-    ),
+    (IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED, false),
+    (IORING_SETUP_SQE128, IORING_SETUP_SQE_MIXED, false),
 ];
 
 /// The parameter rule an `EINVAL` set-up breaks, where the request shows it.
@@ -263,9 +229,9 @@ fn invalid_cause(r: &SetupRequest) -> Cause {
             return Cause::BadCqSize;
         }
     }
-    for &(flag, other, needs, rule) in COMBINATIONS {
+    for &(flag, other, needs) in COMBINATIONS {
         if has(flag) && has(other) != needs {
-            return Cause::FlagCombination { rule };
+            return Cause::FlagCombination { flag, other, needs };
         }
     }
     Cause::UnsupportedFlag
@@ -304,9 +270,8 @@ pub fn diagnose(errno: i32, request: Option<&SetupRequest>, facts: &SystemFacts)
     }
 }
 
-/// The symbolic name of the errnos a set-up commonly fails with.
-pub fn errno_name(errno: i32) -> Option<&'static str> {
-    Some(match errno {
+crate::ext::names::name_table! {
+    ERRNOS: i32, ERRNO_NAMES = {
         libc::EPERM => "EPERM",
         libc::ENOMEM => "ENOMEM",
         libc::EACCES => "EACCES",
@@ -318,8 +283,13 @@ pub fn errno_name(errno: i32) -> Option<&'static str> {
         libc::EBUSY => "EBUSY",
         libc::EEXIST => "EEXIST",
         libc::EOPNOTSUPP => "EOPNOTSUPP",
-        _ => return None,
-    })
+    }
+}
+
+/// The symbolic name of the errnos a set-up commonly fails with.
+pub fn errno_name(errno: i32) -> Option<&'static str> {
+    let k = ERRNOS.iter().position(|&e| e == errno)?;
+    crate::ext::names::nth_name(ERRNO_NAMES, k).map(crate::ext::names::without_nul)
 }
 
 /// `n` bytes for a message: "unlimited", or KiB/MiB for round values.
@@ -337,6 +307,27 @@ fn write_bytes(out: &mut dyn TextOut, n: u64) {
         n => {
             out.dec(n);
             out.str(" bytes");
+        }
+    }
+}
+
+/// The names of the known setup flags in `flags`, lowest bit first, each after
+/// `prefix`, with `sep` between them. Out of line: one copy for its four callers.
+#[inline(never)]
+fn write_flag_names(out: &mut dyn TextOut, flags: u32, prefix: &str, sep: &str) {
+    let mut first = true;
+    // A loop over the set bits only (not unrolled over the whole name table).
+    let mut rest = flags;
+    while rest != 0 {
+        let bit = rest & rest.wrapping_neg();
+        rest &= !bit;
+        if let Some(name) = crate::ext::names::setup_flag_name(bit) {
+            if !first {
+                out.str(sep);
+            }
+            out.str(prefix);
+            out.str(name);
+            first = false;
         }
     }
 }
@@ -461,24 +452,26 @@ impl Diagnosis {
                 out.str("unknown setup flag bits ");
                 out.hex(u64::from(bits));
             }
-            Cause::FlagCombination { rule } => {
-                out.str(INVALID);
-                out.str(rule);
+            Cause::FlagCombination { flag, other, needs } => {
+                out.str("invalid ring parameters: ");
+                write_flag_names(out, flag, "IORING_SETUP_", ", ");
+                if needs {
+                    out.str(" needs ");
+                    write_flag_names(out, other, "IORING_SETUP_", " or ");
+                } else {
+                    out.str(" and ");
+                    write_flag_names(out, other, "IORING_SETUP_", " or ");
+                    out.str(" exclude each other");
+                }
             }
             Cause::UnsupportedFlag => {
                 out.str("the kernel refused the ring parameters: ");
                 match self.request {
                     Some(r) => {
                         out.str("one of the setup flags");
-                        let mut sep = " (";
-                        for (bit, name) in crate::ext::names::setup_flags() {
-                            if r.flags & bit != 0 {
-                                out.str(sep);
-                                out.str(name);
-                                sep = ", ";
-                            }
-                        }
-                        if sep == ", " {
+                        if r.flags & known_flags() != 0 {
+                            out.str(" (");
+                            write_flag_names(out, r.flags, "", ", ");
                             out.str(")");
                         }
                         out.str(" is newer than this kernel; uring_queue_init_fallback() can drop optional ones");
@@ -617,10 +610,26 @@ mod tests {
         assert_eq!(cause(req(65536, 0, 0)), Cause::TooManyEntries);
         assert_eq!(cause(req(8, 1 << 30, 0)), Cause::UnknownFlags { bits: 1 << 30 });
         assert_eq!(cause(req(8, IORING_SETUP_CQSIZE, 4)), Cause::BadCqSize);
-        assert!(matches!(
+        assert_eq!(
             cause(req(8, IORING_SETUP_DEFER_TASKRUN, 0)),
-            Cause::FlagCombination { rule } if rule.contains("SINGLE_ISSUER")
-        ));
+            Cause::FlagCombination {
+                flag: IORING_SETUP_DEFER_TASKRUN,
+                other: IORING_SETUP_SINGLE_ISSUER,
+                needs: true
+            }
+        );
+        // Each rule in words, made from the flag names.
+        let words = |flags| {
+            let d = diagnose(-libc::EINVAL, Some(&req(8, flags, 0)), &f);
+            let (buf, n) = text(&d);
+            std::string::String::from_utf8(buf[..n].to_vec()).unwrap()
+        };
+        assert!(words(IORING_SETUP_DEFER_TASKRUN)
+            .starts_with("invalid ring parameters: IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER ("));
+        assert!(words(IORING_SETUP_TASKRUN_FLAG)
+            .contains("IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN ("));
+        assert!(words(IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)
+            .contains(": IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other ("));
         assert_eq!(cause(req(8, IORING_SETUP_SQ_REWIND, 0)), Cause::UnsupportedFlag);
         let d = diagnose(
             -libc::EINVAL,
@@ -662,6 +671,14 @@ mod tests {
         assert_eq!(full, n);
         assert_eq!(small[9], 0);
         assert_eq!(&small[..9], &buf[..9]);
+    }
+
+    #[test]
+    fn errno_names() {
+        assert_eq!(errno_name(libc::EPERM), Some("EPERM"));
+        assert_eq!(errno_name(libc::EOPNOTSUPP), Some("EOPNOTSUPP"));
+        assert_eq!(errno_name(libc::EXDEV), None);
+        assert_eq!(ERRNO_NAMES.split_terminator('\0').count(), ERRNOS.len());
     }
 
     #[test]

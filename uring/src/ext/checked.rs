@@ -102,10 +102,16 @@ impl ProbeCache {
         if state == 0 {
             state = match Probe::for_ring(ring) {
                 Ok(probe) => {
+                    let mut words = [0u64; 4];
                     for op in 0..=255u8 {
                         if probe.is_supported(op) {
-                            self.bits[usize::from(op >> 6)].fetch_or(1 << (op & 63), Ordering::Relaxed);
+                            if let Some(w) = words.get_mut(usize::from(op >> 6)) {
+                                *w |= 1 << (op & 63);
+                            }
                         }
+                    }
+                    for (bits, word) in self.bits.iter().zip(words) {
+                        bits.store(word, Ordering::Relaxed);
                     }
                     1
                 }
@@ -515,20 +521,18 @@ pub fn check_batch<'s>(
     violations
 }
 
-/// Print one violation as one line on stderr (written on the stack: no allocation).
+/// Print one violation as one line on stderr (written on the stack: no allocation; a
+/// line too long for the buffer is cut, and still ends with its newline).
 fn report_on_stderr(v: &Violation) {
     let mut line = [0u8; 320];
     let mut w = os::FixedWriter::new(&mut line);
     v.write_text(&mut w);
-    w.str("\n");
-    let text = w.as_bytes();
-    if text.ends_with(b"\n") {
-        os::write_all(2, text);
-    } else {
-        // Cut: keep the line a line.
-        os::write_all(2, text.split_last().map_or(text, |(_, most)| most));
-        os::write_all(2, b"\n");
+    // The writer keeps the last byte for a NUL: the newline goes there.
+    let len = w.finish_nul();
+    if let Some(end) = line.get_mut(len) {
+        *end = b'\n';
     }
+    os::write_all(2, line.get(..=len).unwrap_or_default());
 }
 
 /// Whether checked mode is on for the ring.

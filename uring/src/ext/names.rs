@@ -22,6 +22,7 @@ macro_rules! name_table {
         pub(crate) const $names: &str = concat!($($name, "\0"),*);
     };
 }
+pub(crate) use name_table;
 
 name_table! {
     OPCODES: u8, OPCODE_NAMES = {
@@ -185,35 +186,10 @@ name_table! {
     }
 }
 
-/// The names of a `NAMES` string in order, each with its NUL.
-#[derive(Clone)]
-pub(crate) struct Names(&'static str);
-
-impl Iterator for Names {
-    type Item = &'static str;
-
-    fn next(&mut self) -> Option<&'static str> {
-        let end = self.0.bytes().position(|b| b == 0)?;
-        let (name, rest) = self.0.split_at_checked(end + 1)?;
-        self.0 = rest;
-        Some(name)
-    }
-}
-
-/// `(value, name without NUL)` of every entry of a table.
-pub(crate) fn entries<T: Copy>(values: &'static [T], names: &'static str) -> impl Iterator<Item = (T, &'static str)> {
-    values.iter().copied().zip(Names(names).map(without_nul))
-}
-
-/// The setup flags this library knows, with their names (no NUL).
-pub(crate) fn setup_flags() -> impl Iterator<Item = (u32, &'static str)> {
-    entries(SETUP_FLAGS, SETUP_FLAG_NAMES)
-}
-
 /// The `k`-th name of a `NAMES` string, NUL included. Out of line: one copy serves
 /// every name function.
 #[inline(never)]
-fn nth_name(names: &'static str, k: usize) -> Option<&'static str> {
+pub(crate) fn nth_name(names: &'static str, k: usize) -> Option<&'static str> {
     let mut start = 0;
     let mut k = k;
     for (i, b) in names.bytes().enumerate() {
@@ -295,13 +271,10 @@ mod tests {
     use super::*;
 
     fn well_formed<T>(values: &[T], names: &'static str) {
-        assert_eq!(Names(names).count(), values.len(), "one name per value");
-        assert_eq!(
-            Names(names).map(str::len).sum::<usize>(),
-            names.len(),
-            "no bytes outside a name"
-        );
-        for name in Names(names) {
+        assert!(names.ends_with('\0'), "{names:?}");
+        assert_eq!(names.split_inclusive('\0').count(), values.len(), "one name per value");
+        for (k, name) in names.split_inclusive('\0').enumerate() {
+            assert_eq!(nth_name(names, k), Some(name));
             assert!(name.ends_with('\0'), "{name:?}");
             let text = &name[..name.len() - 1];
             assert!(!text.is_empty() && !text.contains('\0'), "{name:?}");
@@ -346,7 +319,6 @@ mod tests {
         assert_eq!(setup_flag_name(IORING_SETUP_SQ_REWIND), Some("SQ_REWIND"));
         assert_eq!(feature_name(IORING_FEAT_NODROP), Some("NODROP"));
         assert_eq!(feature_name(IORING_FEAT_NO_IOWAIT), Some("NO_IOWAIT"));
-        assert_eq!(setup_flags().count(), SETUP_FLAGS.len());
         assert_eq!(feature_name(1 << 31), None);
     }
 
