@@ -107,11 +107,15 @@ impl SystemFacts {
 }
 
 /// Whether `gid` is the process's real or effective group or one of its supplementary
-/// groups (the first 1024 of them).
+/// groups (the first 1024 of them). (`iter().any`, not `contains`: the latter is a
+/// vectorised search, larger code for a list read once.)
 fn in_group(gid: u32) -> bool {
     let mut groups = [0u32; 1024];
     let (real, effective, n) = os::groups(&mut groups);
-    real == gid || effective == gid || n.and_then(|n| groups.get(..n)).is_some_and(|g| g.contains(&gid))
+    real == gid
+        || effective == gid
+        || n.and_then(|n| groups.get(..n))
+            .is_some_and(|g| g.iter().any(|&g| g == gid))
 }
 
 /// The cause of a set-up failure.

@@ -104,11 +104,12 @@ pub const LINE_MAX: usize = 256;
 #[inline(never)]
 pub fn for_each_line(path: &CStr, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), Errno> {
     let fd = open_read_only(path)?;
-    let mut chunk = [0u8; 512];
-    let mut line = [0u8; LINE_MAX];
+    // One array for both buffers: one `memset` to zero it, not an unrolled store loop.
+    let mut buffers = [0u8; 512 + LINE_MAX];
+    let (chunk, line) = buffers.split_at_mut(512);
     let mut len = 0usize;
     let outcome = 'file: loop {
-        let n = match read(fd, &mut chunk) {
+        let n = match read(fd, chunk) {
             Ok(0) => {
                 if len > 0 {
                     f(line.get(..len).unwrap_or_default());
@@ -166,7 +167,9 @@ pub fn read_number_file(path: &CStr) -> Option<i64> {
     value
 }
 
-/// `line` without leading and trailing blanks.
+/// `line` without leading and trailing blanks. (Out of line, as [`parse_digits`]: the
+/// parsers are called from many places of the C library's cold paths.)
+#[inline(never)]
 pub fn trim(mut line: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = line {
         if !first.is_ascii_whitespace() {
@@ -183,32 +186,40 @@ pub fn trim(mut line: &[u8]) -> &[u8] {
     line
 }
 
-/// A decimal, or hexadecimal with `0x` (or bare hex digits when `hex` lines such as
-/// `CapEff:` are parsed with [`parse_hex`]), after leading blanks; the first
-/// non-digit ends it. `None` without digits or on overflow.
+/// A decimal, or hexadecimal with `0x`, after leading blanks (hexadecimal lines without
+/// the prefix, such as `CapEff:`, are parsed with [`parse_hex`]); the first non-digit
+/// ends it. `None` without digits or on overflow.
+#[inline(never)]
 pub fn parse_number(text: &[u8]) -> Option<u64> {
     let text = trim(text);
-    if let Some(hex) = text.strip_prefix(b"0x") {
-        return parse_hex(hex);
+    match text.strip_prefix(b"0x") {
+        Some(hex) => parse_digits(hex, 16),
+        None => parse_digits(text, 10),
     }
-    let digits = text.iter().take_while(|b| b.is_ascii_digit());
-    let mut v: u64 = 0;
-    let mut any = false;
-    for &d in digits {
-        v = v.checked_mul(10)?.checked_add(u64::from(d.wrapping_sub(b'0')))?;
-        any = true;
-    }
-    any.then_some(v)
 }
 
 /// Hexadecimal digits (no prefix) after leading blanks.
 pub fn parse_hex(text: &[u8]) -> Option<u64> {
-    let text = trim(text);
+    parse_digits(trim(text), 16)
+}
+
+/// The number the leading digits of `text` in `base` (10 or 16) spell; `None` without
+/// digits or on overflow.
+#[inline(never)]
+fn parse_digits(text: &[u8], base: u64) -> Option<u64> {
     let mut v: u64 = 0;
     let mut any = false;
-    for &d in text.iter().take_while(|b| b.is_ascii_hexdigit()) {
-        let digit = (d as char).to_digit(16)?;
-        v = v.checked_mul(16)?.checked_add(u64::from(digit))?;
+    for &c in text {
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => break,
+        };
+        if u64::from(digit) >= base {
+            break;
+        }
+        v = v.checked_mul(base)?.checked_add(u64::from(digit))?;
         any = true;
     }
     any.then_some(v)
@@ -265,11 +276,17 @@ pub trait TextOut {
 
     // The number writers are out of line: one copy each, not one per message part.
 
+    /// Append `v` in `base` (10 or 16, lower-case digits).
+    #[inline(never)]
+    fn number(&mut self, v: u64, base: u64) {
+        let mut digits = [0u8; 20];
+        self.put(digits_of(v, base, &mut digits));
+    }
+
     /// Append `v` in decimal.
     #[inline(never)]
     fn dec(&mut self, v: u64) {
-        let mut digits = [0u8; 20];
-        self.put(digits_of(v, 10, &mut digits));
+        self.number(v, 10);
     }
 
     /// Append `v` in decimal, with a `-` when negative.
@@ -278,20 +295,19 @@ pub trait TextOut {
         if v < 0 {
             self.put(b"-");
         }
-        self.dec(v.unsigned_abs());
+        self.number(v.unsigned_abs(), 10);
     }
 
     /// Append `v` in hexadecimal with a `0x` prefix (as `{:#x}`).
     #[inline(never)]
     fn hex(&mut self, v: u64) {
-        let mut digits = [0u8; 16];
         self.put(b"0x");
-        self.put(digits_of(v, 16, &mut digits));
+        self.number(v, 16);
     }
 }
 
-/// The digits of `v` in `base` (10 or 16, lower case), at the end of `buf`, which is
-/// long enough for every u64 in either base.
+/// The digits of `v` in `base` (10 or 16, lower case), at the end of `buf` (20 bytes
+/// hold every u64 in either base).
 fn digits_of(mut v: u64, base: u64, buf: &mut [u8]) -> &[u8] {
     // A loop on `v` rather than over `buf`: it is not unrolled 20 times.
     let mut start = buf.len();
@@ -455,6 +471,12 @@ mod tests {
         assert_eq!(parse_number(b"x"), None);
         assert_eq!(parse_hex(b"\t000001ffffffffff"), Some(0x1ff_ffff_ffff));
         assert_eq!(parse_number(b"99999999999999999999999"), None);
+        assert_eq!(parse_number(b"12ab"), Some(12));
+        assert_eq!(parse_number(b"0xFFz"), Some(255));
+        assert_eq!(parse_hex(b"0x10"), Some(0), "no prefix in parse_hex: 0 then x");
+        assert_eq!(parse_hex(b" Ag"), Some(10));
+        assert_eq!(parse_hex(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(parse_hex(b"10000000000000000"), None);
     }
 
     #[test]
