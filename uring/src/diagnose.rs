@@ -109,6 +109,7 @@ impl SystemFacts {
 /// Whether `gid` is the process's real or effective group or one of its supplementary
 /// groups (the first 1024 of them). (`iter().any`, not `contains`: the latter is a
 /// vectorised search, larger code for a list read once.)
+#[allow(clippy::manual_contains)]
 fn in_group(gid: u32) -> bool {
     let mut groups = [0u32; 1024];
     let (real, effective, n) = os::groups(&mut groups);

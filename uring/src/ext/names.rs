@@ -6,7 +6,7 @@
 //! Each table holds the name once, NUL-terminated, so the Rust functions (`&'static str`)
 //! and the C ones (`const char *`, [`opcode_name_nul`] and friends) share the same bytes.
 //!
-//! A table is two arrays built from one list by [`name_table!`]: the values, and the
+//! A table is two arrays built from one list by `name_table!`: the values, and the
 //! names as one string (`"NOP\0READV\0..."`), the k-th name belonging to the k-th value.
 //! Not a `&[(value, &str)]`: every `&str` in such an array is a pointer the dynamic
 //! loader relocates (24 bytes of `.rela.dyn` plus 16 of `.data.rel.ro` each, ~5.6 KB for

@@ -167,7 +167,7 @@ pub fn read_number_file(path: &CStr) -> Option<i64> {
     value
 }
 
-/// `line` without leading and trailing blanks. (Out of line, as [`parse_digits`]: the
+/// `line` without leading and trailing blanks. (Out of line, as `parse_digits`: the
 /// parsers are called from many places of the C library's cold paths.)
 #[inline(never)]
 pub fn trim(mut line: &[u8]) -> &[u8] {
