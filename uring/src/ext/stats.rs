@@ -106,7 +106,9 @@ pub fn ring_stats(sq: &SubmissionSide<'_>) -> uring_ring_stats {
     }
 }
 
-/// `/proc/self/fdinfo/<fd>` of a ring, as a NUL-terminated path in `buf`.
+/// `/proc/self/fdinfo/<fd>` of a ring, as a NUL-terminated path in `buf`. (Out of
+/// line: the statistics and checked mode both use it.)
+#[inline(never)]
 pub(crate) fn fdinfo_path(fd: i32, buf: &mut [u8; 40]) -> Option<&core::ffi::CStr> {
     use os::TextOut;
     let mut w = os::FixedWriter::new(buf);
