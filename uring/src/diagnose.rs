@@ -14,8 +14,8 @@
 //!    `/proc/self/status`, and RLIMIT_MEMLOCK. Tests build a `SystemFacts` by hand.
 //! 2. [`diagnose`] maps an errno, the [`SetupRequest`] (entries, flags, CQ size; optional)
 //!    and the facts to a [`Diagnosis`]. Pure: no system access.
-//! 3. [`Diagnosis`] implements `Display`; [`Diagnosis::write_nul`] formats it into a
-//!    caller's byte buffer (NUL-terminated, cut to fit).
+//! 3. [`Diagnosis`] implements `Display`; [`Diagnosis::write_nul`] writes the same text
+//!    into a caller's byte buffer (NUL-terminated, cut to fit) without `core::fmt`.
 //!
 //! `core` only: files are read with raw `open`/`read` into fixed buffers
 //! ([`crate::ext::os`]), nothing is allocated and `errno` is never touched.
@@ -24,10 +24,10 @@
 //! ([`note_failed_setup`] / [`last_failed_setup`]), so that the C function, which is
 //! only given the errno, can still name the parameter at fault.
 
-use core::fmt::{self, Write};
+use core::fmt;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-use crate::ext::os;
+use crate::ext::os::{self, TextOut};
 use crate::sys::*;
 
 /// `kernel.io_uring_disabled` (Linux 6.6+): 0 allowed, 1 only CAP_SYS_ADMIN or members
@@ -86,7 +86,7 @@ impl SystemFacts {
         let in_io_uring_group = io_uring_group.map(|g| g >= 0 && in_group(g as u32));
         let mut seccomp = None;
         let mut cap_eff = None;
-        let _ = os::for_each_line(PROC_STATUS_PATH, |line| {
+        let _ = os::for_each_line(PROC_STATUS_PATH, &mut |line| {
             if let Some(v) = line.strip_prefix(b"Seccomp:") {
                 seccomp = os::parse_number(v).and_then(|v| u32::try_from(v).ok());
             } else if let Some(v) = line.strip_prefix(b"CapEff:") {
@@ -107,11 +107,16 @@ impl SystemFacts {
 }
 
 /// Whether `gid` is the process's real or effective group or one of its supplementary
-/// groups (the first 1024 of them).
+/// groups (the first 1024 of them). (`iter().any`, not `contains`: the latter is a
+/// vectorised search, larger code for a list read once.)
+#[allow(clippy::manual_contains)]
 fn in_group(gid: u32) -> bool {
     let mut groups = [0u32; 1024];
     let (real, effective, n) = os::groups(&mut groups);
-    real == gid || effective == gid || n.is_some_and(|n| groups[..n.min(groups.len())].contains(&gid))
+    real == gid
+        || effective == gid
+        || n.and_then(|n| groups.get(..n))
+            .is_some_and(|g| g.iter().any(|&g| g == gid))
 }
 
 /// The cause of a set-up failure.
@@ -141,8 +146,9 @@ pub enum Cause {
     BadCqSize,
     /// `EINVAL` with flag bits no kernel knows.
     UnknownFlags { bits: u32 },
-    /// `EINVAL` with flags that exclude or need each other.
-    FlagCombination { rule: &'static str },
+    /// `EINVAL` with flags that exclude or need each other: `flag` needs one of
+    /// `other` (`needs`), or cannot be combined with it (`!needs`).
+    FlagCombination { flag: u32, other: u32, needs: bool },
     /// `EINVAL` otherwise: one of the flags is newer than this kernel.
     UnsupportedFlag,
     /// `EMFILE`/`ENFILE`: no file descriptor left.
@@ -188,60 +194,25 @@ pub struct Diagnosis {
 
 /// Every `IORING_SETUP_*` flag this library knows.
 fn known_flags() -> u32 {
-    crate::ext::names::SETUP_FLAGS.iter().fold(0, |all, (bit, _)| all | bit)
+    crate::ext::names::SETUP_FLAGS.iter().fold(0, |all, bit| all | bit)
 }
 
-/// Flags that need or exclude each other, with the rule in words.
-const COMBINATIONS: &[(u32, u32, bool, &str)] = &[
-    // (flag, other, true = needs other / false = excludes other, rule)
-    (
-        IORING_SETUP_REGISTERED_FD_ONLY,
-        IORING_SETUP_NO_MMAP,
-        true,
-        "IORING_SETUP_REGISTERED_FD_ONLY needs IORING_SETUP_NO_MMAP",
-    ),
-    (
-        IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_SINGLE_ISSUER,
-        true,
-        "IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER",
-    ),
-    (
-        IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_SQPOLL,
-        false,
-        "IORING_SETUP_DEFER_TASKRUN cannot be combined with IORING_SETUP_SQPOLL",
-    ),
-    (
-        IORING_SETUP_SQ_AFF,
-        IORING_SETUP_SQPOLL,
-        true,
-        "IORING_SETUP_SQ_AFF needs IORING_SETUP_SQPOLL",
-    ),
-    (
-        IORING_SETUP_HYBRID_IOPOLL,
-        IORING_SETUP_IOPOLL,
-        true,
-        "IORING_SETUP_HYBRID_IOPOLL needs IORING_SETUP_IOPOLL",
-    ),
+/// Flags that need or exclude each other: `(flag, other, needs)`, `needs` true when
+/// `flag` needs (one of) `other`, false when it cannot be combined with it. The words are
+/// made from the flags' names when the rule is written (no sentence per rule stored).
+const COMBINATIONS: &[(u32, u32, bool)] = &[
+    (IORING_SETUP_REGISTERED_FD_ONLY, IORING_SETUP_NO_MMAP, true),
+    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER, true),
+    (IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SQPOLL, false),
+    (IORING_SETUP_SQ_AFF, IORING_SETUP_SQPOLL, true),
+    (IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL, true),
     (
         IORING_SETUP_TASKRUN_FLAG,
         IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN,
         true,
-        "IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN",
     ),
-    (
-        IORING_SETUP_CQE32,
-        IORING_SETUP_CQE_MIXED,
-        false,
-        "IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other",
-    ),
-    (
-        IORING_SETUP_SQE128,
-        IORING_SETUP_SQE_MIXED,
-        false,
-        "IORING_SETUP_SQE128 and IORING_SETUP_SQE_MIXED exclude each other",
-    ),
+    (IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED, false),
+    (IORING_SETUP_SQE128, IORING_SETUP_SQE_MIXED, false),
 ];
 
 /// The parameter rule an `EINVAL` set-up breaks, where the request shows it.
@@ -263,9 +234,9 @@ fn invalid_cause(r: &SetupRequest) -> Cause {
             return Cause::BadCqSize;
         }
     }
-    for &(flag, other, needs, rule) in COMBINATIONS {
+    for &(flag, other, needs) in COMBINATIONS {
         if has(flag) && has(other) != needs {
-            return Cause::FlagCombination { rule };
+            return Cause::FlagCombination { flag, other, needs };
         }
     }
     Cause::UnsupportedFlag
@@ -304,9 +275,8 @@ pub fn diagnose(errno: i32, request: Option<&SetupRequest>, facts: &SystemFacts)
     }
 }
 
-/// The symbolic name of the errnos a set-up commonly fails with.
-pub fn errno_name(errno: i32) -> Option<&'static str> {
-    Some(match errno {
+crate::ext::names::name_table! {
+    ERRNOS: i32, ERRNO_NAMES = {
         libc::EPERM => "EPERM",
         libc::ENOMEM => "ENOMEM",
         libc::EACCES => "EACCES",
@@ -318,150 +288,233 @@ pub fn errno_name(errno: i32) -> Option<&'static str> {
         libc::EBUSY => "EBUSY",
         libc::EEXIST => "EEXIST",
         libc::EOPNOTSUPP => "EOPNOTSUPP",
-        _ => return None,
-    })
+    }
+}
+
+/// The symbolic name of the errnos a set-up commonly fails with.
+pub fn errno_name(errno: i32) -> Option<&'static str> {
+    let k = ERRNOS.iter().position(|&e| e == errno)?;
+    crate::ext::names::nth_name(ERRNO_NAMES, k).map(crate::ext::names::without_nul)
 }
 
 /// `n` bytes for a message: "unlimited", or KiB/MiB for round values.
-struct Bytes(u64);
-
-impl fmt::Display for Bytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            u64::MAX => f.write_str("unlimited"),
-            n if n >= 1 << 20 && n % (1 << 20) == 0 => write!(f, "{} MiB", n >> 20),
-            n if n >= 1 << 10 && n % (1 << 10) == 0 => write!(f, "{} KiB", n >> 10),
-            n => write!(f, "{n} bytes"),
+fn write_bytes(out: &mut dyn TextOut, n: u64) {
+    match n {
+        u64::MAX => out.str("unlimited"),
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => {
+            out.dec(n >> 20);
+            out.str(" MiB");
+        }
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => {
+            out.dec(n >> 10);
+            out.str(" KiB");
+        }
+        n => {
+            out.dec(n);
+            out.str(" bytes");
         }
     }
 }
 
-impl fmt::Display for Diagnosis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let disabled = "/proc/sys/kernel/io_uring_disabled";
+/// The names of the known setup flags in `flags`, lowest bit first, each after
+/// `prefix`, with `sep` between them. Out of line: one copy for its four callers.
+#[inline(never)]
+fn write_flag_names(out: &mut dyn TextOut, flags: u32, prefix: &str, sep: &str) {
+    let mut first = true;
+    // A loop over the set bits only (not unrolled over the whole name table).
+    let mut rest = flags;
+    while rest != 0 {
+        let bit = rest & rest.wrapping_neg();
+        rest &= !bit;
+        if let Some(name) = crate::ext::names::setup_flag_name(bit) {
+            if !first {
+                out.str(sep);
+            }
+            out.str(prefix);
+            out.str(name);
+            first = false;
+        }
+    }
+}
+
+/// The sysctl behind `kernel.io_uring_disabled`, as the messages name it.
+const DISABLED: &str = "/proc/sys/kernel/io_uring_disabled";
+/// The start of every message about a parameter the request shows to be wrong.
+const INVALID: &str = "invalid ring parameters: ";
+
+impl Diagnosis {
+    /// Write the explanation (one line, no newline) to `out`. This is what `Display`
+    /// prints and what [`Diagnosis::write_nul`] stores; it uses no `core::fmt`, so the C
+    /// library's `uring_explain_setup_error` links none of it.
+    pub fn write_text(&self, out: &mut dyn TextOut) {
         match self.cause {
-            Cause::NotBuiltIn => f.write_str(
+            Cause::NotBuiltIn => out.str(
                 "io_uring is not available: the kernel was built without it (CONFIG_IO_URING) \
                  and no seccomp filter is on this process",
-            )?,
-            Cause::BlockedBySeccomp => write!(
-                f,
-                "io_uring is blocked by seccomp: this process runs under a seccomp filter (Seccomp: {} in \
-                 /proc/self/status), such as a container runtime's default profile or systemd's \
-                 SystemCallFilter=, which refuses io_uring_setup; allow the io_uring system calls in that profile",
-                self.facts.seccomp.unwrap_or(2)
-            )?,
-            Cause::DisabledBySysctl => write!(
-                f,
-                "io_uring is disabled: {disabled} is 2, which refuses io_uring_setup to every process, root \
-                 included; an administrator must set it to 0 (or to 1 with kernel.io_uring_group)"
-            )?,
+            ),
+            Cause::BlockedBySeccomp => {
+                out.str("io_uring is blocked by seccomp: this process runs under a seccomp filter (Seccomp: ");
+                out.dec(u64::from(self.facts.seccomp.unwrap_or(2)));
+                out.str(
+                    " in /proc/self/status), such as a container runtime's default profile or systemd's \
+                     SystemCallFilter=, which refuses io_uring_setup; allow the io_uring system calls in that profile",
+                );
+            }
+            Cause::DisabledBySysctl => {
+                out.str("io_uring is disabled: ");
+                out.str(DISABLED);
+                out.str(
+                    " is 2, which refuses io_uring_setup to every process, root \
+                     included; an administrator must set it to 0 (or to 1 with kernel.io_uring_group)",
+                );
+            }
             Cause::NotInIoUringGroup { gid } => {
-                write!(
-                    f,
-                    "io_uring is disabled for this process: {disabled} is 1, which allows only processes with \
-                     CAP_SYS_ADMIN or in the group kernel.io_uring_group ("
-                )?;
+                out.str("io_uring is disabled for this process: ");
+                out.str(DISABLED);
+                out.str(
+                    " is 1, which allows only processes with \
+                     CAP_SYS_ADMIN or in the group kernel.io_uring_group (",
+                );
                 if gid >= 0 {
-                    write!(f, "gid {gid}")?;
+                    out.str("gid ");
+                    out.signed(gid);
                 } else {
-                    f.write_str("-1: no group is set")?;
+                    out.str("-1: no group is set");
                 }
-                f.write_str("), and this process has neither; run it in that group, or ask an administrator to set the sysctl to 0")?;
+                out.str("), and this process has neither; run it in that group, or ask an administrator to set the sysctl to 0");
             }
             Cause::SecurityPolicy => {
-                f.write_str("io_uring_setup was refused by a security policy: ")?;
+                out.str("io_uring_setup was refused by a security policy: ");
                 if let (Some(v), Some(0)) = (self.facts.io_uring_disabled, self.facts.seccomp) {
-                    write!(f, "{disabled} is {v} and no seccomp filter is on, so ")?;
+                    out.str(DISABLED);
+                    out.str(" is ");
+                    out.dec(u64::from(v));
+                    out.str(" and no seccomp filter is on, so ");
                 }
-                f.write_str("a security module (SELinux, AppArmor, another LSM) denies io_uring; check its policy and the audit log")?;
+                out.str("a security module (SELinux, AppArmor, another LSM) denies io_uring; check its policy and the audit log");
                 if self.request.is_some_and(|r| r.flags & IORING_SETUP_SQPOLL != 0) {
-                    f.write_str("; before Linux 5.11 IORING_SETUP_SQPOLL also needs CAP_SYS_ADMIN or CAP_SYS_NICE")?;
+                    out.str("; before Linux 5.11 IORING_SETUP_SQPOLL also needs CAP_SYS_ADMIN or CAP_SYS_NICE");
                 }
             }
             Cause::LockedMemory => {
-                f.write_str("not enough locked memory for the ring")?;
+                out.str("not enough locked memory for the ring");
                 if let Some(r) = self.request {
-                    write!(f, " of {} entries", r.entries)?;
+                    out.str(" of ");
+                    out.dec(u64::from(r.entries));
+                    out.str(" entries");
                 }
-                f.write_str(": without CAP_IPC_LOCK the ring memory counts against RLIMIT_MEMLOCK")?;
+                out.str(": without CAP_IPC_LOCK the ring memory counts against RLIMIT_MEMLOCK");
                 match self.facts.memlock {
-                    Some((soft, hard)) => write!(f, " (now {}, hard limit {})", Bytes(soft), Bytes(hard))?,
-                    None => f.write_str(" (which could not be read)")?,
+                    Some((soft, hard)) => {
+                        out.str(" (now ");
+                        write_bytes(out, soft);
+                        out.str(", hard limit ");
+                        write_bytes(out, hard);
+                        out.str(")");
+                    }
+                    None => out.str(" (which could not be read)"),
                 }
-                f.write_str(
+                out.str(
                     ", and is charged to the memory cgroup and mapped into the address space (RLIMIT_AS); \
                      raise the limit (ulimit -l, LimitMEMLOCK=) or ask for fewer entries",
-                )?;
+                );
                 if self.request.is_some_and(|r| r.flags & IORING_SETUP_NO_MMAP != 0) {
-                    f.write_str(
+                    out.str(
                         "; an IORING_SETUP_NO_MMAP ring without caller memory (io_uring_queue_init_mem) \
                          whose SQEs or CQ take more than a page needs a 2 MiB huge page",
-                    )?;
+                    );
                     match self.facts.nr_hugepages {
-                        Some(n) => write!(f, " (vm.nr_hugepages is {n})")?,
-                        None => f.write_str(" (vm.nr_hugepages could not be read)")?,
+                        Some(n) => {
+                            out.str(" (vm.nr_hugepages is ");
+                            out.dec(n);
+                            out.str(")");
+                        }
+                        None => out.str(" (vm.nr_hugepages could not be read)"),
                     }
                 }
             }
-            Cause::NoEntries => f.write_str("invalid ring parameters: entries is 0 (at least 1 is needed)")?,
-            Cause::TooManyEntries => write!(
-                f,
-                "invalid ring parameters: {} entries is above the kernel's maximum of {MAX_ENTRIES} \
-                 (IORING_SETUP_CLAMP caps it instead)",
-                self.request.map_or(0, |r| r.entries)
-            )?,
-            Cause::BadCqSize => write!(
-                f,
-                "invalid ring parameters: IORING_SETUP_CQSIZE with cq_entries {}: it must be at least the SQ \
-                 size and at most {MAX_CQ_ENTRIES} (without IORING_SETUP_CLAMP)",
-                self.request.map_or(0, |r| r.cq_entries)
-            )?,
-            Cause::UnknownFlags { bits } => write!(f, "invalid ring parameters: unknown setup flag bits {bits:#x}")?,
-            Cause::FlagCombination { rule } => write!(f, "invalid ring parameters: {rule}")?,
+            Cause::NoEntries => {
+                out.str(INVALID);
+                out.str("entries is 0 (at least 1 is needed)");
+            }
+            Cause::TooManyEntries => {
+                out.str(INVALID);
+                out.dec(u64::from(self.request.map_or(0, |r| r.entries)));
+                out.str(" entries is above the kernel's maximum of ");
+                out.dec(u64::from(MAX_ENTRIES));
+                out.str(" (IORING_SETUP_CLAMP caps it instead)");
+            }
+            Cause::BadCqSize => {
+                out.str(INVALID);
+                out.str("IORING_SETUP_CQSIZE with cq_entries ");
+                out.dec(u64::from(self.request.map_or(0, |r| r.cq_entries)));
+                out.str(": it must be at least the SQ size and at most ");
+                out.dec(u64::from(MAX_CQ_ENTRIES));
+                out.str(" (without IORING_SETUP_CLAMP)");
+            }
+            Cause::UnknownFlags { bits } => {
+                out.str(INVALID);
+                out.str("unknown setup flag bits ");
+                out.hex(u64::from(bits));
+            }
+            Cause::FlagCombination { flag, other, needs } => {
+                out.str("invalid ring parameters: ");
+                write_flag_names(out, flag, "IORING_SETUP_", ", ");
+                if needs {
+                    out.str(" needs ");
+                    write_flag_names(out, other, "IORING_SETUP_", " or ");
+                } else {
+                    out.str(" and ");
+                    write_flag_names(out, other, "IORING_SETUP_", " or ");
+                    out.str(" exclude each other");
+                }
+            }
             Cause::UnsupportedFlag => {
-                f.write_str("the kernel refused the ring parameters: ")?;
+                out.str("the kernel refused the ring parameters: ");
                 match self.request {
                     Some(r) => {
-                        f.write_str("one of the setup flags")?;
-                        let mut sep = " (";
-                        for (bit, name) in crate::ext::names::SETUP_FLAGS {
-                            if r.flags & bit != 0 {
-                                write!(f, "{sep}{}", &name[..name.len() - 1])?;
-                                sep = ", ";
-                            }
+                        out.str("one of the setup flags");
+                        if r.flags & known_flags() != 0 {
+                            out.str(" (");
+                            write_flag_names(out, r.flags, "", ", ");
+                            out.str(")");
                         }
-                        if sep == ", " {
-                            f.write_str(")")?;
-                        }
-                        f.write_str(" is newer than this kernel; uring_queue_init_fallback() can drop optional ones")?;
+                        out.str(" is newer than this kernel; uring_queue_init_fallback() can drop optional ones");
                     }
-                    None => f.write_str("a setup flag is newer than this kernel, or a parameter is out of range")?,
+                    None => out.str("a setup flag is newer than this kernel, or a parameter is out of range"),
                 }
             }
-            Cause::NoFileDescriptors => f.write_str(
-                "no file descriptor left for the ring: raise RLIMIT_NOFILE (ulimit -n) or close descriptors",
-            )?,
-            Cause::BadAddress => f.write_str("the params or ring memory pointer is not valid memory")?,
-            Cause::Other => f.write_str("the ring could not be set up")?,
+            Cause::NoFileDescriptors => {
+                out.str("no file descriptor left for the ring: raise RLIMIT_NOFILE (ulimit -n) or close descriptors")
+            }
+            Cause::BadAddress => out.str("the params or ring memory pointer is not valid memory"),
+            Cause::Other => out.str("the ring could not be set up"),
         }
-        match errno_name(self.errno) {
-            Some(name) => write!(f, " ({name}, errno {})", self.errno),
-            None => write!(f, " (errno {})", self.errno),
+        out.str(" (");
+        if let Some(name) = errno_name(self.errno) {
+            out.str(name);
+            out.str(", ");
         }
+        out.str("errno ");
+        out.signed(i64::from(self.errno));
+        out.str(")");
     }
-}
 
-impl Diagnosis {
     /// Write the explanation into `buf`, NUL-terminated and cut to fit; returns the
     /// length of the whole explanation without the NUL (as `snprintf` does), so a return
     /// `>= buf.len()` means it was cut.
     pub fn write_nul(&self, buf: &mut [u8]) -> usize {
         let mut w = os::FixedWriter::new(buf);
-        let _ = write!(w, "{self}");
+        self.write_text(&mut w);
         let wanted = w.wanted();
         w.finish_nul();
         wanted
+    }
+}
+
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        os::FmtOut::display(f, |out| self.write_text(out))
     }
 }
 
@@ -562,10 +615,26 @@ mod tests {
         assert_eq!(cause(req(65536, 0, 0)), Cause::TooManyEntries);
         assert_eq!(cause(req(8, 1 << 30, 0)), Cause::UnknownFlags { bits: 1 << 30 });
         assert_eq!(cause(req(8, IORING_SETUP_CQSIZE, 4)), Cause::BadCqSize);
-        assert!(matches!(
+        assert_eq!(
             cause(req(8, IORING_SETUP_DEFER_TASKRUN, 0)),
-            Cause::FlagCombination { rule } if rule.contains("SINGLE_ISSUER")
-        ));
+            Cause::FlagCombination {
+                flag: IORING_SETUP_DEFER_TASKRUN,
+                other: IORING_SETUP_SINGLE_ISSUER,
+                needs: true
+            }
+        );
+        // Each rule in words, made from the flag names.
+        let words = |flags| {
+            let d = diagnose(-libc::EINVAL, Some(&req(8, flags, 0)), &f);
+            let (buf, n) = text(&d);
+            std::string::String::from_utf8(buf[..n].to_vec()).unwrap()
+        };
+        assert!(words(IORING_SETUP_DEFER_TASKRUN)
+            .starts_with("invalid ring parameters: IORING_SETUP_DEFER_TASKRUN needs IORING_SETUP_SINGLE_ISSUER ("));
+        assert!(words(IORING_SETUP_TASKRUN_FLAG)
+            .contains("IORING_SETUP_TASKRUN_FLAG needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN ("));
+        assert!(words(IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)
+            .contains(": IORING_SETUP_CQE32 and IORING_SETUP_CQE_MIXED exclude each other ("));
         assert_eq!(cause(req(8, IORING_SETUP_SQ_REWIND, 0)), Cause::UnsupportedFlag);
         let d = diagnose(
             -libc::EINVAL,
@@ -607,6 +676,14 @@ mod tests {
         assert_eq!(full, n);
         assert_eq!(small[9], 0);
         assert_eq!(&small[..9], &buf[..9]);
+    }
+
+    #[test]
+    fn errno_names() {
+        assert_eq!(errno_name(libc::EPERM), Some("EPERM"));
+        assert_eq!(errno_name(libc::EOPNOTSUPP), Some("EOPNOTSUPP"));
+        assert_eq!(errno_name(libc::EXDEV), None);
+        assert_eq!(ERRNO_NAMES.split_terminator('\0').count(), ERRNOS.len());
     }
 
     #[test]

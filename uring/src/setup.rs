@@ -62,43 +62,29 @@ pub fn huge_page_size() -> usize {
     if cached != 0 {
         return cached;
     }
-    let mut buf = [0u8; 8192];
-    let size = read_small_file(c"/proc/meminfo", &mut buf)
-        .and_then(|text| core::str::from_utf8(text).ok())
-        .and_then(parse_hugepagesize)
-        .unwrap_or(FALLBACK_HUGE_PAGE_SIZE);
+    // Line by line with the extensions' byte helpers: no `str` parsing (its UTF-8
+    // validation, Unicode trimming and integer parser are 1.5 KB of the C library).
+    let mut size = None;
+    let _ = crate::ext::os::for_each_line(c"/proc/meminfo", &mut |line| {
+        size = parse_hugepagesize_line(line);
+        size.is_none()
+    });
+    let size = size.unwrap_or(FALLBACK_HUGE_PAGE_SIZE);
     HUGE_PAGE_SIZE.store(size, Ordering::Relaxed);
     size
 }
 
-/// Read up to `buf.len()` bytes of the file at `path` with plain system calls (the core
-/// has no `std::fs`); `None` if it cannot be opened or read. A longer file is cut at
-/// `buf.len()`, which is enough for the pseudo-files the core reads.
-fn read_small_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
-    if fd < 0 {
+/// The size in bytes of a `Hugepagesize:` line of `/proc/meminfo`
+/// (`Hugepagesize:       2048 kB`); None for other lines, a malformed value or one that
+/// is not a power of two.
+fn parse_hugepagesize_line(line: &[u8]) -> Option<usize> {
+    use crate::ext::os::{parse_number, trim};
+    let value = trim(line.strip_prefix(b"Hugepagesize:")?);
+    let kib = trim(value.strip_suffix(b"kB")?);
+    if kib.is_empty() || !kib.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let mut len = 0;
-    // `get` rather than indexing: the C library has no panics on its paths.
-    while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
-        // SAFETY: `rest` is a live, writable slice and its length is what is passed.
-        let n = unsafe { libc::read(fd, rest.as_mut_ptr().cast(), rest.len()) };
-        if n <= 0 {
-            break;
-        }
-        len += n as usize;
-    }
-    crate::sys::syscall::close(fd);
-    buf.get(..len)
-}
-
-/// The `Hugepagesize:` line of `/proc/meminfo` (`Hugepagesize:       2048 kB`) in bytes;
-/// None if it is absent, malformed or not a power of two.
-fn parse_hugepagesize(meminfo: &str) -> Option<usize> {
-    let line = meminfo.lines().find_map(|l| l.strip_prefix("Hugepagesize:"))?;
-    let kib = line.trim().strip_suffix("kB")?.trim().parse::<usize>().ok()?;
+    let kib = usize::try_from(parse_number(kib)?).ok()?;
     kib.checked_mul(1024).filter(|b| b.is_power_of_two())
 }
 
@@ -944,6 +930,10 @@ mod tests {
         assert!(huge.is_power_of_two() && huge > page_size(), "huge page size {huge}");
     }
 
+    fn parse_hugepagesize(meminfo: &str) -> Option<usize> {
+        meminfo.lines().find_map(|l| parse_hugepagesize_line(l.as_bytes()))
+    }
+
     #[test]
     fn hugepagesize_line_parsing() {
         let meminfo =
@@ -955,6 +945,8 @@ mod tests {
         assert_eq!(parse_hugepagesize("Hugepagesize: 3000 kB\n"), None);
         assert_eq!(parse_hugepagesize("Hugepagesize: lots\n"), None);
         assert_eq!(parse_hugepagesize("Hugepagesize: 2048 MB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: 0x800 kB\n"), None);
+        assert_eq!(parse_hugepagesize("Hugepagesize: kB\n"), None);
     }
 
     #[test]

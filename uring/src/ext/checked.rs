@@ -42,7 +42,7 @@
 //! 7. link chains end: the last pending SQE has neither `IOSQE_IO_LINK` nor
 //!    `IOSQE_IO_HARDLINK`.
 
-use core::fmt::{self, Write};
+use core::fmt;
 use core::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
 use crate::errno::Errno;
@@ -50,8 +50,8 @@ use crate::probe::Probe;
 use crate::ring::{RingRef, SubmissionSide, INT_FLAG_CHECKED};
 use crate::sys::*;
 
-use super::names::opcode_name;
-use super::os;
+use super::names::{opcode_known, opcode_name};
+use super::os::{self, TextOut};
 
 /// The environment variable that turns checked mode on for rings set up while it is `1`.
 pub const CHECK_ENV: &core::ffi::CStr = c"URING_CHECK";
@@ -102,10 +102,16 @@ impl ProbeCache {
         if state == 0 {
             state = match Probe::for_ring(ring) {
                 Ok(probe) => {
+                    let mut words = [0u64; 4];
                     for op in 0..=255u8 {
                         if probe.is_supported(op) {
-                            self.bits[usize::from(op >> 6)].fetch_or(1 << (op & 63), Ordering::Relaxed);
+                            if let Some(w) = words.get_mut(usize::from(op >> 6)) {
+                                *w |= 1 << (op & 63);
+                            }
                         }
+                    }
+                    for (bits, word) in self.bits.iter().zip(words) {
+                        bits.store(word, Ordering::Relaxed);
                     }
                     1
                 }
@@ -224,31 +230,53 @@ pub enum Rule {
     UnterminatedLink,
 }
 
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Rule {
+    /// Write what the rule says (no `core::fmt`: this is on the C library's submit path).
+    pub fn write_text(&self, out: &mut dyn TextOut) {
         match *self {
-            Rule::UnknownOpcode => f.write_str("unknown opcode"),
-            Rule::UnsupportedOpcode => f.write_str("opcode not supported by this kernel (probe)"),
-            Rule::UnknownSqeFlags(bits) => write!(f, "unknown IOSQE flag bits {bits:#x}"),
-            Rule::BufferSelectNotAccepted => f.write_str("IOSQE_BUFFER_SELECT on an operation that selects no buffer"),
-            Rule::FixedFileNotAccepted => f.write_str("IOSQE_FIXED_FILE on an operation that takes no file"),
-            Rule::FixedFileRequired => f.write_str("FIXED_FD_INSTALL needs IOSQE_FIXED_FILE"),
-            Rule::MultishotNeedsBufferSelect => f.write_str("multishot request without IOSQE_BUFFER_SELECT"),
-            Rule::MultishotWithCqeSkip => f.write_str("multishot request with IOSQE_CQE_SKIP_SUCCESS"),
-            Rule::BadFd(fd) => write!(f, "fd {fd} is not an open file descriptor"),
-            Rule::FixedIndexOutOfRange { index, registered } => match registered {
-                Some(n) => write!(f, "fixed file index {index} is not below the {n} registered files"),
-                None => write!(
-                    f,
-                    "fixed file index {index} is not below the number of registered files"
-                ),
-            },
-            Rule::NullBuffer { len } => write!(f, "buffer address is NULL with length {len}"),
-            Rule::TimeoutWithoutTimespec => f.write_str("timeout without a timespec (addr is NULL)"),
+            Rule::UnknownOpcode => out.str("unknown opcode"),
+            Rule::UnsupportedOpcode => out.str("opcode not supported by this kernel (probe)"),
+            Rule::UnknownSqeFlags(bits) => {
+                out.str("unknown IOSQE flag bits ");
+                out.hex(u64::from(bits));
+            }
+            Rule::BufferSelectNotAccepted => out.str("IOSQE_BUFFER_SELECT on an operation that selects no buffer"),
+            Rule::FixedFileNotAccepted => out.str("IOSQE_FIXED_FILE on an operation that takes no file"),
+            Rule::FixedFileRequired => out.str("FIXED_FD_INSTALL needs IOSQE_FIXED_FILE"),
+            Rule::MultishotNeedsBufferSelect => out.str("multishot request without IOSQE_BUFFER_SELECT"),
+            Rule::MultishotWithCqeSkip => out.str("multishot request with IOSQE_CQE_SKIP_SUCCESS"),
+            Rule::BadFd(fd) => {
+                out.str("fd ");
+                out.signed(i64::from(fd));
+                out.str(" is not an open file descriptor");
+            }
+            Rule::FixedIndexOutOfRange { index, registered } => {
+                out.str("fixed file index ");
+                out.signed(i64::from(index));
+                out.str(" is not below the ");
+                match registered {
+                    Some(n) => {
+                        out.dec(u64::from(n));
+                        out.str(" registered files");
+                    }
+                    None => out.str("number of registered files"),
+                }
+            }
+            Rule::NullBuffer { len } => {
+                out.str("buffer address is NULL with length ");
+                out.dec(u64::from(len));
+            }
+            Rule::TimeoutWithoutTimespec => out.str("timeout without a timespec (addr is NULL)"),
             Rule::UnterminatedLink => {
-                f.write_str("link chain does not end: the last pending SQE has IOSQE_IO_LINK/IOSQE_IO_HARDLINK")
+                out.str("link chain does not end: the last pending SQE has IOSQE_IO_LINK/IOSQE_IO_HARDLINK")
             }
         }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        os::FmtOut::display(f, |out| self.write_text(out))
     }
 }
 
@@ -344,7 +372,7 @@ fn multishot(sqe: &io_uring_sqe) -> (bool, bool) {
 /// Rules 1 to 6 for one SQE (rule 7 is about the batch: see [`check_batch`]).
 pub fn check_sqe(sqe: &io_uring_sqe, facts: &mut impl Facts) -> Option<Rule> {
     let op = sqe.opcode;
-    if opcode_name(u32::from(op)).is_none() {
+    if !opcode_known(op) {
         return Some(Rule::UnknownOpcode);
     }
     if facts.opcode_supported(op) == Some(false) {
@@ -428,14 +456,32 @@ pub struct Violation {
     pub rule: Rule,
 }
 
+impl Violation {
+    /// Write the stderr line (without its newline): `uring checked mode: SQE 1 of 3
+    /// pending (slot 6): WRITE (opcode 23), user_data 42 (0x2a): <rule>`.
+    pub fn write_text(&self, out: &mut dyn TextOut) {
+        out.str("uring checked mode: SQE ");
+        out.dec(u64::from(self.index));
+        out.str(" of ");
+        out.dec(u64::from(self.pending));
+        out.str(" pending (slot ");
+        out.dec(u64::from(self.slot));
+        out.str("): ");
+        out.str(opcode_name(u32::from(self.opcode)).unwrap_or("?"));
+        out.str(" (opcode ");
+        out.dec(u64::from(self.opcode));
+        out.str("), user_data ");
+        out.dec(self.user_data);
+        out.str(" (");
+        out.hex(self.user_data);
+        out.str("): ");
+        self.rule.write_text(out);
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = opcode_name(u32::from(self.opcode)).unwrap_or("?");
-        write!(
-            f,
-            "uring checked mode: SQE {} of {} pending (slot {}): {} (opcode {}), user_data {} ({:#x}): {}",
-            self.index, self.pending, self.slot, name, self.opcode, self.user_data, self.user_data, self.rule
-        )
+        os::FmtOut::display(f, |out| self.write_text(out))
     }
 }
 
@@ -475,20 +521,18 @@ pub fn check_batch<'s>(
     violations
 }
 
-/// Print one violation as one line on stderr (formatted on the stack: no allocation).
+/// Print one violation as one line on stderr (written on the stack: no allocation; a
+/// line too long for the buffer is cut, and still ends with its newline).
 fn report_on_stderr(v: &Violation) {
     let mut line = [0u8; 320];
     let mut w = os::FixedWriter::new(&mut line);
-    let _ = writeln!(w, "{v}");
-    let mut text = w.as_bytes();
-    if !text.ends_with(b"\n") {
-        // Cut: keep the line a line.
-        text = &text[..text.len().saturating_sub(1)];
-        os::write_all(2, text);
-        os::write_all(2, b"\n");
-    } else {
-        os::write_all(2, text);
+    v.write_text(&mut w);
+    // The writer keeps the last byte for a NUL: the newline goes there.
+    let len = w.finish_nul();
+    if let Some(end) = line.get_mut(len) {
+        *end = b'\n';
     }
+    os::write_all(2, line.get(..=len).unwrap_or_default());
 }
 
 /// Whether checked mode is on for the ring.
@@ -737,7 +781,8 @@ mod tests {
         };
         let mut buf = [0u8; 200];
         let mut w = os::FixedWriter::new(&mut buf);
-        write!(w, "{v}").unwrap();
+        v.write_text(&mut w);
+        assert_eq!(w.as_bytes(), std::format!("{v}").as_bytes());
         assert_eq!(
             w.as_bytes(),
             b"uring checked mode: SQE 1 of 3 pending (slot 6): WRITE (opcode 23), user_data 42 (0x2a): buffer address is NULL with length 4"

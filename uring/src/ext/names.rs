@@ -5,227 +5,276 @@
 //!
 //! Each table holds the name once, NUL-terminated, so the Rust functions (`&'static str`)
 //! and the C ones (`const char *`, [`opcode_name_nul`] and friends) share the same bytes.
+//!
+//! A table is two arrays built from one list by `name_table!`: the values, and the
+//! names as one string (`"NOP\0READV\0..."`), the k-th name belonging to the k-th value.
+//! Not a `&[(value, &str)]`: every `&str` in such an array is a pointer the dynamic
+//! loader relocates (24 bytes of `.rela.dyn` plus 16 of `.data.rel.ro` each, ~5.6 KB for
+//! the 142 names), while the two arrays need no relocation at all.
 
 use crate::sys::*;
 
-pub(crate) const OPCODES: &[(u8, &str)] = &[
-    (IORING_OP_NOP, "NOP\0"),
-    (IORING_OP_READV, "READV\0"),
-    (IORING_OP_WRITEV, "WRITEV\0"),
-    (IORING_OP_FSYNC, "FSYNC\0"),
-    (IORING_OP_READ_FIXED, "READ_FIXED\0"),
-    (IORING_OP_WRITE_FIXED, "WRITE_FIXED\0"),
-    (IORING_OP_POLL_ADD, "POLL_ADD\0"),
-    (IORING_OP_POLL_REMOVE, "POLL_REMOVE\0"),
-    (IORING_OP_SYNC_FILE_RANGE, "SYNC_FILE_RANGE\0"),
-    (IORING_OP_SENDMSG, "SENDMSG\0"),
-    (IORING_OP_RECVMSG, "RECVMSG\0"),
-    (IORING_OP_TIMEOUT, "TIMEOUT\0"),
-    (IORING_OP_TIMEOUT_REMOVE, "TIMEOUT_REMOVE\0"),
-    (IORING_OP_ACCEPT, "ACCEPT\0"),
-    (IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL\0"),
-    (IORING_OP_LINK_TIMEOUT, "LINK_TIMEOUT\0"),
-    (IORING_OP_CONNECT, "CONNECT\0"),
-    (IORING_OP_FALLOCATE, "FALLOCATE\0"),
-    (IORING_OP_OPENAT, "OPENAT\0"),
-    (IORING_OP_CLOSE, "CLOSE\0"),
-    (IORING_OP_FILES_UPDATE, "FILES_UPDATE\0"),
-    (IORING_OP_STATX, "STATX\0"),
-    (IORING_OP_READ, "READ\0"),
-    (IORING_OP_WRITE, "WRITE\0"),
-    (IORING_OP_FADVISE, "FADVISE\0"),
-    (IORING_OP_MADVISE, "MADVISE\0"),
-    (IORING_OP_SEND, "SEND\0"),
-    (IORING_OP_RECV, "RECV\0"),
-    (IORING_OP_OPENAT2, "OPENAT2\0"),
-    (IORING_OP_EPOLL_CTL, "EPOLL_CTL\0"),
-    (IORING_OP_SPLICE, "SPLICE\0"),
-    (IORING_OP_PROVIDE_BUFFERS, "PROVIDE_BUFFERS\0"),
-    (IORING_OP_REMOVE_BUFFERS, "REMOVE_BUFFERS\0"),
-    (IORING_OP_TEE, "TEE\0"),
-    (IORING_OP_SHUTDOWN, "SHUTDOWN\0"),
-    (IORING_OP_RENAMEAT, "RENAMEAT\0"),
-    (IORING_OP_UNLINKAT, "UNLINKAT\0"),
-    (IORING_OP_MKDIRAT, "MKDIRAT\0"),
-    (IORING_OP_SYMLINKAT, "SYMLINKAT\0"),
-    (IORING_OP_LINKAT, "LINKAT\0"),
-    (IORING_OP_MSG_RING, "MSG_RING\0"),
-    (IORING_OP_FSETXATTR, "FSETXATTR\0"),
-    (IORING_OP_SETXATTR, "SETXATTR\0"),
-    (IORING_OP_FGETXATTR, "FGETXATTR\0"),
-    (IORING_OP_GETXATTR, "GETXATTR\0"),
-    (IORING_OP_SOCKET, "SOCKET\0"),
-    (IORING_OP_URING_CMD, "URING_CMD\0"),
-    (IORING_OP_SEND_ZC, "SEND_ZC\0"),
-    (IORING_OP_SENDMSG_ZC, "SENDMSG_ZC\0"),
-    (IORING_OP_READ_MULTISHOT, "READ_MULTISHOT\0"),
-    (IORING_OP_WAITID, "WAITID\0"),
-    (IORING_OP_FUTEX_WAIT, "FUTEX_WAIT\0"),
-    (IORING_OP_FUTEX_WAKE, "FUTEX_WAKE\0"),
-    (IORING_OP_FUTEX_WAITV, "FUTEX_WAITV\0"),
-    (IORING_OP_FIXED_FD_INSTALL, "FIXED_FD_INSTALL\0"),
-    (IORING_OP_FTRUNCATE, "FTRUNCATE\0"),
-    (IORING_OP_BIND, "BIND\0"),
-    (IORING_OP_LISTEN, "LISTEN\0"),
-    (IORING_OP_RECV_ZC, "RECV_ZC\0"),
-    (IORING_OP_EPOLL_WAIT, "EPOLL_WAIT\0"),
-    (IORING_OP_READV_FIXED, "READV_FIXED\0"),
-    (IORING_OP_WRITEV_FIXED, "WRITEV_FIXED\0"),
-    (IORING_OP_PIPE, "PIPE\0"),
-    (IORING_OP_NOP128, "NOP128\0"),
-    (IORING_OP_URING_CMD128, "URING_CMD128\0"),
-];
+/// `name_table! { VALUES: type, NAMES = { value => "NAME", ... } }`: `VALUES`, the
+/// values in order, and `NAMES`, their names each followed by a NUL.
+macro_rules! name_table {
+    ($values:ident: $t:ty, $names:ident = { $($value:expr => $name:literal,)* }) => {
+        pub(crate) const $values: &[$t] = &[$($value),*];
+        pub(crate) const $names: &str = concat!($($name, "\0"),*);
+    };
+}
+pub(crate) use name_table;
 
-pub(crate) const SETUP_FLAGS: &[(u32, &str)] = &[
-    (IORING_SETUP_IOPOLL, "IOPOLL\0"),
-    (IORING_SETUP_SQPOLL, "SQPOLL\0"),
-    (IORING_SETUP_SQ_AFF, "SQ_AFF\0"),
-    (IORING_SETUP_CQSIZE, "CQSIZE\0"),
-    (IORING_SETUP_CLAMP, "CLAMP\0"),
-    (IORING_SETUP_ATTACH_WQ, "ATTACH_WQ\0"),
-    (IORING_SETUP_R_DISABLED, "R_DISABLED\0"),
-    (IORING_SETUP_SUBMIT_ALL, "SUBMIT_ALL\0"),
-    (IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN\0"),
-    (IORING_SETUP_TASKRUN_FLAG, "TASKRUN_FLAG\0"),
-    (IORING_SETUP_SQE128, "SQE128\0"),
-    (IORING_SETUP_CQE32, "CQE32\0"),
-    (IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER\0"),
-    (IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN\0"),
-    (IORING_SETUP_NO_MMAP, "NO_MMAP\0"),
-    (IORING_SETUP_REGISTERED_FD_ONLY, "REGISTERED_FD_ONLY\0"),
-    (IORING_SETUP_NO_SQARRAY, "NO_SQARRAY\0"),
-    (IORING_SETUP_HYBRID_IOPOLL, "HYBRID_IOPOLL\0"),
-    (IORING_SETUP_CQE_MIXED, "CQE_MIXED\0"),
-    (IORING_SETUP_SQE_MIXED, "SQE_MIXED\0"),
-    (IORING_SETUP_SQ_REWIND, "SQ_REWIND\0"),
-];
-
-pub(crate) const FEATURES: &[(u32, &str)] = &[
-    (IORING_FEAT_SINGLE_MMAP, "SINGLE_MMAP\0"),
-    (IORING_FEAT_NODROP, "NODROP\0"),
-    (IORING_FEAT_SUBMIT_STABLE, "SUBMIT_STABLE\0"),
-    (IORING_FEAT_RW_CUR_POS, "RW_CUR_POS\0"),
-    (IORING_FEAT_CUR_PERSONALITY, "CUR_PERSONALITY\0"),
-    (IORING_FEAT_FAST_POLL, "FAST_POLL\0"),
-    (IORING_FEAT_POLL_32BITS, "POLL_32BITS\0"),
-    (IORING_FEAT_SQPOLL_NONFIXED, "SQPOLL_NONFIXED\0"),
-    (IORING_FEAT_EXT_ARG, "EXT_ARG\0"),
-    (IORING_FEAT_NATIVE_WORKERS, "NATIVE_WORKERS\0"),
-    (IORING_FEAT_RSRC_TAGS, "RSRC_TAGS\0"),
-    (IORING_FEAT_CQE_SKIP, "CQE_SKIP\0"),
-    (IORING_FEAT_LINKED_FILE, "LINKED_FILE\0"),
-    (IORING_FEAT_REG_REG_RING, "REG_REG_RING\0"),
-    (IORING_FEAT_RECVSEND_BUNDLE, "RECVSEND_BUNDLE\0"),
-    (IORING_FEAT_MIN_TIMEOUT, "MIN_TIMEOUT\0"),
-    (IORING_FEAT_RW_ATTR, "RW_ATTR\0"),
-    (IORING_FEAT_NO_IOWAIT, "NO_IOWAIT\0"),
-];
-
-pub(crate) const REGISTER_OPS: &[(u32, &str)] = &[
-    (IORING_REGISTER_BUFFERS, "REGISTER_BUFFERS\0"),
-    (IORING_UNREGISTER_BUFFERS, "UNREGISTER_BUFFERS\0"),
-    (IORING_REGISTER_FILES, "REGISTER_FILES\0"),
-    (IORING_UNREGISTER_FILES, "UNREGISTER_FILES\0"),
-    (IORING_REGISTER_EVENTFD, "REGISTER_EVENTFD\0"),
-    (IORING_UNREGISTER_EVENTFD, "UNREGISTER_EVENTFD\0"),
-    (IORING_REGISTER_FILES_UPDATE, "REGISTER_FILES_UPDATE\0"),
-    (IORING_REGISTER_EVENTFD_ASYNC, "REGISTER_EVENTFD_ASYNC\0"),
-    (IORING_REGISTER_PROBE, "REGISTER_PROBE\0"),
-    (IORING_REGISTER_PERSONALITY, "REGISTER_PERSONALITY\0"),
-    (IORING_UNREGISTER_PERSONALITY, "UNREGISTER_PERSONALITY\0"),
-    (IORING_REGISTER_RESTRICTIONS, "REGISTER_RESTRICTIONS\0"),
-    (IORING_REGISTER_ENABLE_RINGS, "REGISTER_ENABLE_RINGS\0"),
-    (IORING_REGISTER_FILES2, "REGISTER_FILES2\0"),
-    (IORING_REGISTER_FILES_UPDATE2, "REGISTER_FILES_UPDATE2\0"),
-    (IORING_REGISTER_BUFFERS2, "REGISTER_BUFFERS2\0"),
-    (IORING_REGISTER_BUFFERS_UPDATE, "REGISTER_BUFFERS_UPDATE\0"),
-    (IORING_REGISTER_IOWQ_AFF, "REGISTER_IOWQ_AFF\0"),
-    (IORING_UNREGISTER_IOWQ_AFF, "UNREGISTER_IOWQ_AFF\0"),
-    (IORING_REGISTER_IOWQ_MAX_WORKERS, "REGISTER_IOWQ_MAX_WORKERS\0"),
-    (IORING_REGISTER_RING_FDS, "REGISTER_RING_FDS\0"),
-    (IORING_UNREGISTER_RING_FDS, "UNREGISTER_RING_FDS\0"),
-    (IORING_REGISTER_PBUF_RING, "REGISTER_PBUF_RING\0"),
-    (IORING_UNREGISTER_PBUF_RING, "UNREGISTER_PBUF_RING\0"),
-    (IORING_REGISTER_SYNC_CANCEL, "REGISTER_SYNC_CANCEL\0"),
-    (IORING_REGISTER_FILE_ALLOC_RANGE, "REGISTER_FILE_ALLOC_RANGE\0"),
-    (IORING_REGISTER_PBUF_STATUS, "REGISTER_PBUF_STATUS\0"),
-    (IORING_REGISTER_NAPI, "REGISTER_NAPI\0"),
-    (IORING_UNREGISTER_NAPI, "UNREGISTER_NAPI\0"),
-    (IORING_REGISTER_CLOCK, "REGISTER_CLOCK\0"),
-    (IORING_REGISTER_CLONE_BUFFERS, "REGISTER_CLONE_BUFFERS\0"),
-    (IORING_REGISTER_SEND_MSG_RING, "REGISTER_SEND_MSG_RING\0"),
-    (IORING_REGISTER_ZCRX_IFQ, "REGISTER_ZCRX_IFQ\0"),
-    (IORING_REGISTER_RESIZE_RINGS, "REGISTER_RESIZE_RINGS\0"),
-    (IORING_REGISTER_MEM_REGION, "REGISTER_MEM_REGION\0"),
-    (IORING_REGISTER_QUERY, "REGISTER_QUERY\0"),
-    (IORING_REGISTER_ZCRX_CTRL, "REGISTER_ZCRX_CTRL\0"),
-    (IORING_REGISTER_BPF_FILTER, "REGISTER_BPF_FILTER\0"),
-];
-
-/// The name in `table` for `value`, NUL included.
-fn lookup<T: PartialEq + Copy>(table: &'static [(T, &'static str)], value: T) -> Option<&'static str> {
-    table.iter().find(|(v, _)| *v == value).map(|(_, name)| *name)
+name_table! {
+    OPCODES: u8, OPCODE_NAMES = {
+    IORING_OP_NOP => "NOP",
+    IORING_OP_READV => "READV",
+    IORING_OP_WRITEV => "WRITEV",
+    IORING_OP_FSYNC => "FSYNC",
+    IORING_OP_READ_FIXED => "READ_FIXED",
+    IORING_OP_WRITE_FIXED => "WRITE_FIXED",
+    IORING_OP_POLL_ADD => "POLL_ADD",
+    IORING_OP_POLL_REMOVE => "POLL_REMOVE",
+    IORING_OP_SYNC_FILE_RANGE => "SYNC_FILE_RANGE",
+    IORING_OP_SENDMSG => "SENDMSG",
+    IORING_OP_RECVMSG => "RECVMSG",
+    IORING_OP_TIMEOUT => "TIMEOUT",
+    IORING_OP_TIMEOUT_REMOVE => "TIMEOUT_REMOVE",
+    IORING_OP_ACCEPT => "ACCEPT",
+    IORING_OP_ASYNC_CANCEL => "ASYNC_CANCEL",
+    IORING_OP_LINK_TIMEOUT => "LINK_TIMEOUT",
+    IORING_OP_CONNECT => "CONNECT",
+    IORING_OP_FALLOCATE => "FALLOCATE",
+    IORING_OP_OPENAT => "OPENAT",
+    IORING_OP_CLOSE => "CLOSE",
+    IORING_OP_FILES_UPDATE => "FILES_UPDATE",
+    IORING_OP_STATX => "STATX",
+    IORING_OP_READ => "READ",
+    IORING_OP_WRITE => "WRITE",
+    IORING_OP_FADVISE => "FADVISE",
+    IORING_OP_MADVISE => "MADVISE",
+    IORING_OP_SEND => "SEND",
+    IORING_OP_RECV => "RECV",
+    IORING_OP_OPENAT2 => "OPENAT2",
+    IORING_OP_EPOLL_CTL => "EPOLL_CTL",
+    IORING_OP_SPLICE => "SPLICE",
+    IORING_OP_PROVIDE_BUFFERS => "PROVIDE_BUFFERS",
+    IORING_OP_REMOVE_BUFFERS => "REMOVE_BUFFERS",
+    IORING_OP_TEE => "TEE",
+    IORING_OP_SHUTDOWN => "SHUTDOWN",
+    IORING_OP_RENAMEAT => "RENAMEAT",
+    IORING_OP_UNLINKAT => "UNLINKAT",
+    IORING_OP_MKDIRAT => "MKDIRAT",
+    IORING_OP_SYMLINKAT => "SYMLINKAT",
+    IORING_OP_LINKAT => "LINKAT",
+    IORING_OP_MSG_RING => "MSG_RING",
+    IORING_OP_FSETXATTR => "FSETXATTR",
+    IORING_OP_SETXATTR => "SETXATTR",
+    IORING_OP_FGETXATTR => "FGETXATTR",
+    IORING_OP_GETXATTR => "GETXATTR",
+    IORING_OP_SOCKET => "SOCKET",
+    IORING_OP_URING_CMD => "URING_CMD",
+    IORING_OP_SEND_ZC => "SEND_ZC",
+    IORING_OP_SENDMSG_ZC => "SENDMSG_ZC",
+    IORING_OP_READ_MULTISHOT => "READ_MULTISHOT",
+    IORING_OP_WAITID => "WAITID",
+    IORING_OP_FUTEX_WAIT => "FUTEX_WAIT",
+    IORING_OP_FUTEX_WAKE => "FUTEX_WAKE",
+    IORING_OP_FUTEX_WAITV => "FUTEX_WAITV",
+    IORING_OP_FIXED_FD_INSTALL => "FIXED_FD_INSTALL",
+    IORING_OP_FTRUNCATE => "FTRUNCATE",
+    IORING_OP_BIND => "BIND",
+    IORING_OP_LISTEN => "LISTEN",
+    IORING_OP_RECV_ZC => "RECV_ZC",
+    IORING_OP_EPOLL_WAIT => "EPOLL_WAIT",
+    IORING_OP_READV_FIXED => "READV_FIXED",
+    IORING_OP_WRITEV_FIXED => "WRITEV_FIXED",
+    IORING_OP_PIPE => "PIPE",
+    IORING_OP_NOP128 => "NOP128",
+    IORING_OP_URING_CMD128 => "URING_CMD128",
+    }
 }
 
-/// Drop the terminating NUL.
-fn rust_name(nul: &'static str) -> &'static str {
-    &nul[..nul.len() - 1]
+name_table! {
+    SETUP_FLAGS: u32, SETUP_FLAG_NAMES = {
+    IORING_SETUP_IOPOLL => "IOPOLL",
+    IORING_SETUP_SQPOLL => "SQPOLL",
+    IORING_SETUP_SQ_AFF => "SQ_AFF",
+    IORING_SETUP_CQSIZE => "CQSIZE",
+    IORING_SETUP_CLAMP => "CLAMP",
+    IORING_SETUP_ATTACH_WQ => "ATTACH_WQ",
+    IORING_SETUP_R_DISABLED => "R_DISABLED",
+    IORING_SETUP_SUBMIT_ALL => "SUBMIT_ALL",
+    IORING_SETUP_COOP_TASKRUN => "COOP_TASKRUN",
+    IORING_SETUP_TASKRUN_FLAG => "TASKRUN_FLAG",
+    IORING_SETUP_SQE128 => "SQE128",
+    IORING_SETUP_CQE32 => "CQE32",
+    IORING_SETUP_SINGLE_ISSUER => "SINGLE_ISSUER",
+    IORING_SETUP_DEFER_TASKRUN => "DEFER_TASKRUN",
+    IORING_SETUP_NO_MMAP => "NO_MMAP",
+    IORING_SETUP_REGISTERED_FD_ONLY => "REGISTERED_FD_ONLY",
+    IORING_SETUP_NO_SQARRAY => "NO_SQARRAY",
+    IORING_SETUP_HYBRID_IOPOLL => "HYBRID_IOPOLL",
+    IORING_SETUP_CQE_MIXED => "CQE_MIXED",
+    IORING_SETUP_SQE_MIXED => "SQE_MIXED",
+    IORING_SETUP_SQ_REWIND => "SQ_REWIND",
+    }
+}
+
+name_table! {
+    FEATURES: u32, FEATURE_NAMES = {
+    IORING_FEAT_SINGLE_MMAP => "SINGLE_MMAP",
+    IORING_FEAT_NODROP => "NODROP",
+    IORING_FEAT_SUBMIT_STABLE => "SUBMIT_STABLE",
+    IORING_FEAT_RW_CUR_POS => "RW_CUR_POS",
+    IORING_FEAT_CUR_PERSONALITY => "CUR_PERSONALITY",
+    IORING_FEAT_FAST_POLL => "FAST_POLL",
+    IORING_FEAT_POLL_32BITS => "POLL_32BITS",
+    IORING_FEAT_SQPOLL_NONFIXED => "SQPOLL_NONFIXED",
+    IORING_FEAT_EXT_ARG => "EXT_ARG",
+    IORING_FEAT_NATIVE_WORKERS => "NATIVE_WORKERS",
+    IORING_FEAT_RSRC_TAGS => "RSRC_TAGS",
+    IORING_FEAT_CQE_SKIP => "CQE_SKIP",
+    IORING_FEAT_LINKED_FILE => "LINKED_FILE",
+    IORING_FEAT_REG_REG_RING => "REG_REG_RING",
+    IORING_FEAT_RECVSEND_BUNDLE => "RECVSEND_BUNDLE",
+    IORING_FEAT_MIN_TIMEOUT => "MIN_TIMEOUT",
+    IORING_FEAT_RW_ATTR => "RW_ATTR",
+    IORING_FEAT_NO_IOWAIT => "NO_IOWAIT",
+    }
+}
+
+name_table! {
+    REGISTER_OPS: u32, REGISTER_OP_NAMES = {
+    IORING_REGISTER_BUFFERS => "REGISTER_BUFFERS",
+    IORING_UNREGISTER_BUFFERS => "UNREGISTER_BUFFERS",
+    IORING_REGISTER_FILES => "REGISTER_FILES",
+    IORING_UNREGISTER_FILES => "UNREGISTER_FILES",
+    IORING_REGISTER_EVENTFD => "REGISTER_EVENTFD",
+    IORING_UNREGISTER_EVENTFD => "UNREGISTER_EVENTFD",
+    IORING_REGISTER_FILES_UPDATE => "REGISTER_FILES_UPDATE",
+    IORING_REGISTER_EVENTFD_ASYNC => "REGISTER_EVENTFD_ASYNC",
+    IORING_REGISTER_PROBE => "REGISTER_PROBE",
+    IORING_REGISTER_PERSONALITY => "REGISTER_PERSONALITY",
+    IORING_UNREGISTER_PERSONALITY => "UNREGISTER_PERSONALITY",
+    IORING_REGISTER_RESTRICTIONS => "REGISTER_RESTRICTIONS",
+    IORING_REGISTER_ENABLE_RINGS => "REGISTER_ENABLE_RINGS",
+    IORING_REGISTER_FILES2 => "REGISTER_FILES2",
+    IORING_REGISTER_FILES_UPDATE2 => "REGISTER_FILES_UPDATE2",
+    IORING_REGISTER_BUFFERS2 => "REGISTER_BUFFERS2",
+    IORING_REGISTER_BUFFERS_UPDATE => "REGISTER_BUFFERS_UPDATE",
+    IORING_REGISTER_IOWQ_AFF => "REGISTER_IOWQ_AFF",
+    IORING_UNREGISTER_IOWQ_AFF => "UNREGISTER_IOWQ_AFF",
+    IORING_REGISTER_IOWQ_MAX_WORKERS => "REGISTER_IOWQ_MAX_WORKERS",
+    IORING_REGISTER_RING_FDS => "REGISTER_RING_FDS",
+    IORING_UNREGISTER_RING_FDS => "UNREGISTER_RING_FDS",
+    IORING_REGISTER_PBUF_RING => "REGISTER_PBUF_RING",
+    IORING_UNREGISTER_PBUF_RING => "UNREGISTER_PBUF_RING",
+    IORING_REGISTER_SYNC_CANCEL => "REGISTER_SYNC_CANCEL",
+    IORING_REGISTER_FILE_ALLOC_RANGE => "REGISTER_FILE_ALLOC_RANGE",
+    IORING_REGISTER_PBUF_STATUS => "REGISTER_PBUF_STATUS",
+    IORING_REGISTER_NAPI => "REGISTER_NAPI",
+    IORING_UNREGISTER_NAPI => "UNREGISTER_NAPI",
+    IORING_REGISTER_CLOCK => "REGISTER_CLOCK",
+    IORING_REGISTER_CLONE_BUFFERS => "REGISTER_CLONE_BUFFERS",
+    IORING_REGISTER_SEND_MSG_RING => "REGISTER_SEND_MSG_RING",
+    IORING_REGISTER_ZCRX_IFQ => "REGISTER_ZCRX_IFQ",
+    IORING_REGISTER_RESIZE_RINGS => "REGISTER_RESIZE_RINGS",
+    IORING_REGISTER_MEM_REGION => "REGISTER_MEM_REGION",
+    IORING_REGISTER_QUERY => "REGISTER_QUERY",
+    IORING_REGISTER_ZCRX_CTRL => "REGISTER_ZCRX_CTRL",
+    IORING_REGISTER_BPF_FILTER => "REGISTER_BPF_FILTER",
+    }
+}
+
+/// The `k`-th name of a `NAMES` string, NUL included. Out of line: one copy serves
+/// every name function.
+#[inline(never)]
+pub(crate) fn nth_name(names: &'static str, k: usize) -> Option<&'static str> {
+    let mut start = 0;
+    let mut k = k;
+    for (i, b) in names.bytes().enumerate() {
+        if b == 0 {
+            if k == 0 {
+                return names.get(start..=i);
+            }
+            k -= 1;
+            start = i + 1;
+        }
+    }
+    None
+}
+
+/// The name in a table for `value`, NUL included.
+#[inline(never)]
+fn lookup(values: &'static [u32], names: &'static str, value: u32) -> Option<&'static str> {
+    nth_name(names, values.iter().position(|v| *v == value)?)
+}
+
+/// A table name without its terminating NUL.
+pub(crate) fn without_nul(nul: &'static str) -> &'static str {
+    // `get`, not slicing: no panic path in the C library.
+    nul.get(..nul.len().saturating_sub(1)).unwrap_or(nul)
+}
+
+/// Whether `op` is an opcode this library knows (below `IORING_OP_LAST`).
+pub fn opcode_known(op: u8) -> bool {
+    // The table is indexed by opcode (a test checks it).
+    usize::from(op) < OPCODES.len()
 }
 
 /// The opcode's name (`IORING_OP_SEND_ZC` -> `"SEND_ZC"`), NUL-terminated.
 pub fn opcode_name_nul(op: u32) -> Option<&'static str> {
-    let op = u8::try_from(op).ok()?;
-    // The table is indexed by opcode (a test checks it), so this is one bounds check.
-    OPCODES
-        .get(usize::from(op))
-        .filter(|(v, _)| *v == op)
-        .map(|(_, name)| *name)
+    let op = u8::try_from(op).ok().filter(|&op| opcode_known(op))?;
+    nth_name(OPCODE_NAMES, usize::from(op))
 }
 
 /// The opcode's name (`IORING_OP_SEND_ZC` -> `"SEND_ZC"`), `None` if unknown.
 pub fn opcode_name(op: u32) -> Option<&'static str> {
-    opcode_name_nul(op).map(rust_name)
+    opcode_name_nul(op).map(without_nul)
 }
 
 /// The name of one `IORING_SETUP_*` bit (`"SQPOLL"`), NUL-terminated; `None` for zero,
 /// several bits or an unknown bit.
 pub fn setup_flag_name_nul(flag: u32) -> Option<&'static str> {
-    lookup(SETUP_FLAGS, flag)
+    lookup(SETUP_FLAGS, SETUP_FLAG_NAMES, flag)
 }
 
 /// The name of one `IORING_SETUP_*` bit (`"SQPOLL"`).
 pub fn setup_flag_name(flag: u32) -> Option<&'static str> {
-    setup_flag_name_nul(flag).map(rust_name)
+    setup_flag_name_nul(flag).map(without_nul)
 }
 
 /// The name of one `IORING_FEAT_*` bit (`"NODROP"`), NUL-terminated.
 pub fn feature_name_nul(feature: u32) -> Option<&'static str> {
-    lookup(FEATURES, feature)
+    lookup(FEATURES, FEATURE_NAMES, feature)
 }
 
 /// The name of one `IORING_FEAT_*` bit (`"NODROP"`).
 pub fn feature_name(feature: u32) -> Option<&'static str> {
-    feature_name_nul(feature).map(rust_name)
+    feature_name_nul(feature).map(without_nul)
 }
 
 /// The name of an `io_uring_register(2)` opcode (`"REGISTER_FILES"`,
 /// `"UNREGISTER_BUFFERS"`), NUL-terminated. The `IORING_REGISTER_USE_REGISTERED_RING`
 /// modifier bit is not part of the opcode: `None` with it set.
 pub fn register_op_name_nul(op: u32) -> Option<&'static str> {
-    lookup(REGISTER_OPS, op)
+    lookup(REGISTER_OPS, REGISTER_OP_NAMES, op)
 }
 
 /// The name of an `io_uring_register(2)` opcode (`"REGISTER_FILES"`).
 pub fn register_op_name(op: u32) -> Option<&'static str> {
-    register_op_name_nul(op).map(rust_name)
+    register_op_name_nul(op).map(without_nul)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn well_formed(table: impl Iterator<Item = &'static str>) {
-        for name in table {
+    fn well_formed<T>(values: &[T], names: &'static str) {
+        assert!(names.ends_with('\0'), "{names:?}");
+        assert_eq!(names.split_inclusive('\0').count(), values.len(), "one name per value");
+        for (k, name) in names.split_inclusive('\0').enumerate() {
+            assert_eq!(nth_name(names, k), Some(name));
             assert!(name.ends_with('\0'), "{name:?}");
             let text = &name[..name.len() - 1];
             assert!(!text.is_empty() && !text.contains('\0'), "{name:?}");
@@ -239,11 +288,12 @@ mod tests {
 
     #[test]
     fn opcode_table_is_indexed_by_value_and_complete() {
-        for (i, (op, _)) in OPCODES.iter().enumerate() {
+        for (i, op) in OPCODES.iter().enumerate() {
             assert_eq!(usize::from(*op), i);
         }
         assert_eq!(OPCODES.len(), usize::from(IORING_OP_LAST));
-        well_formed(OPCODES.iter().map(|(_, n)| *n));
+        well_formed(OPCODES, OPCODE_NAMES);
+        assert_eq!(opcode_name(u32::from(IORING_OP_URING_CMD128)), Some("URING_CMD128"));
         assert_eq!(opcode_name(u32::from(IORING_OP_SEND_ZC)), Some("SEND_ZC"));
         assert_eq!(opcode_name(u32::from(IORING_OP_NOP)), Some("NOP"));
         assert_eq!(opcode_name(u32::from(IORING_OP_LAST)), None);
@@ -253,10 +303,10 @@ mod tests {
 
     #[test]
     fn flag_tables_hold_single_distinct_bits() {
-        for table in [SETUP_FLAGS, FEATURES] {
-            well_formed(table.iter().map(|(_, n)| *n));
+        for (table, names) in [(SETUP_FLAGS, SETUP_FLAG_NAMES), (FEATURES, FEATURE_NAMES)] {
+            well_formed(table, names);
             let mut seen = 0u32;
-            for (bit, _) in table {
+            for bit in table {
                 assert_eq!(bit.count_ones(), 1);
                 assert_eq!(seen & bit, 0);
                 seen |= bit;
@@ -266,15 +316,18 @@ mod tests {
         assert_eq!(setup_flag_name(IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL), None);
         assert_eq!(setup_flag_name(0), None);
         assert_eq!(setup_flag_name(1 << 31), None);
+        assert_eq!(setup_flag_name(IORING_SETUP_SQ_REWIND), Some("SQ_REWIND"));
         assert_eq!(feature_name(IORING_FEAT_NODROP), Some("NODROP"));
+        assert_eq!(feature_name(IORING_FEAT_NO_IOWAIT), Some("NO_IOWAIT"));
         assert_eq!(feature_name(1 << 31), None);
     }
 
     #[test]
     fn register_ops_are_contiguous() {
-        for (i, (op, _)) in REGISTER_OPS.iter().enumerate() {
+        for (i, op) in REGISTER_OPS.iter().enumerate() {
             assert_eq!(*op as usize, i);
         }
+        well_formed(REGISTER_OPS, REGISTER_OP_NAMES);
         assert_eq!(REGISTER_OPS.len() as u32, IORING_REGISTER_LAST);
         assert_eq!(register_op_name(IORING_REGISTER_FILES), Some("REGISTER_FILES"));
         assert_eq!(register_op_name(IORING_UNREGISTER_BUFFERS), Some("UNREGISTER_BUFFERS"));

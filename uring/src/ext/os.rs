@@ -1,8 +1,13 @@
 //! The few system services the extensions need, without `std` and without touching the
 //! C `errno` (raw system calls, as everywhere else in the library): reading small files
 //! from `/proc` line by line into fixed buffers, checking a descriptor, writing one line
-//! to stderr, the process's groups and its memlock limit; and [`FixedWriter`], which
-//! formats into a caller's byte buffer.
+//! to stderr, the process's groups and its memlock limit; and [`TextOut`], the small
+//! text writer the extensions' messages are written with ([`FixedWriter`] into a
+//! caller's byte buffer, [`FmtOut`] into a `fmt::Formatter` for the Rust `Display`
+//! impls).
+//!
+//! Nothing here indexes or slices in a way that can fail (`get`, slice patterns,
+//! iterators): the C library links no panic machinery (tests/size.rs checks it).
 
 use core::ffi::CStr;
 use core::fmt;
@@ -82,7 +87,7 @@ pub fn write_all(fd: i32, mut bytes: &[u8]) {
         };
         match result(ret) {
             Ok(0) => return,
-            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
             Err(Errno::EINTR) => {}
             Err(_) => return,
         }
@@ -94,17 +99,20 @@ pub const LINE_MAX: usize = 256;
 
 /// Call `f` with each line of the file at `path` (without the newline; lines longer than
 /// [`LINE_MAX`] cut short) until it returns `false` or the file ends. Reads in small
-/// chunks into fixed buffers: no allocation, any file size.
-pub fn for_each_line(path: &CStr, mut f: impl FnMut(&[u8]) -> bool) -> Result<(), Errno> {
+/// chunks into fixed buffers: no allocation, any file size. `f` is a `dyn` closure so
+/// that the C library holds one copy of this loop, not one per caller.
+#[inline(never)]
+pub fn for_each_line(path: &CStr, f: &mut dyn FnMut(&[u8]) -> bool) -> Result<(), Errno> {
     let fd = open_read_only(path)?;
-    let mut chunk = [0u8; 512];
-    let mut line = [0u8; LINE_MAX];
+    // One array for both buffers: one `memset` to zero it, not an unrolled store loop.
+    let mut buffers = [0u8; 512 + LINE_MAX];
+    let (chunk, line) = buffers.split_at_mut(512);
     let mut len = 0usize;
     let outcome = 'file: loop {
-        let n = match read(fd, &mut chunk) {
+        let n = match read(fd, chunk) {
             Ok(0) => {
                 if len > 0 {
-                    f(&line[..len]);
+                    f(line.get(..len).unwrap_or_default());
                 }
                 break 'file Ok(());
             }
@@ -112,14 +120,14 @@ pub fn for_each_line(path: &CStr, mut f: impl FnMut(&[u8]) -> bool) -> Result<()
             Err(Errno::EINTR) => continue,
             Err(e) => break 'file Err(e),
         };
-        for &b in &chunk[..n] {
+        for &b in chunk.get(..n).unwrap_or_default() {
             if b == b'\n' {
-                if !f(&line[..len]) {
+                if !f(line.get(..len).unwrap_or_default()) {
                     break 'file Ok(());
                 }
                 len = 0;
-            } else if len < LINE_MAX {
-                line[len] = b;
+            } else if let Some(slot) = line.get_mut(len) {
+                *slot = b;
                 len += 1;
             }
         }
@@ -133,7 +141,7 @@ pub fn for_each_line(path: &CStr, mut f: impl FnMut(&[u8]) -> bool) -> Result<()
 /// be read, the key is absent or the value is not a number.
 pub fn read_key_number(path: &CStr, key: &[u8]) -> Option<u64> {
     let mut value = None;
-    for_each_line(path, |line| {
+    for_each_line(path, &mut |line| {
         if let Some(rest) = line.strip_prefix(key) {
             value = parse_number(rest);
             return false;
@@ -147,7 +155,7 @@ pub fn read_key_number(path: &CStr, key: &[u8]) -> Option<u64> {
 /// A file holding one number (a sysctl): its value, `None` if unreadable.
 pub fn read_number_file(path: &CStr) -> Option<i64> {
     let mut value = None;
-    for_each_line(path, |line| {
+    for_each_line(path, &mut |line| {
         let text = trim(line);
         value = match text.strip_prefix(b"-") {
             Some(digits) => parse_number(digits).and_then(|v| i64::try_from(v).ok()).map(|v| -v),
@@ -159,42 +167,59 @@ pub fn read_number_file(path: &CStr) -> Option<i64> {
     value
 }
 
-/// `line` without leading and trailing blanks.
-pub fn trim(line: &[u8]) -> &[u8] {
-    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
-    let end = line
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |i| i + 1);
-    &line[start..end.max(start)]
+/// `line` without leading and trailing blanks. (Out of line, as `parse_digits`: the
+/// parsers are called from many places of the C library's cold paths.)
+#[inline(never)]
+pub fn trim(mut line: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = line {
+        if !first.is_ascii_whitespace() {
+            break;
+        }
+        line = rest;
+    }
+    while let [rest @ .., last] = line {
+        if !last.is_ascii_whitespace() {
+            break;
+        }
+        line = rest;
+    }
+    line
 }
 
-/// A decimal, or hexadecimal with `0x` (or bare hex digits when `hex` lines such as
-/// `CapEff:` are parsed with [`parse_hex`]), after leading blanks; the first
-/// non-digit ends it. `None` without digits or on overflow.
+/// A decimal, or hexadecimal with `0x`, after leading blanks (hexadecimal lines without
+/// the prefix, such as `CapEff:`, are parsed with [`parse_hex`]); the first non-digit
+/// ends it. `None` without digits or on overflow.
+#[inline(never)]
 pub fn parse_number(text: &[u8]) -> Option<u64> {
     let text = trim(text);
-    if let Some(hex) = text.strip_prefix(b"0x") {
-        return parse_hex(hex);
+    match text.strip_prefix(b"0x") {
+        Some(hex) => parse_digits(hex, 16),
+        None => parse_digits(text, 10),
     }
-    let digits = text.iter().take_while(|b| b.is_ascii_digit());
-    let mut v: u64 = 0;
-    let mut any = false;
-    for &d in digits {
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-        any = true;
-    }
-    any.then_some(v)
 }
 
 /// Hexadecimal digits (no prefix) after leading blanks.
 pub fn parse_hex(text: &[u8]) -> Option<u64> {
-    let text = trim(text);
+    parse_digits(trim(text), 16)
+}
+
+/// The number the leading digits of `text` in `base` (10 or 16) spell; `None` without
+/// digits or on overflow.
+#[inline(never)]
+fn parse_digits(text: &[u8], base: u64) -> Option<u64> {
     let mut v: u64 = 0;
     let mut any = false;
-    for &d in text.iter().take_while(|b| b.is_ascii_hexdigit()) {
-        let digit = (d as char).to_digit(16)?;
-        v = v.checked_mul(16)?.checked_add(u64::from(digit))?;
+    for &c in text {
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => break,
+        };
+        if u64::from(digit) >= base {
+            break;
+        }
+        v = v.checked_mul(base)?.checked_add(u64::from(digit))?;
         any = true;
     }
     any.then_some(v)
@@ -236,8 +261,72 @@ pub fn memlock_limit() -> Option<(u64, u64)> {
     Some((conv(r.rlim_cur), conv(r.rlim_max)))
 }
 
-/// `core::fmt::Write` into a fixed byte buffer, keeping the last byte for a NUL: text
-/// that does not fit is cut (at a byte; a cut multi-byte character is dropped whole).
+/// Where the extensions' texts are written: a few appends instead of `write!`, so the C
+/// library links none of `core::fmt` (its padding, integer formatting and `fmt::write`
+/// machinery are several KB, more than all the messages). The texts are ASCII.
+pub trait TextOut {
+    /// Append `text` (UTF-8, a whole number of characters).
+    fn put(&mut self, text: &[u8]);
+
+    /// Append `s`.
+    #[inline]
+    fn str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
+
+    // The number writers are out of line: one copy each, not one per message part.
+
+    /// Append `v` in `base` (10 or 16, lower-case digits).
+    #[inline(never)]
+    fn number(&mut self, v: u64, base: u64) {
+        let mut digits = [0u8; 20];
+        self.put(digits_of(v, base, &mut digits));
+    }
+
+    /// Append `v` in decimal.
+    #[inline(never)]
+    fn dec(&mut self, v: u64) {
+        self.number(v, 10);
+    }
+
+    /// Append `v` in decimal, with a `-` when negative.
+    #[inline(never)]
+    fn signed(&mut self, v: i64) {
+        if v < 0 {
+            self.put(b"-");
+        }
+        self.number(v.unsigned_abs(), 10);
+    }
+
+    /// Append `v` in hexadecimal with a `0x` prefix (as `{:#x}`).
+    #[inline(never)]
+    fn hex(&mut self, v: u64) {
+        self.put(b"0x");
+        self.number(v, 16);
+    }
+}
+
+/// The digits of `v` in `base` (10 or 16, lower case), at the end of `buf` (20 bytes
+/// hold every u64 in either base).
+fn digits_of(mut v: u64, base: u64, buf: &mut [u8]) -> &[u8] {
+    // A loop on `v` rather than over `buf`: it is not unrolled 20 times.
+    let mut start = buf.len();
+    loop {
+        let d = (v % base) as u8;
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = if d < 10 { b'0' + d } else { b'a' + d - 10 };
+        }
+        v /= base;
+        if v == 0 || start == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or_default()
+}
+
+/// [`TextOut`] into a fixed byte buffer, keeping the last byte for a NUL: text that does
+/// not fit is cut (at a byte; a cut multi-byte character is dropped whole).
 pub struct FixedWriter<'a> {
     buf: &'a mut [u8],
     len: usize,
@@ -252,7 +341,7 @@ impl<'a> FixedWriter<'a> {
 
     /// The text written so far (what fits).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
+        self.buf.get(..self.len).unwrap_or_default()
     }
 
     /// Bytes the whole text needs, without the NUL (more than was stored if it was cut).
@@ -270,43 +359,108 @@ impl<'a> FixedWriter<'a> {
     }
 }
 
-impl fmt::Write for FixedWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.wanted += s.len();
+impl TextOut for FixedWriter<'_> {
+    #[inline(never)]
+    fn put(&mut self, text: &[u8]) {
+        self.wanted = self.wanted.saturating_add(text.len());
         let room = self.buf.len().saturating_sub(1).saturating_sub(self.len);
-        let mut take = s.len().min(room);
-        while !s.is_char_boundary(take) {
+        let mut take = text.len().min(room);
+        // Never cut before a UTF-8 continuation byte (10xxxxxx): that would split a
+        // character.
+        while take > 0 && text.get(take).is_some_and(|b| b & 0xc0 == 0x80) {
             take -= 1;
         }
-        self.buf[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
-        self.len += take;
-        Ok(())
+        let dst = self.buf.get_mut(self.len..).and_then(|rest| rest.get_mut(..take));
+        if let (Some(dst), Some(src)) = (dst, text.get(..take)) {
+            if dst.len() == src.len() {
+                dst.copy_from_slice(src);
+                self.len += take;
+            }
+        }
+    }
+}
+
+/// [`TextOut`] into a `fmt::Formatter`: the Rust `Display` impls of the extensions'
+/// texts (not reachable from C, so the C library does not link it).
+pub struct FmtOut<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    result: fmt::Result,
+}
+
+impl<'a, 'b> FmtOut<'a, 'b> {
+    /// Run `write` over `f`; the first error of the formatter is the result.
+    pub fn display(f: &'a mut fmt::Formatter<'b>, write: impl FnOnce(&mut dyn TextOut)) -> fmt::Result {
+        let mut out = FmtOut { f, result: Ok(()) };
+        write(&mut out);
+        out.result
+    }
+}
+
+impl TextOut for FmtOut<'_, '_> {
+    fn put(&mut self, text: &[u8]) {
+        if self.result.is_ok() {
+            self.result = match core::str::from_utf8(text) {
+                Ok(s) => self.f.write_str(s),
+                Err(_) => Err(fmt::Error),
+            };
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::fmt::Write;
 
     #[test]
     fn fixed_writer_cuts_and_terminates() {
         let mut buf = [0xffu8; 8];
         let mut w = FixedWriter::new(&mut buf);
-        write!(w, "hello {}", 12345).unwrap();
+        w.str("hello ");
+        w.dec(12345);
         assert_eq!(w.as_bytes(), b"hello 1");
         assert_eq!(w.wanted(), 11);
         assert_eq!(w.finish_nul(), 7);
         assert_eq!(&buf, b"hello 1\0");
         let mut empty: [u8; 0] = [];
         let mut w = FixedWriter::new(&mut empty);
-        w.write_str("x").unwrap();
+        w.str("x");
         assert_eq!(w.finish_nul(), 0);
         // A multi-byte character that does not fit is dropped whole.
         let mut buf = [0u8; 3];
         let mut w = FixedWriter::new(&mut buf);
-        w.write_str("a\u{e9}").unwrap();
+        w.str("a\u{e9}");
         assert_eq!(w.as_bytes(), b"a");
+    }
+
+    #[test]
+    fn numbers_are_written_as_fmt_writes_them() {
+        let mut buf = [0u8; 128];
+        let mut w = FixedWriter::new(&mut buf);
+        for v in [0, 7, 10, 4096, u64::MAX] {
+            w.dec(v);
+            w.str(" ");
+            w.hex(v);
+            w.str(" ");
+        }
+        for v in [0, -1, i64::MIN, i64::MAX] {
+            w.signed(v);
+            w.str(" ");
+        }
+        let mut want = std::string::String::new();
+        for v in [0, 7, 10, 4096, u64::MAX] {
+            want += &format!("{v} {v:#x} ");
+        }
+        for v in [0, -1, i64::MIN, i64::MAX] {
+            want += &format!("{v} ");
+        }
+        assert_eq!(w.as_bytes(), want.as_bytes());
+    }
+
+    #[test]
+    fn blanks_are_trimmed() {
+        assert_eq!(trim(b" \t a b \n"), b"a b");
+        assert_eq!(trim(b"   "), b"");
+        assert_eq!(trim(b""), b"");
     }
 
     #[test]
@@ -317,6 +471,12 @@ mod tests {
         assert_eq!(parse_number(b"x"), None);
         assert_eq!(parse_hex(b"\t000001ffffffffff"), Some(0x1ff_ffff_ffff));
         assert_eq!(parse_number(b"99999999999999999999999"), None);
+        assert_eq!(parse_number(b"12ab"), Some(12));
+        assert_eq!(parse_number(b"0xFFz"), Some(255));
+        assert_eq!(parse_hex(b"0x10"), Some(0), "no prefix in parse_hex: 0 then x");
+        assert_eq!(parse_hex(b" Ag"), Some(10));
+        assert_eq!(parse_hex(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(parse_hex(b"10000000000000000"), None);
     }
 
     #[test]

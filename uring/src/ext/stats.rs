@@ -106,13 +106,16 @@ pub fn ring_stats(sq: &SubmissionSide<'_>) -> uring_ring_stats {
     }
 }
 
-/// `/proc/self/fdinfo/<fd>` of a ring, as a NUL-terminated path in `buf`.
+/// `/proc/self/fdinfo/<fd>` of a ring, as a NUL-terminated path in `buf`. (Out of
+/// line: the statistics and checked mode both use it.)
+#[inline(never)]
 pub(crate) fn fdinfo_path(fd: i32, buf: &mut [u8; 40]) -> Option<&core::ffi::CStr> {
-    use core::fmt::Write;
+    use os::TextOut;
     let mut w = os::FixedWriter::new(buf);
-    write!(w, "/proc/self/fdinfo/{fd}").ok()?;
-    let len = w.finish_nul();
-    core::ffi::CStr::from_bytes_with_nul(&buf[..=len]).ok()
+    w.str("/proc/self/fdinfo/");
+    w.signed(i64::from(fd));
+    w.finish_nul();
+    core::ffi::CStr::from_bytes_until_nul(buf).ok()
 }
 
 /// How many completions the kernel lists in the ring's overflow list (the
@@ -126,7 +129,7 @@ fn overflow_list_len(ring_fd: i32) -> Option<u32> {
     let mut in_list = false;
     let mut seen_list = false;
     let mut count = 0u32;
-    os::for_each_line(path, |line| {
+    os::for_each_line(path, &mut |line| {
         if line.starts_with(b"CqOverflowList:") {
             in_list = true;
             seen_list = true;
