@@ -200,7 +200,7 @@ fn cp_copies_verifies_and_counts_its_syscalls() {
     // The count is the real number of io_uring_enter calls.
     let strace = Command::new("strace").arg("-V").output();
     if !strace.is_ok_and(|o| o.status.success()) {
-        println!("SKIP (part): strace is not installed, the enter count is not cross-checked");
+        missing_prerequisite("strace is not installed: the enter count is not cross-checked");
         return;
     }
     let dst2 = dir.0.join("dst2");
@@ -423,3 +423,5 @@ fn demo_copies_and_verifies() {
     assert!(text.contains("verified: copy is identical to the source"), "{text}");
     assert!(text.contains("100000 NOPs"), "{text}");
 }
+
+include!("../../tests/support/prerequisites.rs");

@@ -802,7 +802,8 @@ fn sync_msg_posts_to_the_target_ring() {
     let mut target = ring_or_skip!(4, 0);
     let mut sqe = io_uring_sqe::zeroed();
     uring::prep::msg_ring(&mut sqe, target.r().ring_fd(), 0x55, 0xfeed, 0);
-    match misc::register_sync_msg(&sqe) {
+    // SAFETY: the target is this test's own ring, which reads the CQE only as data.
+    match unsafe { misc::register_sync_msg(&sqe) } {
         Ok(0) => {}
         Err(e) if e == Errno::EINVAL => {
             println!("SKIP: synchronous MSG_RING not supported ({e})");
@@ -815,7 +816,8 @@ fn sync_msg_posts_to_the_target_ring() {
     // Not a ring fd.
     let (r, w) = pipe();
     uring::prep::msg_ring(&mut sqe, r, 1, 2, 0);
-    assert!(misc::register_sync_msg(&sqe).is_err());
+    // SAFETY: the target is not a ring at all: the kernel refuses before posting.
+    assert!(unsafe { misc::register_sync_msg(&sqe) }.is_err());
     close(r);
     close(w);
     // SAFETY: the kernel rejects the NULL pointer.

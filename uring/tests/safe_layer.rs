@@ -590,6 +590,10 @@ fn the_halves_submit_and_reap_from_two_threads() {
     std::fs::remove_file(path).unwrap();
 }
 
+/// Forging a completion takes `unsafe` (`register_sync_msg`, or a MSG_RING SQE through
+/// `Ring::submit`), and that is what keeps the table sound. This test breaks that
+/// contract on purpose, with guesses that are not keys, to check the second line of
+/// defence: a CQE whose key matches no operation in flight is ignored.
 #[test]
 fn forged_completions_cannot_free_an_operation_in_flight() {
     let (ours, theirs) = UnixStream::pair().unwrap();
@@ -606,7 +610,12 @@ fn forged_completions_cannot_free_an_operation_in_flight() {
     {
         let mut sqe = io_uring_sqe::zeroed();
         uring::prep::msg_ring(&mut sqe, ring_fd, 5, guess, 0);
-        match uring::register::misc::register_sync_msg(&sqe) {
+        // SAFETY: the contract of register_sync_msg is broken on purpose, but no guess
+        // is a key in flight: keys carry a 44-bit random nonce per operation, and these
+        // values are fixed before the driver drew its one nonce, so a match has a
+        // probability of about 2^-33 over the whole loop (and the assertion below would
+        // report it).
+        match unsafe { uring::register::misc::register_sync_msg(&sqe) } {
             Ok(_) => posted += 1,
             Err(e) => {
                 println!("SKIP: synchronous MSG_RING (Linux 6.13) refused: {e}");

@@ -375,7 +375,11 @@ impl Ring {
     ///
     /// # Safety
     /// Every memory address held by the submitted SQEs must stay valid for the kernel's
-    /// use until the matching completion has been seen.
+    /// use until the matching completion has been seen. And an `IORING_OP_MSG_RING`
+    /// SQE posts a completion with a `user_data` and result of the caller's choice into
+    /// the ring it names: it may target only rings whose completions the caller owns,
+    /// never one driven by [`owned::Driver`], which frees an operation's buffers on its
+    /// completion.
     #[doc(alias = "io_uring_submit")]
     #[inline]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {

@@ -1300,7 +1300,8 @@ impl AsyncCancelFd {
 
 op! {
     /// Post a completion with `res` = `len` and `user_data` = `data` on the ring
-    /// `ring_fd` (may be this one). References no memory.
+    /// `ring_fd` (may be this one). References no memory; submitting it is bound by
+    /// [`crate::Ring::submit`]'s rule on MSG_RING targets.
     ///
     /// ```
     /// use uring::api::{op, Fd};
@@ -1308,7 +1309,8 @@ op! {
     /// let mut a = uring::Ring::new(4)?;
     /// let mut b = uring::Ring::new(4)?;
     /// a.push_safe(&op::MsgRingData::new(Fd::of(&b), 7, 0xfeed).build().user_data(1))?;
-    /// // SAFETY: a message references no memory.
+    /// // SAFETY: a message references no memory, and its target `b` is a plain ring whose
+    /// // completions this code owns (see `Ring::submit` on MSG_RING).
     /// unsafe { a.submit_and_wait(1)? };
     /// let got = b.wait()?;
     /// assert_eq!((got.user_data(), got.result()?), (0xfeed, 7));

@@ -193,10 +193,19 @@ pub unsafe fn register_sync_msg_raw(sqe: *const io_uring_sqe) -> Result<i32, Err
 }
 
 /// [`register_sync_msg_raw`] over a reference.
+///
+/// # Safety
+/// The message posts a completion with a `user_data` and result of the caller's choice
+/// into the ring `sqe.fd` names (a raw fd number). Whoever reaps that ring must expect
+/// it: a completion is a claim that an operation ended, and a ring driven by
+/// `uring::api::owned::Driver` (or any code that frees a request's memory on its
+/// completion) would free buffers the kernel still writes. Send only to rings whose
+/// completions you own.
 #[doc(alias = "io_uring_register_sync_msg")]
-pub fn register_sync_msg(sqe: &io_uring_sqe) -> Result<i32, Errno> {
+pub unsafe fn register_sync_msg(sqe: &io_uring_sqe) -> Result<i32, Errno> {
     // SAFETY: REG-ARG, as register_sync_msg_raw states it: `sqe` is a reference, so
-    // readable.
+    // readable; the target ring's completions are the caller's (this function's
+    // contract).
     unsafe { register_sync_msg_raw(sqe) }
 }
 

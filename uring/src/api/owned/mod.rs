@@ -51,11 +51,14 @@
 //! **Keys.** Completions are matched to operations by the key in `user_data`: a slot
 //! index and a 44-bit random nonce drawn for each operation. A CQE whose key is not
 //! that of an operation in flight is ignored, so a stale `user_data` cannot free memory
-//! twice. The keys are never shown ([`OpId`] is opaque, [`Done::cqe`] carries the tag
-//! instead), because a CQE *can* be forged from safe code: `MSG_RING` posts a CQE with
-//! any `user_data` and result into any ring whose fd one knows (for example
-//! [`crate::register::misc::register_sync_msg`], which references no memory). A forger
-//! who cannot see the keys would have to guess 44 bits per try, one system call each.
+//! twice. Keys are not secrets (the kernel shows pending CQEs' `user_data` in
+//! `/proc/self/fdinfo`), so safety must not rest on them: what protects the table is
+//! that a CQE cannot be *forged* from safe code. `MSG_RING` posts a CQE with any
+//! `user_data` and result into any ring whose fd one knows, and every way to send one
+//! is `unsafe` with that in its contract: [`crate::register::misc::register_sync_msg`],
+//! and [`crate::Ring::submit`] (whose SQEs may carry `IORING_OP_MSG_RING`). As a second
+//! line, results are clamped to what the operation asked for before they become buffer
+//! lengths.
 //!
 //! # Which layer?
 //!
@@ -546,8 +549,14 @@ impl Driver {
     /// # Ok::<(), uring::SetupError>(())
     /// ```
     pub fn with_builder(builder: crate::Builder) -> Result<Driver, SetupError> {
+        let mut ring = builder.build()?;
+        // Checked mode (URING_CHECK=1, include/uring/ext.h) discards a whole batch when
+        // one SQE breaks a rule, behind the driver's back: its table would keep those
+        // operations in flight forever. The driver's SQEs are written by its operations,
+        // so it turns the check off for its own ring.
+        ring.set_checked(false);
         Ok(Driver {
-            ring: builder.build()?,
+            ring,
             table: Mutex::new(Table::default()),
             enters: AtomicU64::new(0),
             id: NEXT_DRIVER.fetch_add(1, Ordering::Relaxed),
@@ -719,9 +728,9 @@ impl Driver {
         }
     }
 
-    /// Like [`Driver::wait`], giving up after `timeout` (`Ok(None)`). Needs
-    /// `IORING_FEAT_EXT_ARG` (Linux 5.11; `Unsupported` before): the timeout is passed to
-    /// the kernel for the call only, so no timespec outlives it.
+    /// Like [`Driver::wait`], giving up after `timeout` (`Ok(None)`). The timeout is
+    /// passed to the kernel for the call only (`IORING_FEAT_EXT_ARG`, Linux 5.11; before
+    /// that the ring fd is polled), so no timespec outlives it.
     ///
     /// ```
     /// use std::time::Duration;
@@ -791,11 +800,7 @@ impl Driver {
                 return Ok(table.live);
             }
             let mut cq = self.ring.completion();
-            match wait_timeout_on(&mut cq, table, &self.enters, left) {
-                Ok(done) => drop(done),
-                Err(e) if e.kind() == io::ErrorKind::Unsupported => drop(wait_on(&mut cq, table, &self.enters)?),
-                Err(e) => return Err(e),
-            }
+            drop(wait_timeout_on(&mut cq, table, &self.enters, left)?);
         }
     }
 
@@ -979,7 +984,6 @@ impl ReapHalf<'_> {
                     cqe
                 }
                 Err(Errno::ETIME) => return Ok(None),
-                Err(Errno::EOPNOTSUPP) => return Err(io::Error::from(io::ErrorKind::Unsupported)),
                 Err(e) => return Err(io_err(e)),
             };
             self.shared.enters.fetch_add(1, Ordering::Relaxed);
@@ -1113,12 +1117,6 @@ fn wait_timeout_on(
                 cqe
             }
             Err(Errno::ETIME) => return Ok(None),
-            Err(Errno::EOPNOTSUPP) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    "timed waits need IORING_FEAT_EXT_ARG (Linux 5.11)",
-                ))
-            }
             Err(e) => return Err(io_err(e)),
         };
         enters.fetch_add(1, Ordering::Relaxed);

@@ -195,8 +195,13 @@ unsafe impl<B: IoBufMut> Operation for Read<B> {
     fn complete(mut self, cqe: &Cqe) -> Self::Output {
         let res = cqe_result(cqe);
         if let Ok(n) = res {
-            // SAFETY: the kernel wrote `n <= bytes_total` bytes from the start.
-            unsafe { self.buf.set_init(n as usize) };
+            // Clamped: a result above the length the SQE asked for cannot come from the
+            // kernel's read, only from a forged completion (an `unsafe` MSG_RING), and
+            // must not turn into uninitialised bytes.
+            let n = (n as usize).min(self.buf.bytes_total());
+            // SAFETY: the kernel wrote the first `n` bytes of the `bytes_total` it was
+            // given (IoBufMut), and `n <= bytes_total` by the clamp above.
+            unsafe { self.buf.set_init(n) };
         }
         (res, self.buf)
     }
@@ -533,8 +538,13 @@ unsafe impl<B: IoBufMut> Operation for Recv<B> {
     fn complete(mut self, cqe: &Cqe) -> Self::Output {
         let res = cqe_result(cqe);
         if let Ok(n) = res {
-            // SAFETY: the kernel wrote `n <= bytes_total` bytes from the start.
-            unsafe { self.buf.set_init(n as usize) };
+            // Clamped: a result above the length the SQE asked for cannot come from the
+            // kernel's read, only from a forged completion (an `unsafe` MSG_RING), and
+            // must not turn into uninitialised bytes.
+            let n = (n as usize).min(self.buf.bytes_total());
+            // SAFETY: the kernel wrote the first `n` bytes of the `bytes_total` it was
+            // given (IoBufMut), and `n <= bytes_total` by the clamp above.
+            unsafe { self.buf.set_init(n) };
         }
         (res, self.buf)
     }
