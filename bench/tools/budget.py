@@ -22,34 +22,42 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ("ref", "ref215", "ours")
 OPS = 64  # calls per round, as in budget.c
 
-# function (as reported) -> (mode, base mode, inline in liburing 2.15's header?)
+# function (as reported) -> (mode, base mode, inline in liburing 2.15's header?, arguments,
+# pointer arguments our C shim checks for NULL).
 # wait_cqe is measured as wait_cqe + cqe_seen minus cqe_seen, peek_batch_cqe at 1 as
 # peek_batch(1) + advance(1) minus advance(1); the others against a loop without the call.
 FUNCTIONS = [
-    ("io_uring_get_sqe", "get_sqe", "sq_base", True),
-    ("io_uring_prep_nop", "prep_nop", "sq_base", True),
-    ("io_uring_prep_read", "prep_read", "sq_base", True),
-    ("io_uring_prep_write", "prep_write", "sq_base", True),
-    ("io_uring_prep_readv", "prep_readv", "sq_base", True),
-    ("io_uring_prep_recv", "prep_recv", "sq_base", True),
-    ("io_uring_prep_send", "prep_send", "sq_base", True),
-    ("io_uring_prep_accept", "prep_accept", "sq_base", True),
-    ("io_uring_sqe_set_data64", "sqe_set_data64", "sq_base", True),
-    ("io_uring_submit (1 SQE)", "submit", "submit_base", False),
-    ("io_uring_submit_and_wait (1 SQE, wait 1)", "submit_and_wait", "submit_base", False),
-    ("io_uring_peek_cqe (CQE ready)", "peek_cqe", "cq_base", True),
-    ("io_uring_wait_cqe (CQE ready)", "wait_cqe", "cqe_seen", True),
-    ("io_uring_peek_batch_cqe (count 1)", "peek_batch_cqe_1", "cq_advance", False),
-    ("io_uring_peek_batch_cqe (count 64, per CQE)", "peek_batch_cqe_64", "cq_base", False),
-    ("io_uring_cq_advance (by 1)", "cq_advance", "cq_base", True),
-    ("io_uring_cqe_seen", "cqe_seen", "cq_base", True),
+    ("io_uring_get_sqe", "get_sqe", "sq_base", True, 1, 1),
+    ("io_uring_prep_nop", "prep_nop", "sq_base", True, 1, 1),
+    ("io_uring_prep_read", "prep_read", "sq_base", True, 5, 1),
+    ("io_uring_prep_write", "prep_write", "sq_base", True, 5, 1),
+    ("io_uring_prep_readv", "prep_readv", "sq_base", True, 5, 1),
+    ("io_uring_prep_recv", "prep_recv", "sq_base", True, 5, 1),
+    ("io_uring_prep_send", "prep_send", "sq_base", True, 5, 1),
+    ("io_uring_prep_accept", "prep_accept", "sq_base", True, 5, 1),
+    ("io_uring_sqe_set_data64", "sqe_set_data64", "sq_base", True, 2, 1),
+    ("io_uring_submit (1 SQE)", "submit", "submit_base", False, 1, 1),
+    ("io_uring_submit_and_wait (1 SQE, wait 1)", "submit_and_wait", "submit_base", False, 2, 1),
+    ("io_uring_peek_cqe (CQE ready)", "peek_cqe", "cq_base", True, 2, 2),
+    ("io_uring_wait_cqe (CQE ready)", "wait_cqe", "cqe_seen", True, 2, 2),
+    ("io_uring_peek_batch_cqe (count 1)", "peek_batch_cqe_1", "cq_advance", False, 3, 2),
+    ("io_uring_peek_batch_cqe (count 64, per CQE)", "peek_batch_cqe_64", "cq_base", False, 3, 0),
+    ("io_uring_cq_advance (by 1)", "cq_advance", "cq_base", True, 2, 1),
+    ("io_uring_cqe_seen", "cqe_seen", "cq_base", True, 2, 2),
 ]
 
-# The call overhead a C caller pays for an exported function that liburing inlines: the
-# `call`, the PLT's `jmp *GOT`, the callee's `ret`, and on average about one register move
-# to put an argument where the ABI wants it. Measured, not assumed: set_data64 does the
-# same single store in every library, so ours minus 2.15 there is the overhead itself.
-CALL_OVERHEAD = 4
+# What a C caller pays for calling an exported function that liburing's header inlines:
+# `call`, the PLT's `jmp *GOT`, the callee's `ret` (3), plus one register move per argument
+# (inlined code stores its arguments straight into the SQE; a call must first put them in
+# the ABI's registers). Our shim adds 2 more per pointer argument (`test` + `je`: the
+# project's rule that a NULL pointer gives an error or a no-op, never a crash). For a
+# function 2.15 also has out of line only the NULL checks differ.
+CALL_FIXED = 3
+NULL_CHECK = 2
+
+
+def budget_of(r215, inline, nargs, nptrs):
+    return r215 + (CALL_FIXED + nargs if inline else 0) + NULL_CHECK * nptrs
 
 
 def run_variant(variant, rounds, tmp):
@@ -92,7 +100,7 @@ def measure(rounds=400, tmp=None):
     for v in VARIANTS:
         per_op = run_variant(v, rounds, tmp)
         res[v] = {}
-        for name, mode, base, _inl in FUNCTIONS:
+        for name, mode, base, _inl, _na, _np in FUNCTIONS:
             if mode in per_op and base in per_op:
                 lib = per_op[mode][1] - per_op[base][1]
                 res[v][name] = (per_op[mode][0] - per_op[base][0], per_op[mode][1], lib)
@@ -101,31 +109,25 @@ def measure(rounds=400, tmp=None):
 
 def report(res, out):
     """Appends the per-function table; returns the list of functions over budget."""
-    ov = None
-    key = "io_uring_sqe_set_data64"
-    if key in res["ours"] and key in res["ref215"]:
-        ov = res["ours"][key][0] - res["ref215"][key][0]
     out.append("")
     out.append("Instructions per call as the calling C program sees them (callgrind; `bench/c/budget.c`: each "
-               "mode is a loop of %d calls minus the same loop without the call, so it counts the inlined code "
-               "of a reference's header and, for ours, argument set-up + call + PLT jump + body + return). "
-               "Budget: for a function 2.15 inlines, 2.15's figure + %d (the call overhead: `call`, the PLT "
-               "`jmp`, `ret`, ~1 argument move%s); for one that 2.15 has out of line too, 2.15's figure. "
-               "`ours in .so` is the part spent inside our liburing.so (its self cost per call)." % (
-                   OPS, CALL_OVERHEAD,
-                   "; measured here as ours - 2.15 for set_data64, the same one store in both: %.1f" % ov
-                   if ov is not None else ""))
+               "mode is a loop of %d calls minus the same loop without the call, so it counts the code a "
+               "reference's header inlines and, for ours, argument set-up + call + PLT jump + body + return). "
+               "`ours in .so`: the part spent inside our liburing.so. Budget: 2.15's figure, plus for a function "
+               "2.15 inlines the call overhead (`call` + PLT `jmp` + `ret` = %d, and 1 register move per argument), "
+               "plus %d per pointer argument our shim checks for NULL (the project's no-crash rule; `test` + `je`)."
+               % (OPS, CALL_FIXED, NULL_CHECK))
     out.append("")
     out.append("| function | 2.3 | 2.15 | ours | ours in .so | budget | ours - budget |")
     out.append("|---|---:|---:|---:|---:|---:|---:|")
     over = []
-    for name, _mode, _base, inline in FUNCTIONS:
+    for name, _mode, _base, inline, nargs, nptrs in FUNCTIONS:
         r = res["ref"].get(name)
         r5 = res["ref215"].get(name)
         o = res["ours"].get(name)
         if not (r5 and o):
             continue
-        budget = r5[0] + (CALL_OVERHEAD if inline else 0)
+        budget = budget_of(r5[0], inline, nargs, nptrs)
         diff = o[0] - budget
         if diff > 0.5:
             over.append((name, o[0], budget))

@@ -21,18 +21,20 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import budget  # noqa: E402
 import cgsum  # noqa: E402
+import curve  # noqa: E402
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 
 FULL = dict(ROUNDS=9, NOP_OPS=4_000_000, CG_OPS=25_600, SQPOLL_OPS=128_000, FILE_MB=1024,
             READS=300_000, DIRECT_READS=30_000, ECHO_CONNS=64, ECHO_REQS=300_000,
-            CONNECT_CYCLES=15_000, CG_READS=4_000)
+            CONNECT_CYCLES=15_000, CG_READS=4_000, BUDGET_ROUNDS=400, COPY_MB=128, CURVE_ROUNDS=3)
 QUICK = dict(ROUNDS=5, NOP_OPS=400_000, CG_OPS=6_400, SQPOLL_OPS=32_000, FILE_MB=128,
              READS=40_000, DIRECT_READS=4_000, ECHO_CONNS=64, ECHO_REQS=40_000,
-             CONNECT_CYCLES=2_000, CG_READS=1_000)
-SCENARIOS = ["nop", "callgrind", "sqpoll", "read", "echo", "rust"]
+             CONNECT_CYCLES=2_000, CG_READS=1_000, BUDGET_ROUNDS=100, COPY_MB=32, CURVE_ROUNDS=1)
+SCENARIOS = ["nop", "callgrind", "budget", "sqpoll", "read", "copy", "echo", "rust", "curve", "calls"]
 
 
 def config():
@@ -75,7 +77,8 @@ def run_prog(cmd, timeout=300):
 # The C variants, in run order within a round: the two references, then ours.
 C_VARIANTS = ("ref", "ref215", "ours")
 LIB_LABEL = {"ref": "reference 2.3 (Debian)", "ref215": "reference 2.15", "ours": "ours"}
-VARIANT_NAMES = {"ref": "2.3", "ref215": "2.15", "ours": "ours", "io-uring": "io-uring crate", "uring": "uring (ours)"}
+VARIANT_NAMES = {"ref": "2.3", "ref215": "2.15", "ours": "ours", "h215": "2.15 header + 2.15 .so",
+                 "h215-ours": "2.15 header + our .so", "noplt": "our header, -fno-plt", "io-uring": "io-uring crate", "uring": "uring (ours)"}
 
 
 class Row:
@@ -248,6 +251,145 @@ def read_rows(cfg, path):
                                         for v in C_VARIANTS},
                                        [("iops", "higher")]))
     return rows
+
+
+COPY_BLOCK_KIB, COPY_QD = 64, 16
+
+
+def copy_rows(cfg, path):
+    dst = os.path.join(cfg["DATA_DIR"], "copy-dst-%d.tmp" % os.getpid())
+    mb = str(cfg["COPY_MB"])
+    label = "%s MiB in %d KiB blocks" % (mb, COPY_BLOCK_KIB)
+    return [Row("copy", "read/write loop, " + label + " (no liburing)",
+                {"ref": [prog("ref", "copy"), "rw", path, dst, mb, str(COPY_BLOCK_KIB), "1"]},
+                [("mib_per_sec", "higher")]),
+            Row("copy", "io_uring, QD %d, " % COPY_QD + label,
+                {v: [prog(v, "copy"), "uring", path, dst, mb, str(COPY_BLOCK_KIB), str(COPY_QD)] for v in C_VARIANTS},
+                [("mib_per_sec", "higher")])]
+
+
+def strace_counts(cmd, out):
+    """{syscall: calls} of a run under `strace -f -c`."""
+    p = subprocess.run(["strace", "-f", "-c", "-o", out] + cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr[-300:]))
+    counts = {}
+    for line in open(out):
+        f = line.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[3].isdigit():
+            counts[f[-1]] = int(f[3])
+    return counts
+
+
+def copy_section(cfg, path, out, summary):
+    """Syscalls per MiB copied: (run of 2N MiB - run of N MiB) / N, so setup cancels."""
+    if not shutil.which("strace"):
+        out.append("\nstrace not installed: n/a")
+        return
+    tmp = os.path.join(BENCH, "build")
+    dst = os.path.join(cfg["DATA_DIR"], "copy-dst-%d.tmp" % os.getpid())
+    n = max(cfg["COPY_MB"] // 2, 8)
+    out.append("")
+    out.append("Syscalls per MiB copied (`strace -f -c`, run of %d MiB minus run of %d MiB, %d KiB blocks; the copy is "
+               "checked through mmap afterwards, which adds no syscall per block):" % (2 * n, n, COPY_BLOCK_KIB))
+    out.append("")
+    out.append("| copy | syscalls / MiB | io_uring_enter / MiB | read+write / MiB | fewer than the read/write loop |")
+    out.append("|---|---:|---:|---:|---:|")
+    rows = [("read/write loop (no liburing)", "ref", "rw", "1")] + [
+        ("io_uring QD %d, %s" % (COPY_QD, LIB_LABEL[v]), v, "uring", str(COPY_QD)) for v in C_VARIANTS]
+    base = None
+    for label, v, mode, qd in rows:
+        try:
+            c1 = strace_counts([prog(v, "copy"), mode, path, dst, str(n), str(COPY_BLOCK_KIB), qd],
+                               os.path.join(tmp, "strace-copy-%s-%s.1" % (v, mode)))
+            c2 = strace_counts([prog(v, "copy"), mode, path, dst, str(2 * n), str(COPY_BLOCK_KIB), qd],
+                               os.path.join(tmp, "strace-copy-%s-%s.2" % (v, mode)))
+        except RuntimeError as e:
+            FAILURES.append("copy strace %s: %s" % (label, e))
+            out.append("| %s | FAIL | | | |" % label)
+            continue
+        per = {k: (c2.get(k, 0) - c1.get(k, 0)) / n for k in set(c1) | set(c2) if k != "total"}
+        tot = sum(per.values())
+        if base is None:
+            base = tot
+        out.append("| %s | %.2f | %.2f | %.2f | %s |" % (label, tot, per.get("io_uring_enter", 0),
+                                                        per.get("read", 0) + per.get("write", 0),
+                                                        "" if mode == "rw" else "**%.1fx**" % (base / tot if tot else 0)))
+        if mode == "uring":
+            summary["copy"][v] = (base, tot)
+
+
+# The "calls" scenario: what calling our exported helpers (instead of inlining them, as
+# liburing's header does) costs, with the library held fixed. Same source, four builds:
+#   h215       built against 2.15's header, run on 2.15's .so
+#   h215-ours  the same binary run on our .so (LD_LIBRARY_PATH overrides its RUNPATH): the
+#              helpers are inlined, only submit/peek/wait come from our library
+#   noplt      built against our header with -fno-plt (calls through the GOT, no PLT stub)
+#   ours       built against our header (calls through the PLT), run on our .so
+CALL_VARIANTS = ("h215", "h215-ours", "noplt", "ours")
+
+
+def calls_cmd(v, name, args):
+    if v == "h215":
+        return [prog("ref215", name)] + args
+    if v == "h215-ours":
+        return ["env", "LD_LIBRARY_PATH=" + os.path.join(BENCH, "build", "ours", "lib"), prog("ref215", name)] + args
+    if v == "noplt":
+        return [prog("ours-noplt", name)] + args
+    return [prog("ours", name)] + args
+
+
+def calls_rows(cfg, path):
+    return [Row("calls", "page-cache read QD 32",
+                {v: calls_cmd(v, "read", ["read", "buffered", "32", str(cfg["READS"]), path]) for v in CALL_VARIANTS},
+                [("iops", "higher")]),
+            Row("calls", "NOP batch 32, for_each_cqe",
+                {v: calls_cmd(v, "nop", ["32", str(cfg["NOP_OPS"]), "foreach"]) for v in CALL_VARIANTS},
+                [("ops_per_sec", "higher")])]
+
+
+def calls_section(cfg, path, out):
+    """Simulated branch and cache behaviour (callgrind --branch-sim --cache-sim) per read,
+    run of 2N reads minus run of N: what the PLT/GOT path and the calls do to indirect
+    branches, mispredictions and the instruction cache, deterministically."""
+    tmp = os.path.join(BENCH, "build", "callgrind")
+    os.makedirs(tmp, exist_ok=True)
+    n = cfg["CG_READS"]
+    warm(path)
+    out.append("")
+    out.append("Per 4 KiB page-cache read at QD 32, simulated by callgrind (`--branch-sim=yes --cache-sim=yes`, "
+               "run of %d reads minus run of %d): instructions, conditional branches and their mispredictions, "
+               "indirect branches (PLT `jmp *GOT`, `call *GOT`) and theirs, L1 instruction misses, data writes." % (2 * n, n))
+    out.append("")
+    out.append("| build | Ir | Bc | Bcm | Bi | Bim | I1mr | Dw |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for v in CALL_VARIANTS:
+        tot = []
+        for k, nn in (("1", n), ("2", 2 * n)):
+            f = os.path.join(tmp, "calls-%s.%s" % (v, k))
+            cmd = calls_cmd(v, "read", ["read", "buffered", "32", str(nn), path])
+            env = dict(os.environ)
+            if cmd[0] == "env":
+                env["LD_LIBRARY_PATH"] = cmd[1].split("=", 1)[1]
+                cmd = cmd[2:]
+            p = subprocess.run(["valgrind", "--tool=callgrind", "--branch-sim=yes", "--cache-sim=yes",
+                                "--callgrind-out-file=" + f] + cmd, capture_output=True, text=True, timeout=900,
+                               env=env)
+            if p.returncode != 0:
+                FAILURES.append("calls callgrind %s: %s" % (v, p.stderr[-300:]))
+                break
+            ev, summ = None, None
+            for line in open(f):
+                if line.startswith("events:"):
+                    ev = line.split()[1:]
+                elif line.startswith("summary:"):
+                    summ = [int(x) for x in line.split()[1:]]
+            tot.append(dict(zip(ev, summ)))
+        if len(tot) != 2:
+            continue
+        d = {e: (tot[1][e] - tot[0][e]) / n for e in tot[0]}
+        out.append("| %s | %s |" % (VARIANT_NAMES[v], " | ".join(
+            "%.2f" % d.get(e, 0) for e in ("Ir", "Bc", "Bcm", "Bi", "Bim", "I1mr", "Dw"))))
 
 
 def echo_rows(cfg):
@@ -512,9 +654,10 @@ def main():
            "Ratio convention: every ratio is ours / reference, computed per round (rounds interleave the two "
            "variants). For throughput (ops/s, IOPS, per s) > 1 means ours is faster; for costs (server CPU us, "
            "instructions) < 1 means ours is cheaper. Rust rows: reference = the io-uring crate."]
-    summary = {"instr": [], "rust_instr": [], "sqpoll": {}, "allocs": [], "hot": {}, "data_file": None}
+    summary = {"instr": [], "rust_instr": [], "sqpoll": {}, "allocs": [], "hot": {}, "data_file": None,
+               "copy": {}, "budget_over": None}
 
-    need_file = any(s in cfg["SCENARIOS"] for s in ("read", "rust", "callgrind"))
+    need_file = any(s in cfg["SCENARIOS"] for s in ("read", "rust", "callgrind", "copy", "curve", "calls"))
     path = data_file(cfg) if need_file else None
     summary["data_file"] = path
 
@@ -528,8 +671,14 @@ def main():
         timed.append(("4 KiB random reads, page cache warm (C, %d MiB file)" % cfg["FILE_MB"], rr["buffered"],
                       lambda: warm(path)))
         timed.append(("4 KiB random reads, O_DIRECT (C, %d MiB file)" % cfg["FILE_MB"], rr["direct"], None))
+    if "copy" in cfg["SCENARIOS"]:
+        timed.append(("File copy, page cache warm (C)", copy_rows(cfg, path), lambda: warm(path)))
     if "echo" in cfg["SCENARIOS"]:
         timed.append(("TCP echo on 127.0.0.1 (C)", echo_rows(cfg), None))
+    if "calls" in cfg["SCENARIOS"]:
+        cr = calls_rows(cfg, path)
+        timed.append(("Cost of calling our exported helpers, library held fixed: reads (C)", cr[:1], lambda: warm(path)))
+        timed.append(("Cost of calling our exported helpers, library held fixed: NOPs (C)", cr[1:], None))
     if "rust" in cfg["SCENARIOS"]:
         if os.path.exists(RBENCH):
             rr = rust_rows(cfg, path)
@@ -564,6 +713,43 @@ def main():
         out.append("")
         out.append("## SQPOLL: io_uring_enter count")
         sqpoll_section(cfg, out, summary)
+    if "calls" in cfg["SCENARIOS"] and shutil.which("valgrind"):
+        print("calls: simulated branches and caches (callgrind)", flush=True)
+        out.append("")
+        out.append("## Calls vs inlined helpers: simulated branch and cache behaviour")
+        calls_section(cfg, path, out)
+    if "copy" in cfg["SCENARIOS"]:
+        print("copy: counting syscalls with strace", flush=True)
+        out.append("")
+        out.append("## Syscalls per MiB: batched io_uring copy vs a read/write loop")
+        copy_section(cfg, path, out, summary)
+    if "budget" in cfg["SCENARIOS"] and shutil.which("valgrind"):
+        print("budget: instructions per function (callgrind)", flush=True)
+        out.append("")
+        out.append("## Instruction budget per function (callgrind)")
+        try:
+            summary["budget_over"] = budget.report(budget.measure(cfg["BUDGET_ROUNDS"]), out)
+        except RuntimeError as e:
+            FAILURES.append("budget: %s" % e)
+    if "curve" in cfg["SCENARIOS"]:
+        print("curve: cost per operation against batch size and queue depth", flush=True)
+        out.append("")
+        out.append("## Cost curve: batch size and queue depth")
+        try:
+            cres = curve.measure(cg_ops=max(cfg["CG_OPS"] // 4, 2000), nop_ops=max(cfg["NOP_OPS"] // 8, 100_000),
+                                 reads=max(cfg["READS"] // 8, 10_000), rounds=cfg["CURVE_ROUNDS"], data_file=path,
+                                 log=lambda m: print(m, flush=True))
+            svgpath = os.path.join(resdir, "curve-%s.svg" % stamp)
+            with open(svgpath, "w") as f:
+                f.write(curve.svg(cres, "uring benchmark %s, commit %s; wall-clock panels: medians of %d rounds on a "
+                                  "shared machine" % (stamp, sh("git -C %s rev-parse --short HEAD" % ROOT),
+                                                      cfg["CURVE_ROUNDS"])))
+            out.append("")
+            out.append("Figure: `%s` (instructions from callgrind; wall clock medians of %d interleaved rounds)."
+                       % (os.path.relpath(svgpath, BENCH), cfg["CURVE_ROUNDS"]))
+            curve.table(cres, out)
+        except RuntimeError as e:
+            FAILURES.append("curve: %s" % e)
     if "callgrind" in cfg["SCENARIOS"]:
         print("callgrind: instruction counts", flush=True)
         out.append("")
@@ -624,6 +810,30 @@ def main():
             "met at every batch" if not worse else
             "missed at " + ", ".join("batch %d %s (%.2fx)" % w for w in worse),
             ", ".join("%d %s %.2fx" % (b, reap, to / t5) for b, reap, _tr, t5, to in summary["instr"])))
+    if summary["budget_over"] is not None:
+        out.append("- per-function budgets (2.15 + call overhead, see the budget table): %s" % (
+            "met for every function" if not summary["budget_over"] else
+            "over for " + ", ".join("`%s` (%.1f > %.1f)" % o for o in summary["budget_over"])))
+    if summary["copy"]:
+        out.append("- batched copy makes >= 2x fewer syscalls per MiB than a read/write loop: %s" % ", ".join(
+            "%s %.1fx (%s)" % (LIB_LABEL[v], b / t, "met" if b >= 2 * t else "missed")
+            for v, (b, t) in summary["copy"].items()))
+    for title, rows, _ in timed:
+        if not title.startswith("TCP"):
+            continue
+        for kind in ("64 conns ping-pong", "connect+echo+close"):
+            ur = [r for r in rows if r.label.startswith("io_uring") and kind.split()[-1] in r.label]
+            ep = [r for r in rows if r.label.startswith("epoll") and kind.split()[-1] in r.label]
+            if not (ur and ep) or ur[0].status.get("ours") != "ok" or ep[0].status.get("ref") != "ok":
+                continue
+            u, e = ur[0].samples["ours"], ep[0].samples["ref"]
+            rate = [a / b for a, b in zip(u["per_sec"], e["per_sec"]) if a and b]
+            cpu = [a / b for a, b in zip(u["server_cpu_us"], e["server_cpu_us"]) if a and b]
+            if rate and cpu:
+                out.append("- echo server, %s, ours (io_uring) / epoll server, median per-round ratio: %.2fx the "
+                           "rate, %.2fx the server CPU per %s" % (
+                               ur[0].label.split(", ", 1)[1], statistics.median(rate), statistics.median(cpu),
+                               "connection" if "connect" in kind else "request"))
     if summary["rust_instr"]:
         worse = [(b, u / i) for b, i, u in summary["rust_instr"] if u > i]
         out.append("- Rust API instructions per NOP <= io-uring crate: %s" % (
