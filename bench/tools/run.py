@@ -433,8 +433,13 @@ LOCK_RE = re.compile(r"(pthread_mutex|pthread_rwlock|pthread_spin|__lll_lock|fut
 
 
 def callgrind(cmd, out):
+    env = None
+    if cmd[0] == "env":  # calls_cmd's "env LD_LIBRARY_PATH=... prog": valgrind gets the variable
+        env = dict(os.environ)
+        env["LD_LIBRARY_PATH"] = cmd[1].split("=", 1)[1]
+        cmd = cmd[2:]
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600, env=env)
     if p.returncode != 0:
         raise RuntimeError("callgrind %s: %s" % (" ".join(cmd), p.stderr[-600:]))
     calls = {}
@@ -480,27 +485,35 @@ def callgrind_section(cfg, out, summary):
                                                if ir > 0.05), reverse=True)
                 bad = {k: c for k, c in calls.items() if (ALLOC_RE.match(k) or LOCK_RE.search(k)) and c > 0.001}
                 allocs.append(("NOP batch %d %s" % (b, reap), v, bad))
+            # 2.15's header (helpers inlined) on our .so: what our library costs when the
+            # calls to the per-SQE/CQE helpers are taken out of the picture.
+            cmd = calls_cmd("h215-ours", "nop", [str(b), str(n), reap])
+            costs, _calls = cg_delta(cmd, cmd[:-2] + [str(2 * n), reap], n, tmp, "nop-h215ours-%s-%d" % (reap, b))
+            results[(reap, b, "h215-ours")] = {"total": sum(costs.values())}
     out.append("")
     out.append("User-space instructions per NOP (callgrind, self cost, run of %d NOPs minus run of %d; "
                "`app` is the benchmark program, including everything the header it was built against "
                "inlines; `lib` is liburing.so; totals include libc, ld.so and the rest)." % (2 * n, n))
     out.append("")
     out.append("| batch, reap | 2.3 app | 2.3 lib | 2.3 total | 2.15 app | 2.15 lib | 2.15 total "
-               "| ours app | ours lib | ours total | ours/2.3 | ours/2.15 |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+               "| ours app | ours lib | ours total | ours/2.3 | ours/2.15 | 2.15 header on our .so | that/2.15 |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for reap in ("peek", "foreach"):
         for b in (1, 8, 32, 128):
             r, r5, o = (results[(reap, b, v)] for v in C_VARIANTS)
             tr, t5, to = sum(r.values()), sum(r5.values()), sum(o.values())
-            out.append("| %d, %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | **%.2f** | **%.2f** |" % (
-                b, reap, r["app"], r["liburing"], tr, r5["app"], r5["liburing"], t5,
-                o["app"], o["liburing"], to, to / tr, to / t5))
+            th = results[(reap, b, "h215-ours")]["total"]
+            out.append("| %d, %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | **%.2f** | **%.2f** "
+                       "| %.1f | **%.2f** |" % (
+                           b, reap, r["app"], r["liburing"], tr, r5["app"], r5["liburing"], t5,
+                           o["app"], o["liburing"], to, to / tr, to / t5, th, th / t5))
             summary["instr"].append((b, reap, tr, t5, to))
     out.append("")
-    out.append("(ld.so/other are < 0.5 instructions per NOP in every row and are included in the totals.)"
-               if all(results[k]["ld.so"] + results[k]["other"] < 0.5 for k in results)
+    out.append("(ld.so/other are < 0.5 instructions per NOP in every row and are included in the totals. "
+               "`2.15 header on our .so`: the 2.15 build run on our library, its helpers inlined.)"
+               if all(results[k]["ld.so"] + results[k]["other"] < 0.5 for k in results if "ld.so" in results[k])
                else "(totals include ld.so/other: %s)" % {"%s/%d/%s" % k: round(results[k]["ld.so"] + results[k]["other"], 1)
-                                                         for k in results})
+                                                         for k in results if "ld.so" in results[k]})
     out.append("")
     out.append("Hot spots in our library (self instructions per NOP, peek_batch_cqe reap):")
     out.append("")
