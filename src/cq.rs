@@ -319,7 +319,7 @@ impl CompletionSide<'_> {
     ///
     /// Inlined into its callers for the common cases (an empty CQ, or an ordinary CQE at
     /// the head: two loads, a compare and two flag tests); anything to skip is handled
-    /// out of line by [`CompletionSide::peek_head_slow`].
+    /// out of line (`peek_head_slow`).
     #[inline(always)]
     pub fn peek_head(&mut self) -> Peeked {
         let (available, cqe) = self.head_if_plain();
