@@ -1,7 +1,7 @@
 /*
  * Scenario 1 (and 2, under callgrind): NOP throughput.
  *
- *   nop <batch> <ops> <peek|foreach>
+ *   nop <batch> <ops> <peek|foreach> [ring entries, default 128]
  *
  * Per batch: `batch` x (io_uring_get_sqe + io_uring_prep_nop + io_uring_sqe_set_data),
  * one io_uring_submit_and_wait(batch), then the completions are reaped either with
@@ -15,10 +15,11 @@
 #include <liburing.h>
 
 #define RING_ENTRIES 128
+#define MAX_ENTRIES 4096 /* the cost curve runs batches up to 1024 */
 
 static struct io_uring ring;
-static unsigned char seen[RING_ENTRIES];
-static struct io_uring_cqe *cqes[RING_ENTRIES];
+static unsigned char seen[MAX_ENTRIES];
+static struct io_uring_cqe *cqes[MAX_ENTRIES];
 
 /* Takes one CQE; checks its user_data is in [base, base + batch) and new. */
 static inline void check_cqe(const struct io_uring_cqe *cqe, uint64_t base, unsigned batch)
@@ -89,18 +90,21 @@ __attribute__((noinline)) static uint64_t run(unsigned long ops, unsigned batch,
 
 int main(int argc, char **argv)
 {
-	if (argc != 4)
-		fail("usage: nop <batch> <ops> <peek|foreach>");
+	if (argc != 4 && argc != 5)
+		fail("usage: nop <batch> <ops> <peek|foreach> [ring entries]");
 	unsigned batch = arg_ulong(argv[1]);
 	unsigned long ops = arg_ulong(argv[2]);
 	int foreach = !strcmp(argv[3], "foreach");
 	if (!foreach && strcmp(argv[3], "peek"))
 		fail("reap mode must be peek or foreach");
-	if (batch == 0 || batch > RING_ENTRIES)
-		fail("batch must be 1..%d", RING_ENTRIES);
+	unsigned entries = argc == 5 ? arg_ulong(argv[4]) : RING_ENTRIES;
+	if (entries == 0 || entries > MAX_ENTRIES)
+		fail("ring entries must be 1..%d", MAX_ENTRIES);
+	if (batch == 0 || batch > entries)
+		fail("batch must be 1..%u (the ring size)", entries);
 	ops -= ops % batch;
 
-	int ret = io_uring_queue_init(RING_ENTRIES, &ring, 0);
+	int ret = io_uring_queue_init(entries, &ring, 0);
 	if (ret < 0)
 		fail("queue_init: %s", strerror(-ret));
 

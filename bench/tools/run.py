@@ -21,18 +21,20 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import budget  # noqa: E402
 import cgsum  # noqa: E402
+import curve  # noqa: E402
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 
-FULL = dict(ROUNDS=9, NOP_OPS=4_000_000, CG_OPS=25_600, SQPOLL_OPS=128_000, FILE_MB=1024,
+FULL = dict(ROUNDS=7, NOP_OPS=4_000_000, CG_OPS=25_600, SQPOLL_OPS=128_000, FILE_MB=1024,
             READS=300_000, DIRECT_READS=30_000, ECHO_CONNS=64, ECHO_REQS=300_000,
-            CONNECT_CYCLES=15_000, CG_READS=4_000)
+            CONNECT_CYCLES=15_000, CG_READS=4_000, BUDGET_ROUNDS=400, COPY_MB=128, CURVE_ROUNDS=2)
 QUICK = dict(ROUNDS=5, NOP_OPS=400_000, CG_OPS=6_400, SQPOLL_OPS=32_000, FILE_MB=128,
              READS=40_000, DIRECT_READS=4_000, ECHO_CONNS=64, ECHO_REQS=40_000,
-             CONNECT_CYCLES=2_000, CG_READS=1_000)
-SCENARIOS = ["nop", "callgrind", "sqpoll", "read", "echo", "rust"]
+             CONNECT_CYCLES=2_000, CG_READS=1_000, BUDGET_ROUNDS=100, COPY_MB=32, CURVE_ROUNDS=1)
+SCENARIOS = ["nop", "callgrind", "budget", "sqpoll", "read", "copy", "echo", "rust", "curve", "calls"]
 
 
 def config():
@@ -72,15 +74,36 @@ def run_prog(cmd, timeout=300):
     return "ok", vals
 
 
-class Row:
-    """One table row: either a pair (reference vs ours) or a single baseline."""
+# The C variants, in run order within a round: the two references, then ours.
+C_VARIANTS = ("ref", "ref215", "ours")
+LIB_LABEL = {"ref": "reference 2.3 (Debian)", "ref215": "reference 2.15", "ours": "ours"}
+VARIANT_NAMES = {"ref": "2.3", "ref215": "2.15", "ours": "ours", "h215": "2.15 header + 2.15 .so",
+                 "h215-ours": "2.15 header + our .so", "noplt": "our header, -fno-plt", "io-uring": "io-uring crate", "uring": "uring (ours)"}
 
-    def __init__(self, section, label, cmds, metrics, names=("reference", "ours")):
+
+class Row:
+    """One table row: several variants (references first, ours last) or a single baseline.
+
+    Every round runs all variants back to back, in a rotating order (round 1: ref, ref215,
+    ours; round 2: ours, ref215, ref; ...), so slow phases of the shared machine hit all of
+    them; ratios are ours / each reference, per round."""
+
+    def __init__(self, section, label, cmds, metrics, names=None):
         self.section, self.label, self.cmds, self.metrics = section, label, cmds, metrics
-        self.names = names
+        self.names = names or {v: VARIANT_NAMES.get(v, v) for v in cmds}
         self.samples = {v: {m: [] for m, _ in metrics} for v in cmds}  # per round
         self.status = {v: "ok" for v in cmds}
         self.notes = []
+        self.median_ratio = {}  # (metric, reference variant) -> median of per-round ratios
+        self.ratios = {}
+
+    @property
+    def ours(self):
+        return list(self.cmds)[-1]
+
+    @property
+    def refs(self):
+        return list(self.cmds)[:-1] if len(self.cmds) > 1 else []
 
     def run_round(self, rnd):
         order = list(self.cmds)
@@ -126,46 +149,51 @@ def stats(xs):
 
 
 def table(rows, out):
-    """Markdown table for a list of rows with the same metrics."""
-    pair = [r for r in rows if len(r.cmds) == 2]
+    """Markdown table for a list of rows with the same metrics and variants: per variant the
+    median (min-max), then per reference the per-round ratios ours/reference and their
+    median. Single-variant rows (baselines) fill the first column only."""
+    full = max(rows, key=lambda r: len(r.cmds))
+    variants = list(full.cmds)
+    refs = full.refs
     lines = []
-    for m, better in rows[0].metrics:
+    for m, better in full.metrics:
         unit = "us" if better == "lower" else ""
         what = {"ops_per_sec": "ops/s", "iops": "IOPS", "per_sec": "per s",
                 "server_cpu_us": "server CPU us"}.get(m, m)
-        n0, n1 = rows[0].names
+        head = ["%s median (min-max)" % full.names[v] for v in variants]
+        for rv in refs:
+            head += ["ours/%s per round" % full.names[rv], "median"]
         lines.append("")
-        lines.append("| %s | %s median | min | max | %s median | min | max | ours/ref per round | median ratio |"
-                     % (what, n0, n1))
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+        lines.append("| %s | %s |" % (what, " | ".join(head)))
+        lines.append("|---|" + "---:|" * len(variants) + "---|---:|" * len(refs))
         for r in rows:
             cells = [r.label]
-            for v in r.cmds if len(r.cmds) == 2 else list(r.cmds) + [None]:
-                if v is None:
-                    cells += ["", "", ""]
-                    continue
-                if r.status[v] != "ok":
-                    cells += ["n/a" if r.status[v] == "na" else "FAIL", "", ""]
-                    continue
-                s = stats(r.samples[v][m])
-                cells += [fmt(s[0], unit), fmt(s[1], unit), fmt(s[2], unit)] if s else ["-"] * 3
-            ratio_txt, med_txt = "", ""
-            if len(r.cmds) == 2 and all(r.status[v] == "ok" for v in r.cmds):
-                a, b = (r.samples[v][m] for v in r.cmds)
-                ratios = [y / x for x, y in zip(a, b) if x and y]
-                if ratios:
-                    ratio_txt = " ".join("%.2f" % q for q in ratios)
-                    med_txt = "**%.2f**" % statistics.median(ratios)
-                    r.__dict__.setdefault("median_ratio", {})[m] = statistics.median(ratios)
-                    r.__dict__.setdefault("ratios", {})[m] = ratios
-            cells += [ratio_txt, med_txt]
+            for i, v in enumerate(variants):
+                vv = v if v in r.cmds else (list(r.cmds)[0] if i == 0 and len(r.cmds) == 1 else None)
+                if vv is None:
+                    cells.append("")
+                elif r.status[vv] != "ok":
+                    cells.append("n/a" if r.status[vv] == "na" else "FAIL")
+                else:
+                    s = stats(r.samples[vv][m])
+                    cells.append("%s (%s-%s)" % (fmt(s[0], unit), fmt(s[1], unit), fmt(s[2], unit)) if s else "-")
+            for rv in refs:
+                ratio_txt, med_txt = "", ""
+                if len(r.cmds) > 1 and rv in r.cmds and all(r.status[v] == "ok" for v in (rv, r.ours)):
+                    a, b = r.samples[rv][m], r.samples[r.ours][m]
+                    ratios = [y / x for x, y in zip(a, b) if x and y]
+                    if ratios:
+                        ratio_txt = " ".join("%.2f" % q for q in ratios)
+                        med_txt = "**%.2f**" % statistics.median(ratios)
+                        r.median_ratio[(m, rv)] = statistics.median(ratios)
+                        r.ratios[(m, rv)] = ratios
+                cells += [ratio_txt, med_txt]
             lines.append("| " + " | ".join(cells) + " |")
     for r in rows:
         for n in r.notes:
             lines.append("")
             lines.append("- %s: %s" % (r.label, n))
     out.extend(lines)
-    _ = pair
 
 
 # ------------------------------------------------------------------------- scenarios
@@ -180,14 +208,14 @@ def nop_rows(cfg):
     for reap in ("peek", "foreach"):
         for b in (1, 8, 32, 128):
             rows.append(Row("nop", "batch %d, %s" % (b, "peek_batch_cqe" if reap == "peek" else "for_each_cqe"),
-                            {v: [prog(v, "nop"), str(b), str(cfg["NOP_OPS"]), reap] for v in ("ref", "ours")},
+                            {v: [prog(v, "nop"), str(b), str(cfg["NOP_OPS"]), reap] for v in C_VARIANTS},
                             [("ops_per_sec", "higher")]))
     return rows
 
 
 def sqpoll_rows(cfg):
     return [Row("sqpoll", "%s, batch 32" % m,
-                {v: [prog(v, "sqpoll"), m, str(cfg["SQPOLL_OPS"]), "32"] for v in ("ref", "ours")},
+                {v: [prog(v, "sqpoll"), m, str(cfg["SQPOLL_OPS"]), "32"] for v in C_VARIANTS},
                 [("ops_per_sec", "higher")]) for m in ("plain", "sqpoll")]
 
 
@@ -220,9 +248,151 @@ def read_rows(cfg, path):
                 nn = n1 if qd == 1 else n
                 rows[cache].append(Row("read-" + cache, label,
                                        {v: [prog(v, "read"), mode, cache, str(qd), str(nn), path]
-                                        for v in ("ref", "ours")},
+                                        for v in C_VARIANTS},
                                        [("iops", "higher")]))
     return rows
+
+
+COPY_BLOCK_KIB, COPY_QD = 64, 16
+
+
+def copy_rows(cfg, path):
+    dst = os.path.join(cfg["DATA_DIR"], "copy-dst-%d.tmp" % os.getpid())
+    mb = str(cfg["COPY_MB"])
+    label = "%s MiB in %d KiB blocks" % (mb, COPY_BLOCK_KIB)
+    return [Row("copy", "read/write loop, " + label + " (no liburing)",
+                {"ref": [prog("ref", "copy"), "rw", path, dst, mb, str(COPY_BLOCK_KIB), "1"]},
+                [("mib_per_sec", "higher")]),
+            Row("copy", "io_uring, QD %d, " % COPY_QD + label,
+                {v: [prog(v, "copy"), "uring", path, dst, mb, str(COPY_BLOCK_KIB), str(COPY_QD)] for v in C_VARIANTS},
+                [("mib_per_sec", "higher")])]
+
+
+def strace_counts(cmd, out):
+    """{syscall: calls} of a run under `strace -f -c`."""
+    p = subprocess.run(["strace", "-f", "-c", "-o", out] + cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr[-300:]))
+    counts = {}
+    for line in open(out):
+        f = line.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[3].isdigit():
+            counts[f[-1]] = int(f[3])
+    return counts
+
+
+def copy_section(cfg, path, out, summary):
+    """Syscalls per MiB copied: (run of 2N MiB - run of N MiB) / N, so setup cancels."""
+    if not shutil.which("strace"):
+        out.append("\nstrace not installed: n/a")
+        return
+    tmp = os.path.join(BENCH, "build")
+    dst = os.path.join(cfg["DATA_DIR"], "copy-dst-%d.tmp" % os.getpid())
+    # A 0 MiB run as the baseline (setup and teardown only, deterministic): the number of
+    # enters of a copy depends on how many completions each one finds, so two copies of
+    # different sizes can differ by more than their sizes' share.
+    n = max(cfg["COPY_MB"], 8)
+    out.append("")
+    out.append("Syscalls per MiB copied (`strace -f -c`, run of %d MiB minus a 0 MiB run, %d KiB blocks; the copy is "
+               "checked through mmap afterwards: 4 syscalls per run, not per block):" % (n, COPY_BLOCK_KIB))
+    out.append("")
+    out.append("| copy | syscalls / MiB | io_uring_enter / MiB | read+write / MiB | fewer than the read/write loop |")
+    out.append("|---|---:|---:|---:|---:|")
+    rows = [("read/write loop (no liburing)", "ref", "rw", "1")] + [
+        ("io_uring QD %d, %s" % (COPY_QD, LIB_LABEL[v]), v, "uring", str(COPY_QD)) for v in C_VARIANTS]
+    base = None
+    for label, v, mode, qd in rows:
+        try:
+            c1 = strace_counts([prog(v, "copy"), mode, path, dst, "0", str(COPY_BLOCK_KIB), qd],
+                               os.path.join(tmp, "strace-copy-%s-%s.1" % (v, mode)))
+            c2 = strace_counts([prog(v, "copy"), mode, path, dst, str(n), str(COPY_BLOCK_KIB), qd],
+                               os.path.join(tmp, "strace-copy-%s-%s.2" % (v, mode)))
+        except RuntimeError as e:
+            FAILURES.append("copy strace %s: %s" % (label, e))
+            out.append("| %s | FAIL | | | |" % label)
+            continue
+        per = {k: (c2.get(k, 0) - c1.get(k, 0)) / n for k in set(c1) | set(c2) if k != "total"}
+        tot = sum(per.values())
+        if base is None:
+            base = tot
+        out.append("| %s | %.2f | %.2f | %.2f | %s |" % (label, tot, per.get("io_uring_enter", 0),
+                                                        per.get("read", 0) + per.get("write", 0),
+                                                        "" if mode == "rw" else "**%.1fx**" % (base / tot if tot else 0)))
+        if mode == "uring":
+            summary["copy"][v] = (base, tot)
+
+
+# The "calls" scenario: what calling our exported helpers (instead of inlining them, as
+# liburing's header does) costs, with the library held fixed. Same source, four builds:
+#   h215       built against 2.15's header, run on 2.15's .so
+#   h215-ours  the same binary run on our .so (LD_LIBRARY_PATH overrides its RUNPATH): the
+#              helpers are inlined, only submit/peek/wait come from our library
+#   noplt      built against our header with -fno-plt (calls through the GOT, no PLT stub)
+#   ours       built against our header (calls through the PLT), run on our .so
+CALL_VARIANTS = ("h215", "h215-ours", "noplt", "ours")
+
+
+def calls_cmd(v, name, args):
+    if v == "h215":
+        return [prog("ref215", name)] + args
+    if v == "h215-ours":
+        return ["env", "LD_LIBRARY_PATH=" + os.path.join(BENCH, "build", "ours", "lib"), prog("ref215", name)] + args
+    if v == "noplt":
+        return [prog("ours-noplt", name)] + args
+    return [prog("ours", name)] + args
+
+
+def calls_rows(cfg, path):
+    return [Row("calls", "page-cache read QD 32",
+                {v: calls_cmd(v, "read", ["read", "buffered", "32", str(cfg["READS"]), path]) for v in CALL_VARIANTS},
+                [("iops", "higher")]),
+            Row("calls", "NOP batch 32, for_each_cqe",
+                {v: calls_cmd(v, "nop", ["32", str(cfg["NOP_OPS"]), "foreach"]) for v in CALL_VARIANTS},
+                [("ops_per_sec", "higher")])]
+
+
+def calls_section(cfg, path, out):
+    """Simulated branch and cache behaviour (callgrind --branch-sim --cache-sim) per read,
+    run of 2N reads minus run of N: what the PLT/GOT path and the calls do to indirect
+    branches, mispredictions and the instruction cache, deterministically."""
+    tmp = os.path.join(BENCH, "build", "callgrind")
+    os.makedirs(tmp, exist_ok=True)
+    n = cfg["CG_READS"]
+    warm(path)
+    out.append("")
+    out.append("Per 4 KiB page-cache read at QD 32, simulated by callgrind (`--branch-sim=yes --cache-sim=yes`, "
+               "run of %d reads minus run of %d): instructions, conditional branches and their mispredictions, "
+               "indirect branches (PLT `jmp *GOT`, `call *GOT`) and theirs, L1 instruction misses, data writes." % (2 * n, n))
+    out.append("")
+    out.append("| build | Ir | Bc | Bcm | Bi | Bim | I1mr | Dw |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for v in CALL_VARIANTS:
+        tot = []
+        for k, nn in (("1", n), ("2", 2 * n)):
+            f = os.path.join(tmp, "calls-%s.%s" % (v, k))
+            cmd = calls_cmd(v, "read", ["read", "buffered", "32", str(nn), path])
+            env = dict(os.environ)
+            if cmd[0] == "env":
+                env["LD_LIBRARY_PATH"] = cmd[1].split("=", 1)[1]
+                cmd = cmd[2:]
+            p = subprocess.run(["valgrind", "--tool=callgrind", "--branch-sim=yes", "--cache-sim=yes",
+                                "--callgrind-out-file=" + f] + cmd, capture_output=True, text=True, timeout=900,
+                               env=env)
+            if p.returncode != 0:
+                FAILURES.append("calls callgrind %s: %s" % (v, p.stderr[-300:]))
+                break
+            ev, summ = None, None
+            for line in open(f):
+                if line.startswith("events:"):
+                    ev = line.split()[1:]
+                elif line.startswith("summary:"):
+                    summ = [int(x) for x in line.split()[1:]]
+            tot.append(dict(zip(ev, summ)))
+        if len(tot) != 2:
+            continue
+        d = {e: (tot[1][e] - tot[0][e]) / n for e in tot[0]}
+        out.append("| %s | %s |" % (VARIANT_NAMES[v], " | ".join(
+            "%.2f" % d.get(e, 0) for e in ("Ir", "Bc", "Bcm", "Bi", "Bim", "I1mr", "Dw"))))
 
 
 def echo_rows(cfg):
@@ -231,7 +401,7 @@ def echo_rows(cfg):
                          ("connect", cfg["CONNECT_CYCLES"], "connect+echo+close")):
         metrics = [("per_sec", "higher"), ("server_cpu_us", "lower")]
         rows.append(Row("echo", "io_uring server, " + label,
-                        {v: [prog(v, "echo"), "uring", wl, str(cfg["ECHO_CONNS"]), str(n)] for v in ("ref", "ours")},
+                        {v: [prog(v, "echo"), "uring", wl, str(cfg["ECHO_CONNS"]), str(n)] for v in C_VARIANTS},
                         metrics))
         rows.append(Row("echo", "epoll server, " + label + " (no liburing)",
                         {"ref": [prog("ref", "echo"), "epoll", wl, str(cfg["ECHO_CONNS"]), str(n)]}, metrics))
@@ -242,7 +412,7 @@ RBENCH = os.path.join(BENCH, "rust", "target", "release", "rbench")
 
 
 def rust_rows(cfg, path):
-    names = ("io-uring crate", "uring (ours)")
+    names = None
     rows = []
     for b in (1, 8, 32, 128):
         rows.append(Row("rust", "NOP batch %d" % b,
@@ -273,8 +443,13 @@ LOCK_RE = re.compile(r"(pthread_mutex|pthread_rwlock|pthread_spin|__lll_lock|fut
 
 
 def callgrind(cmd, out):
+    env = None
+    if cmd[0] == "env":  # calls_cmd's "env LD_LIBRARY_PATH=... prog": valgrind gets the variable
+        env = dict(os.environ)
+        env["LD_LIBRARY_PATH"] = cmd[1].split("=", 1)[1]
+        cmd = cmd[2:]
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600, env=env)
     if p.returncode != 0:
         raise RuntimeError("callgrind %s: %s" % (" ".join(cmd), p.stderr[-600:]))
     calls = {}
@@ -304,7 +479,7 @@ def callgrind_section(cfg, out, summary):
     allocs = []
     for reap in ("peek", "foreach"):
         for b in (1, 8, 32, 128):
-            for v in ("ref", "ours"):
+            for v in C_VARIANTS:
                 app = prog(v, "nop")
                 costs, calls = cg_delta([app, str(b), str(n), reap], [app, str(b), str(2 * n), reap],
                                         n, tmp, "nop-%s-%s-%d" % (v, reap, b))
@@ -320,25 +495,35 @@ def callgrind_section(cfg, out, summary):
                                                if ir > 0.05), reverse=True)
                 bad = {k: c for k, c in calls.items() if (ALLOC_RE.match(k) or LOCK_RE.search(k)) and c > 0.001}
                 allocs.append(("NOP batch %d %s" % (b, reap), v, bad))
+            # 2.15's header (helpers inlined) on our .so: what our library costs when the
+            # calls to the per-SQE/CQE helpers are taken out of the picture.
+            cmd = calls_cmd("h215-ours", "nop", [str(b), str(n), reap])
+            costs, _calls = cg_delta(cmd, cmd[:-2] + [str(2 * n), reap], n, tmp, "nop-h215ours-%s-%d" % (reap, b))
+            results[(reap, b, "h215-ours")] = {"total": sum(costs.values())}
     out.append("")
     out.append("User-space instructions per NOP (callgrind, self cost, run of %d NOPs minus run of %d; "
-               "`app` includes everything Debian's header inlines)." % (2 * n, n))
+               "`app` is the benchmark program, including everything the header it was built against "
+               "inlines; `lib` is liburing.so; totals include libc, ld.so and the rest)." % (2 * n, n))
     out.append("")
-    out.append("| batch, reap | ref app | ref liburing.so | ref libc | ref total | ours app | ours liburing.so "
-               "| ours libc | ours total | ours/ref |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| batch, reap | 2.3 app | 2.3 lib | 2.3 total | 2.15 app | 2.15 lib | 2.15 total "
+               "| ours app | ours lib | ours total | ours/2.3 | ours/2.15 | 2.15 header on our .so | that/2.15 |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for reap in ("peek", "foreach"):
         for b in (1, 8, 32, 128):
-            r, o = results[(reap, b, "ref")], results[(reap, b, "ours")]
-            tr, to = sum(r.values()), sum(o.values())
-            out.append("| %d, %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | **%.2f** |" % (
-                b, reap, r["app"], r["liburing"], r["libc"], tr, o["app"], o["liburing"], o["libc"], to, to / tr))
-            summary["instr"].append((b, reap, tr, to))
+            r, r5, o = (results[(reap, b, v)] for v in C_VARIANTS)
+            tr, t5, to = sum(r.values()), sum(r5.values()), sum(o.values())
+            th = results[(reap, b, "h215-ours")]["total"]
+            out.append("| %d, %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | **%.2f** | **%.2f** "
+                       "| %.1f | **%.2f** |" % (
+                           b, reap, r["app"], r["liburing"], tr, r5["app"], r5["liburing"], t5,
+                           o["app"], o["liburing"], to, to / tr, to / t5, th, th / t5))
+            summary["instr"].append((b, reap, tr, t5, to))
     out.append("")
-    out.append("(ld.so/other are < 0.5 instructions per NOP in every row and are included in the totals.)"
-               if all(results[k]["ld.so"] + results[k]["other"] < 0.5 for k in results)
+    out.append("(ld.so/other are < 0.5 instructions per NOP in every row and are included in the totals. "
+               "`2.15 header on our .so`: the 2.15 build run on our library, its helpers inlined.)"
+               if all(results[k]["ld.so"] + results[k]["other"] < 0.5 for k in results if "ld.so" in results[k])
                else "(totals include ld.so/other: %s)" % {"%s/%d/%s" % k: round(results[k]["ld.so"] + results[k]["other"], 1)
-                                                         for k in results})
+                                                         for k in results if "ld.so" in results[k]})
     out.append("")
     out.append("Hot spots in our library (self instructions per NOP, peek_batch_cqe reap):")
     out.append("")
@@ -359,9 +544,9 @@ def callgrind_section(cfg, out, summary):
     for b in (1, 32):
         out.append("")
         out.append("Every function with self cost, batch %d, peek_batch_cqe reap (instructions per NOP, [object]):" % b)
-        for v in ("ref", "ours"):
+        for v in C_VARIANTS:
             out.append("")
-            out.append("- %s: %s" % ("reference" if v == "ref" else "ours", ", ".join(
+            out.append("- %s: %s" % (LIB_LABEL[v], ", ".join(
                 "`%s` %.1f [%s]" % (fn, ir, cls) for ir, fn, cls in allfns[("peek", b, v)][:14])))
 
     # The Rust benchmark's NOP loop, whole process (no library split: it is one binary).
@@ -404,7 +589,7 @@ def callgrind_section(cfg, out, summary):
     path = summary["data_file"]
     if path:
         for mode in ("read", "fixed"):
-            for v in ("ref", "ours"):
+            for v in C_VARIANTS:
                 app = prog(v, "read")
                 nn = cfg["CG_READS"]
                 try:
@@ -449,7 +634,7 @@ def sqpoll_section(cfg, out, summary):
     out.append("")
     out.append("| library | without SQPOLL | with SQPOLL | reduction |")
     out.append("|---|---:|---:|---:|")
-    for v in ("ref", "ours"):
+    for v in C_VARIANTS:
         counts = {}
         for mode in ("plain", "sqpoll"):
             f = os.path.join(tmp, "strace-%s-%s.txt" % (v, mode))
@@ -473,7 +658,7 @@ def sqpoll_section(cfg, out, summary):
             red_v = 100.0 * (1 - counts["sqpoll"] / counts["plain"])
             red = "%.2f%%" % red_v
             summary["sqpoll"][v] = red_v
-        out.append("| %s | %s | %s | %s |" % ("reference 2.3" if v == "ref" else "ours", counts.get("plain"),
+        out.append("| %s | %s | %s | %s |" % (LIB_LABEL[v], counts.get("plain"),
                                                counts.get("sqpoll"), red))
 
 
@@ -498,7 +683,9 @@ def main():
            "- date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M %Z").strip(),
            "- kernel: %s" % platform.release(),
            "- CPU: %s, %d cores (shared with other developers' builds: numbers are noisy)" % (cpu, os.cpu_count()),
-           "- reference: Debian liburing %s; ours: target/release/liburing.so built from the work tree at "
+           "- references: Debian liburing %s (2.3, /usr/include + -luring) and liburing 2.15 built from the "
+           "crates.io `axboe-liburing` 2.15.0 sources (bench/build/ref215-src, its own -O3 build); "
+           "ours: target/release/liburing.so built from the work tree at "
            "commit %s (snapshot in bench/build/ours/lib)" % (
                sh("dpkg-query -W -f='${Version}' liburing2") or "?",
                sh("git -C %s rev-parse --short HEAD" % ROOT) or "?"),
@@ -508,9 +695,10 @@ def main():
            "Ratio convention: every ratio is ours / reference, computed per round (rounds interleave the two "
            "variants). For throughput (ops/s, IOPS, per s) > 1 means ours is faster; for costs (server CPU us, "
            "instructions) < 1 means ours is cheaper. Rust rows: reference = the io-uring crate."]
-    summary = {"instr": [], "rust_instr": [], "sqpoll": {}, "allocs": [], "hot": {}, "data_file": None}
+    summary = {"instr": [], "rust_instr": [], "sqpoll": {}, "allocs": [], "hot": {}, "data_file": None,
+               "copy": {}, "budget_over": None}
 
-    need_file = any(s in cfg["SCENARIOS"] for s in ("read", "rust", "callgrind"))
+    need_file = any(s in cfg["SCENARIOS"] for s in ("read", "rust", "callgrind", "copy", "curve", "calls"))
     path = data_file(cfg) if need_file else None
     summary["data_file"] = path
 
@@ -524,8 +712,14 @@ def main():
         timed.append(("4 KiB random reads, page cache warm (C, %d MiB file)" % cfg["FILE_MB"], rr["buffered"],
                       lambda: warm(path)))
         timed.append(("4 KiB random reads, O_DIRECT (C, %d MiB file)" % cfg["FILE_MB"], rr["direct"], None))
+    if "copy" in cfg["SCENARIOS"]:
+        timed.append(("File copy, page cache warm (C)", copy_rows(cfg, path), lambda: warm(path)))
     if "echo" in cfg["SCENARIOS"]:
         timed.append(("TCP echo on 127.0.0.1 (C)", echo_rows(cfg), None))
+    if "calls" in cfg["SCENARIOS"]:
+        cr = calls_rows(cfg, path)
+        timed.append(("Cost of calling our exported helpers, library held fixed: reads (C)", cr[:1], lambda: warm(path)))
+        timed.append(("Cost of calling our exported helpers, library held fixed: NOPs (C)", cr[1:], None))
     if "rust" in cfg["SCENARIOS"]:
         if os.path.exists(RBENCH):
             rr = rust_rows(cfg, path)
@@ -561,6 +755,43 @@ def main():
         out.append("")
         out.append("## SQPOLL: io_uring_enter count")
         sqpoll_section(cfg, out, summary)
+    if "calls" in cfg["SCENARIOS"] and shutil.which("valgrind"):
+        print("calls: simulated branches and caches (callgrind)", flush=True)
+        out.append("")
+        out.append("## Calls vs inlined helpers: simulated branch and cache behaviour")
+        calls_section(cfg, path, out)
+    if "copy" in cfg["SCENARIOS"]:
+        print("copy: counting syscalls with strace", flush=True)
+        out.append("")
+        out.append("## Syscalls per MiB: batched io_uring copy vs a read/write loop")
+        copy_section(cfg, path, out, summary)
+    if "budget" in cfg["SCENARIOS"] and shutil.which("valgrind"):
+        print("budget: instructions per function (callgrind)", flush=True)
+        out.append("")
+        out.append("## Instruction budget per function (callgrind)")
+        try:
+            summary["budget_over"] = budget.report(budget.measure(cfg["BUDGET_ROUNDS"]), out)
+        except RuntimeError as e:
+            FAILURES.append("budget: %s" % e)
+    if "curve" in cfg["SCENARIOS"]:
+        print("curve: cost per operation against batch size and queue depth", flush=True)
+        out.append("")
+        out.append("## Cost curve: batch size and queue depth")
+        try:
+            cres = curve.measure(cg_ops=max(cfg["CG_OPS"] // 4, 2000), nop_ops=max(cfg["NOP_OPS"] // 8, 100_000),
+                                 reads=max(cfg["READS"] // 8, 10_000), rounds=cfg["CURVE_ROUNDS"], data_file=path,
+                                 log=lambda m: print(m, flush=True))
+            svgpath = os.path.join(resdir, "curve-%s.svg" % stamp)
+            with open(svgpath, "w") as f:
+                f.write(curve.svg(cres, "uring benchmark %s, commit %s; wall-clock panels: medians of %d rounds on a "
+                                  "shared machine" % (stamp, sh("git -C %s rev-parse --short HEAD" % ROOT),
+                                                      cfg["CURVE_ROUNDS"])))
+            out.append("")
+            out.append("Figure: `%s` (instructions from callgrind; wall clock medians of %d interleaved rounds)."
+                       % (os.path.relpath(svgpath, BENCH), cfg["CURVE_ROUNDS"]))
+            curve.table(cres, out)
+        except RuntimeError as e:
+            FAILURES.append("curve: %s" % e)
     if "callgrind" in cfg["SCENARIOS"]:
         print("callgrind: instruction counts", flush=True)
         out.append("")
@@ -591,29 +822,60 @@ def main():
     out.append("")
     out.append("## Targets")
     out.append("")
-    thr = []
-    for title, rows, _ in timed:
-        for r in rows:
-            for m, better in r.metrics:
-                mr = getattr(r, "median_ratio", {}).get(m)
-                if mr is not None and better == "higher":
-                    thr.append((title.split(" (")[0].split(":")[0], r.label, mr, r.ratios[m]))
-    if thr:
+    for refv in ("ref", "ref215", "io-uring"):
+        thr = []
+        for title, rows, _ in timed:
+            for r in rows:
+                for m, better in r.metrics:
+                    mr = r.median_ratio.get((m, refv))
+                    if mr is not None and better == "higher":
+                        thr.append((title.split(" (")[0].split(":")[0], r.label, mr, r.ratios[(m, refv)]))
+        if not thr:
+            continue
         below = [t for t in thr if t[2] < 1.0]
         always = [t for t in below if max(t[3]) < 1.0]
         mixed = [t for t in below if max(t[3]) >= 1.0]
-        out.append("- throughput ours/reference >= 1.00 (median of the per-round ratios): %d of %d rows met."
-                   % (len(thr) - len(below), len(thr)))
+        out.append("- throughput ours/%s >= 1.00 (median of the per-round ratios): %d of %d rows met."
+                   % (VARIANT_NAMES[refv], len(thr) - len(below), len(thr)))
         if always:
             out.append("  - below in every round: " + "; ".join("%s / %s %.3f" % t[:3] for t in always))
         if mixed:
             out.append("  - median below 1 but at least one round >= 1 (within the noise): "
                        + "; ".join("%s / %s %.3f" % t[:3] for t in mixed))
     if summary["instr"]:
-        worse = [(b, reap, to / tr) for b, reap, tr, to in summary["instr"] if to > tr]
-        out.append("- user instructions per NOP <= reference: %s" % (
+        worse = [(b, reap, to / tr) for b, reap, tr, _t5, to in summary["instr"] if to > tr]
+        out.append("- user instructions per NOP <= 2.3: %s" % (
             "met at every batch" if not worse else
             "missed at " + ", ".join("batch %d %s (%.2fx)" % w for w in worse)))
+        worse = [(b, reap, to / t5) for b, reap, _tr, t5, to in summary["instr"] if to > 1.10 * t5]
+        out.append("- user instructions per NOP <= 1.10x 2.15: %s (ratios: %s)" % (
+            "met at every batch" if not worse else
+            "missed at " + ", ".join("batch %d %s (%.2fx)" % w for w in worse),
+            ", ".join("%d %s %.2fx" % (b, reap, to / t5) for b, reap, _tr, t5, to in summary["instr"])))
+    if summary["budget_over"] is not None:
+        out.append("- per-function budgets (2.15 + call overhead, see the budget table): %s" % (
+            "met for every function" if not summary["budget_over"] else
+            "over for " + ", ".join("`%s` (%.1f > %.1f)" % o for o in summary["budget_over"])))
+    if summary["copy"]:
+        out.append("- batched copy makes >= 2x fewer syscalls per MiB than a read/write loop: %s" % ", ".join(
+            "%s %.1fx (%s)" % (LIB_LABEL[v], b / t if t > 0 else 0, "met" if 0 < t and b >= 2 * t else "missed")
+            for v, (b, t) in summary["copy"].items()))
+    for title, rows, _ in timed:
+        if not title.startswith("TCP"):
+            continue
+        for kind in ("64 conns ping-pong", "connect+echo+close"):
+            ur = [r for r in rows if r.label.startswith("io_uring") and kind.split()[-1] in r.label]
+            ep = [r for r in rows if r.label.startswith("epoll") and kind.split()[-1] in r.label]
+            if not (ur and ep) or ur[0].status.get("ours") != "ok" or ep[0].status.get("ref") != "ok":
+                continue
+            u, e = ur[0].samples["ours"], ep[0].samples["ref"]
+            rate = [a / b for a, b in zip(u["per_sec"], e["per_sec"]) if a and b]
+            cpu = [a / b for a, b in zip(u["server_cpu_us"], e["server_cpu_us"]) if a and b]
+            if rate and cpu:
+                out.append("- echo server, %s, ours (io_uring) / epoll server, median per-round ratio: %.2fx the "
+                           "rate, %.2fx the server CPU per %s" % (
+                               ur[0].label.split(", ", 1)[1], statistics.median(rate), statistics.median(cpu),
+                               "connection" if "connect" in kind else "request"))
     if summary["rust_instr"]:
         worse = [(b, u / i) for b, i, u in summary["rust_instr"] if u > i]
         out.append("- Rust API instructions per NOP <= io-uring crate: %s" % (
@@ -625,8 +887,8 @@ def main():
             "met at every batch" if not worse else
             "missed at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
     if summary["sqpoll"]:
-        out.append("- SQPOLL cuts io_uring_enter >= 99%%: %s" % ", ".join(
-            "%s %.2f%% (%s)" % ("ours" if v == "ours" else "reference", r, "met" if r >= 99 else "missed")
+        out.append("- SQPOLL cuts io_uring_enter >= 90%%: %s" % ", ".join(
+            "%s %.2f%% (%s)" % (LIB_LABEL[v], r, "met" if r >= 90 else "missed")
             for v, r in summary["sqpoll"].items()))
     out.append("")
     out.append("Run time: %.0f s. Failures: %s" % (time.time() - t_start, "; ".join(FAILURES) or "none"))

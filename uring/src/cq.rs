@@ -298,18 +298,76 @@ impl CompletionSide<'_> {
     /// `cqe` must point to a CQE this side peeked and has not consumed yet.
     #[inline]
     pub unsafe fn cqe_seen(&mut self, cqe: NonNull<io_uring_cqe>) {
+        let ring_flags = self.ring().flags();
+        if ring_flags & IORING_SETUP_CQE_MIXED == 0 {
+            // Every CQE takes one slot on a ring that is not CQE_MIXED (cqe_slots), so
+            // the CQE itself need not be read: a test and an increment on the hot path.
+            // SAFETY: the published CQE this function's contract names takes one slot.
+            unsafe { self.cq_advance(1) };
+            return;
+        }
         // SAFETY: CQ-OWNER: by this function's contract `cqe` is a CQE this side peeked
         // and has not consumed, so it is published and the kernel does not write it.
         let flags = unsafe { cqe.as_ref() }.flags;
         // SAFETY: the published CQE this function's contract names, read above.
-        unsafe { self.cq_advance(cqe_slots(self.ring().flags(), flags)) };
+        unsafe { self.cq_advance(cqe_slots(ring_flags, flags)) };
     }
 
     /// `__io_uring_peek_cqe`: the CQE at the head, without consuming it. Skips (and
     /// consumes) filler CQEs and, on kernels without EXT_ARG, the library's own timeout
     /// CQEs; a fired internal timeout is reported as its error.
-    #[inline]
+    ///
+    /// Inlined into its callers for the common cases (an empty CQ, or an ordinary CQE at
+    /// the head: two loads, a compare and two flag tests); anything to skip is handled
+    /// out of line (`peek_head_slow`).
+    #[inline(always)]
     pub fn peek_head(&mut self) -> Peeked {
+        let (available, cqe) = self.head_if_plain();
+        match cqe {
+            Some(cqe) => Peeked {
+                available,
+                result: Ok(Some(cqe)),
+            },
+            None if available == 0 => Peeked {
+                available,
+                result: Ok(None),
+            },
+            None => self.peek_head_slow(),
+        }
+    }
+
+    /// The fast path shared by the peeks and waits: the number of CQE slots ready, and
+    /// the CQE at the head if it is an ordinary one (`None` when the CQ is empty or when
+    /// the head is a filler or an internal timeout, which [`CompletionSide::peek_head`]
+    /// handles out of line).
+    #[inline(always)]
+    fn head_if_plain(&self) -> (u32, Option<NonNull<io_uring_cqe>>) {
+        let ring = self.ring();
+        // Acquire on the tail as in cq_ready; the head is ours (CQ-OWNER).
+        // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+        let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
+        // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
+        let head = unsafe { barrier::read_once(ring.cq_khead()) };
+        let available = tail.wrapping_sub(head);
+        if available == 0 {
+            return (0, None);
+        }
+        let (cqe, c) = self.published(head);
+        // user_data first: it is almost never the timeout marker, so the features word
+        // is rarely read.
+        if c.flags & IORING_CQE_F_SKIP == 0
+            && (c.user_data != LIBURING_UDATA_TIMEOUT || ring.features() & IORING_FEAT_EXT_ARG != 0)
+        {
+            return (available, Some(cqe));
+        }
+        (available, None)
+    }
+
+    /// [`CompletionSide::peek_head`] when the CQE at the head is a filler or an internal
+    /// timeout: consume those and look again.
+    #[cold]
+    #[inline(never)]
+    fn peek_head_slow(&mut self) -> Peeked {
         let ring = self.ring();
         let internal_timeouts = ring.features() & IORING_FEAT_EXT_ARG == 0;
         loop {
@@ -450,19 +508,13 @@ impl CompletionSide<'_> {
     /// kernel only when completions are held back (overflow, task work, IOPOLL).
     #[inline]
     pub fn peek_cqe(&mut self) -> Waited {
-        let peeked = self.peek_head();
-        match peeked.result {
-            Ok(Some(cqe)) => {
-                return Waited {
-                    cqe: Some(cqe),
-                    result: Ok(0),
-                }
-            }
-            Ok(None) if !cq_ring_needs_enter(self.ring()) => return Waited::err(Errno::EAGAIN),
-            _ => {}
+        if let (_, Some(cqe)) = self.head_if_plain() {
+            return Waited {
+                cqe: Some(cqe),
+                result: Ok(0),
+            };
         }
-        // SAFETY: ENTER-ARG: a NULL sigmask; SQE-MEM holds vacuously (submit is 0).
-        unsafe { self.get_cqe(0, 0, ptr::null()) }
+        peek_cqe_slow(self.reborrow())
     }
 
     /// `io_uring_wait_cqe_nr`: wait until `wait_nr` completions are ready; returns the
@@ -475,13 +527,13 @@ impl CompletionSide<'_> {
     /// `io_uring_wait_cqe`: wait for one completion.
     #[inline]
     pub fn wait_cqe(&mut self) -> Waited {
-        if let Ok(Some(cqe)) = self.peek_head().result {
+        if let (_, Some(cqe)) = self.head_if_plain() {
             return Waited {
                 cqe: Some(cqe),
                 result: Ok(0),
             };
         }
-        self.wait_cqe_nr(1)
+        wait_cqe_slow(self.reborrow())
     }
 
     /// Wait through IORING_ENTER_EXT_ARG; `arg.ts` (if any) bounds the wait.
@@ -585,36 +637,57 @@ impl CompletionSide<'_> {
     pub unsafe fn peek_batch_cqe(&mut self, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
         let ring = self.ring();
         if ring.flags() & IORING_SETUP_CQE_MIXED != 0 {
-            // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer
-            // writes, by this function's.
-            let n = unsafe { self.peek_batch_mixed(out, count) };
-            if n != 0 || !cq_ring_needs_flush(ring) {
-                return n;
-            }
-            // Completions are held back in the kernel: flush them once and look again.
-            // An enter error here only means nothing more was flushed; liburing ignores
-            // it the same way, and the caller sees the count it gets.
-            let _ = get_events(ring);
-            // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer
-            // writes, by this function's.
-            return unsafe { self.peek_batch_mixed(out, count) };
+            // SAFETY: peek_batch_mixed_flush's contract (`out` valid for `count` pointer
+            // writes) is this function's.
+            return unsafe { peek_batch_mixed_flush(self.reborrow(), out, count) };
         }
-        if cq_ready(ring) == 0 && cq_ring_needs_flush(ring) {
-            // Nothing ready but completions are held back in the kernel: flush them
-            // once (an error only means nothing was flushed, as above).
-            let _ = get_events(ring);
-        }
-        let count = count.min(cq_ready(ring));
-        // Relaxed: only this side writes the head (CQ-OWNER).
+        // Acquire on the tail as in cq_ready; the head is read relaxed: only this side
+        // writes it (CQ-OWNER).
+        // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+        let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
         // SAFETY: SET-UP: cq.khead is a live aligned word; KERNEL-WORDS: atomic read.
         let head = unsafe { barrier::read_once(ring.cq_khead()) };
+        if tail == head {
+            if !cq_ring_needs_flush(ring) {
+                return 0;
+            }
+            // Nothing ready but completions are held back in the kernel: flush them
+            // once and look again (out of line, as a tail call).
+            // SAFETY: peek_batch_after_flush's contract (`out` valid for `count` pointer
+            // writes) is this function's.
+            return unsafe { peek_batch_after_flush(self.reborrow(), out, count, head) };
+        }
+        // SAFETY: `head..tail` was just read (tail acquired) and `out` is valid for
+        // `count` pointer writes, by this function's contract.
+        unsafe { self.copy_batch(out, count, head, tail) }
+    }
+
+    /// Store pointers to the CQEs at `head..tail` (at most `count`) into `out`; returns
+    /// how many. Only for rings that are not CQE_MIXED (one slot per CQE).
+    ///
+    /// # Safety
+    /// `head` must be the CQ head and `tail` a tail read with acquire since (CQ-OWNER
+    /// makes those slots published and stable), and `out` valid for `count` pointer
+    /// writes.
+    #[inline(always)]
+    unsafe fn copy_batch(&self, out: *mut *mut io_uring_cqe, count: u32, head: u32, tail: u32) -> u32 {
+        let ring = self.ring();
+        let count = count.min(tail.wrapping_sub(head));
+        // The set-up fields are read once, before the loop: the writes through `out`
+        // could alias the C struct as far as the compiler knows, and would otherwise
+        // make it reload them for every CQE.
+        let (cqes, mask, shift) = (ring.cq_cqes(), ring.cq_mask(), ring.cqe_shift());
         for i in 0..count {
+            let offset = ((head.wrapping_add(i) & mask) << shift) as usize;
+            // SAFETY: SET-UP: the masked index scaled by the shift is below
+            // `cq_entries << cqe_shift`, the length of the CQE array.
+            let cqe = unsafe { cqes.add(offset) };
             // SAFETY: `i < count`, and by this function's contract `out` is valid for
             // `count` pointer writes, so `out + i` stays inside that array.
             let slot = unsafe { out.add(i as usize) };
             // SAFETY: `slot` is one of the `count` writable pointers `out` provides (this
             // function's contract).
-            unsafe { slot.write(cqe_at(ring, head.wrapping_add(i)).as_ptr()) };
+            unsafe { slot.write(cqe) };
         }
         count
     }
@@ -661,6 +734,84 @@ impl CompletionSide<'_> {
         }
         filled
     }
+}
+
+// The slow paths of the hot completion functions. Each takes the completion side by value
+// (a pointer in a register, see CompletionSide::reborrow) and is called in tail position,
+// out of line and cold: the hot functions then need no stack frame and no register saves.
+
+/// [`CompletionSide::peek_cqe`] when the head is empty, a filler or an internal timeout.
+#[cold]
+#[inline(never)]
+fn peek_cqe_slow(mut cq: CompletionSide<'_>) -> Waited {
+    let peeked = cq.peek_head();
+    match peeked.result {
+        Ok(Some(cqe)) => {
+            return Waited {
+                cqe: Some(cqe),
+                result: Ok(0),
+            }
+        }
+        Ok(None) if !cq_ring_needs_enter(cq.ring()) => return Waited::err(Errno::EAGAIN),
+        _ => {}
+    }
+    // SAFETY: ENTER-ARG: a NULL sigmask; SQE-MEM holds vacuously (submit is 0).
+    unsafe { cq.get_cqe(0, 0, ptr::null()) }
+}
+
+/// [`CompletionSide::wait_cqe`] when no ordinary CQE is at the head.
+#[cold]
+#[inline(never)]
+fn wait_cqe_slow(mut cq: CompletionSide<'_>) -> Waited {
+    if let Ok(Some(cqe)) = cq.peek_head().result {
+        return Waited {
+            cqe: Some(cqe),
+            result: Ok(0),
+        };
+    }
+    cq.wait_cqe_nr(1)
+}
+
+/// [`CompletionSide::peek_batch_cqe`] when nothing was ready at `head` but the kernel
+/// holds completions back: enter once to flush them, then copy what is ready. An enter
+/// error only means nothing was flushed; liburing ignores it the same way.
+///
+/// # Safety
+/// `head` is the CQ head, and `out` is valid for `count` pointer writes.
+#[cold]
+#[inline(never)]
+unsafe fn peek_batch_after_flush(cq: CompletionSide<'_>, out: *mut *mut io_uring_cqe, count: u32, head: u32) -> u32 {
+    let ring = cq.ring();
+    let _ = get_events(ring);
+    // SAFETY: SET-UP: cq.ktail is a live aligned word; KERNEL-WORDS: atomic read.
+    let tail = unsafe { barrier::load_acquire(ring.cq_ktail()) };
+    // SAFETY: `head` is the head (only this side moves it) and `tail` was just acquired;
+    // `out` is valid for `count` pointer writes by this function's contract.
+    unsafe { cq.copy_batch(out, count, head, tail) }
+}
+
+/// [`CompletionSide::peek_batch_cqe`] on a CQE_MIXED ring, flushing held-back
+/// completions once when none is ready.
+///
+/// # Safety
+/// `out` must be valid for `count` pointer writes.
+#[cold]
+#[inline(never)]
+unsafe fn peek_batch_mixed_flush(mut cq: CompletionSide<'_>, out: *mut *mut io_uring_cqe, count: u32) -> u32 {
+    let ring = cq.ring();
+    // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer writes, by
+    // this function's.
+    let n = unsafe { cq.peek_batch_mixed(out, count) };
+    if n != 0 || !cq_ring_needs_flush(ring) {
+        return n;
+    }
+    // Completions are held back in the kernel: flush them once and look again. An enter
+    // error here only means nothing more was flushed; liburing ignores it the same way,
+    // and the caller sees the count it gets.
+    let _ = get_events(ring);
+    // SAFETY: peek_batch_mixed's contract: `out` is valid for `count` pointer writes, by
+    // this function's.
+    unsafe { cq.peek_batch_mixed(out, count) }
 }
 
 /// Queue the library's own timeout SQE (kernels without EXT_ARG) and flush the SQ;

@@ -420,6 +420,15 @@ impl<'a> CompletionSide<'a> {
     pub fn ring(&self) -> RingRef<'a> {
         self.ring
     }
+
+    /// This completion side as a value, for as long as `self` is borrowed: CQ-OWNER
+    /// passes to the returned handle and comes back when it is dropped. It lets an
+    /// out-of-line slow path take the handle in a register (and be a tail call) instead
+    /// of taking `&mut self`, which would make its caller keep the handle in memory.
+    #[inline(always)]
+    pub fn reborrow(&mut self) -> CompletionSide<'_> {
+        CompletionSide { ring: self.ring }
+    }
 }
 
 /// `io_uring_sqe_shift_from_flags`.

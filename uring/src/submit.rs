@@ -110,7 +110,14 @@ pub(crate) unsafe fn enter(
     // SAFETY: SYSCALL-ARGS for io_uring_enter: ENTER-ARG for `arg` and SQE-MEM for the
     // SQEs it submits, both by this function's contract; the fd is the ring's (SET-UP).
     let ret = unsafe { syscall::io_uring_enter(ring.enter_fd() as u32, to_submit, min_complete, flags, arg, size) };
-    Errno::result(ret).map(|n| n as u32)
+    if ret < 0 {
+        // A branch marked cold rather than `Errno::result`: with the negation merged into
+        // the success path, LLVM turns it and the C shim's `-errno` into a negate-and-
+        // select pair that every successful enter pays (5 instructions per submit).
+        enter_failed();
+        return Err(Errno(ret.wrapping_neg()));
+    }
+    Ok(ret as u32)
 }
 
 /// The submit functions in checked mode: validate the pending SQEs, then submit as usual.
@@ -147,6 +154,12 @@ unsafe fn flush_checked(ring: RingRef<'_>) -> Result<u32, Errno> {
     // SAFETY: SQE-MEM, by this function's contract.
     Ok(unsafe { sq.flush_sq() })
 }
+
+/// Marks the error branch of [`enter`] as cold (`core::hint::cold_path` needs Rust 1.88;
+/// the crate's MSRV is 1.81). Empty: only its `#[cold]` matters.
+#[cold]
+#[inline(never)]
+fn enter_failed() {}
 
 /// `io_uring_get_events`: enter only to flush overflowed completions and task work.
 pub fn get_events(ring: RingRef<'_>) -> Result<u32, Errno> {
