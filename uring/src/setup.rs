@@ -38,6 +38,9 @@ static HUGE_PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
 ///
 /// Two threads racing on the first call both ask and store the same value, so relaxed
 /// accesses are enough: the cache holds either 0 or the final answer.
+///
+/// Out of line: set-up and the size queries share one copy (it is never on a hot path).
+#[inline(never)]
 pub fn page_size() -> usize {
     let cached = PAGE_SIZE.load(Ordering::Relaxed);
     if cached != 0 {
@@ -172,6 +175,7 @@ pub unsafe fn queue_init_params_exact(
 ///
 /// # Safety
 /// As for [`init_ring`].
+#[inline(never)] // one copy for the four set-up entry points
 unsafe fn init_prefer_no_sqarray(
     entries: u32,
     ring: &mut io_uring,
@@ -294,6 +298,7 @@ unsafe fn init_ring_inner(
 ///
 /// # Safety
 /// `sq.array` must point to the live SQ index array of `sq.ring_entries` slots.
+#[inline(never)] // one copy for set-up and resize
 unsafe fn fill_identity_sq_array(sq: &io_uring_sq) {
     for i in 0..sq.ring_entries {
         // The kernel reads the array only below the tail we publish later (with a
@@ -529,7 +534,9 @@ struct NoMmapSizes {
     rings: usize,
 }
 
-/// [`NoMmapSizes`] for `entries` and `p` with pages of `page` bytes.
+/// [`NoMmapSizes`] for `entries` and `p` with pages of `page` bytes. Out of line: set-up,
+/// `io_uring_memory_size*` and `io_uring_mlock_size*` share one copy.
+#[inline(never)]
 fn no_mmap_sizes(entries: u32, p: &io_uring_params, page: usize) -> Result<NoMmapSizes, Errno> {
     let (sq, cq) = ring_entries(entries, p)?;
     let sqe_bytes = (SQE_SIZE << sqe_shift_from_flags(p.flags)) * sq as usize;
@@ -721,6 +728,7 @@ pub unsafe fn unmap_sq_cq_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
 ///
 /// # Safety
 /// The ring's mappings with nonzero recorded sizes must be its own and unused.
+#[inline(never)] // one copy for exit and resize
 unsafe fn unmap_rings(ring: &io_uring) {
     let sq = &ring.sq;
     if !sq.sqes.is_null() && sq.sqes_sz != 0 {

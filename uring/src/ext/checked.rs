@@ -57,6 +57,9 @@ use super::os::{self, TextOut};
 pub const CHECK_ENV: &core::ffi::CStr = c"URING_CHECK";
 
 /// Whether `URING_CHECK=1` is in the environment (read at each set-up).
+///
+/// The value is compared byte by byte (no `strlen`): set-up code is counted in the C
+/// library's size budget.
 pub fn env_requests_check() -> bool {
     // SAFETY: getenv with a NUL-terminated name; the result is NULL or a NUL-terminated
     // string that stays valid until the environment is changed, and is only read here.
@@ -64,9 +67,13 @@ pub fn env_requests_check() -> bool {
     if value.is_null() {
         return false;
     }
-    // SAFETY: a non-NULL getenv result is a NUL-terminated string (above).
-    let value = unsafe { core::ffi::CStr::from_ptr(value) };
-    value.to_bytes() == b"1"
+    // SAFETY: a non-NULL getenv result is a NUL-terminated string (above), so its first
+    // byte is readable.
+    let first = unsafe { *value };
+    // Short-circuit: the second byte is read only when the first is not the NUL, so it
+    // is still inside the string (its NUL at the latest).
+    // SAFETY: as just argued, `value + 1` is inside the NUL-terminated string.
+    first == b'1' as core::ffi::c_char && unsafe { *value.add(1) } == 0
 }
 
 /// The per-process opcode support cache: `state` 0 = not probed yet, 1 = `bits` valid,

@@ -23,6 +23,8 @@ use crate::sys::{
 /// liburing, raise the soft limit by `nr` when it is below `nr` (up to the hard limit:
 /// the kernel rejects anything above it, and that error is ignored), so that the one
 /// retry can succeed. Uses the raw `prlimit64` system call so `errno` stays untouched.
+/// Out of line: one copy for the three registrations that retry.
+#[inline(never)]
 fn raise_nofile_limit(nr: u32) {
     let mut lim = libc::rlimit64 {
         rlim_cur: 0,
