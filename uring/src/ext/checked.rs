@@ -70,10 +70,14 @@ pub fn env_requests_check() -> bool {
     // SAFETY: a non-NULL getenv result is a NUL-terminated string (above), so its first
     // byte is readable.
     let first = unsafe { *value };
-    // Short-circuit: the second byte is read only when the first is not the NUL, so it
-    // is still inside the string (its NUL at the latest).
-    // SAFETY: as just argued, `value + 1` is inside the NUL-terminated string.
-    first == b'1' as core::ffi::c_char && unsafe { *value.add(1) } == 0
+    if first != b'1' as core::ffi::c_char {
+        return false;
+    }
+    // SAFETY: the first byte is not the NUL, so `value + 1` is still inside the
+    // NUL-terminated string (its NUL at the latest).
+    let second = unsafe { value.add(1) };
+    // SAFETY: `second` points inside the string (above), readable like all of it.
+    unsafe { *second == 0 }
 }
 
 /// The per-process opcode support cache: `state` 0 = not probed yet, 1 = `bits` valid,
