@@ -273,11 +273,15 @@ int main(void)
 	io_uring_prep_timeout(sqe, NULL, 0, 0);
 	REFUSED(&ring, submit_captured(&ring, 0), 1, "TIMEOUT", "timeout without a timespec");
 	io_uring_queue_exit(&ring);
-	CHECK(setenv("URING_CHECK", "0", 1) == 0);
-	t_init(4, &ring, 0);
-	CHECK_EQ(uring_ring_stats(&ring, &st, sizeof(st)), 0);
-	EXPECT_EQ(st.checked, 0);
-	io_uring_queue_exit(&ring);
+	/* Exactly "1": a longer value starting with 1, or an empty one, is not. */
+	static const char *const not_on[] = { "0", "10", "" };
+	for (size_t i = 0; i < sizeof(not_on) / sizeof(not_on[0]); i++) {
+		CHECK(setenv("URING_CHECK", not_on[i], 1) == 0);
+		t_init(4, &ring, 0);
+		CHECK_EQ(uring_ring_stats(&ring, &st, sizeof(st)), 0);
+		EXPECT_EQ(st.checked, 0);
+		io_uring_queue_exit(&ring);
+	}
 	CHECK(unsetenv("URING_CHECK") == 0);
 
 	close(pipefd[0]);
