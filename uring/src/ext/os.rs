@@ -152,7 +152,9 @@ pub fn read_key_number(path: &CStr, key: &[u8]) -> Option<u64> {
     value
 }
 
-/// A file holding one number (a sysctl): its value, `None` if unreadable.
+/// A file holding one number (a sysctl): its value, `None` if unreadable. Out of line:
+/// `uring_explain_setup_error` reads three of them.
+#[inline(never)]
 pub fn read_number_file(path: &CStr) -> Option<i64> {
     let mut value = None;
     for_each_line(path, &mut |line| {
