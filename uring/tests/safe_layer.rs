@@ -806,3 +806,26 @@ fn statx_fills_a_buffer_the_operation_owns() {
     assert!(Statx::new("a\0b").is_err());
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn a_blocked_driver_wait_can_be_cancelled_from_another_thread() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let mut driver = Driver::new(8).unwrap();
+    driver.push(Recv::new(&ours, cap(16)), 5).unwrap();
+    let canceller = uring::api::WaitCanceller::new().unwrap();
+    let remote = canceller.clone();
+    let waker = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        remote.cancel();
+    });
+    let err = driver.wait_cancellable(&canceller).unwrap_err();
+    waker.join().unwrap();
+    assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
+    // The receive is still in flight with its buffer, and completes normally later.
+    assert_eq!(driver.in_flight(), 1);
+    (&theirs).write_all(b"late").unwrap();
+    let done = driver.wait_cancellable(&canceller).unwrap();
+    assert_eq!(done.tag(), 5);
+    let (n, buf) = done.output::<Recv<Vec<u8>>>().unwrap();
+    assert_eq!((n.unwrap(), buf.as_slice()), (4, &b"late"[..]));
+}

@@ -77,7 +77,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::api::{CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter};
+use crate::api::{CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter, WaitCanceller};
 use crate::errno::Errno;
 use crate::prep;
 use crate::sys::*;
@@ -745,6 +745,49 @@ impl Driver {
         self.submit()?;
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
         wait_timeout_on(&mut self.ring.completion(), table, &self.enters, timeout)
+    }
+
+    /// Like [`Driver::wait`], but another thread or a signal handler can wake it with
+    /// `canceller` ([`WaitCanceller::cancel`]): it then returns an error of kind
+    /// `Interrupted` and leaves every operation in flight, as it was. A completion that
+    /// is already there is returned without looking at the canceller.
+    ///
+    /// ```
+    /// use uring::api::owned::{ops::Timeout, Driver};
+    /// use uring::api::WaitCanceller;
+    /// use std::time::Duration;
+    ///
+    /// let mut driver = Driver::new(4)?;
+    /// driver.push(Timeout::new(Duration::from_secs(60)), 0)?;
+    /// let canceller = WaitCanceller::new()?;
+    /// let remote = canceller.clone();
+    /// std::thread::spawn(move || remote.cancel());
+    /// let err = driver.wait_cancellable(&canceller).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
+    /// assert_eq!(driver.in_flight(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn wait_cancellable(&mut self, canceller: &WaitCanceller) -> io::Result<Done> {
+        self.submit()?;
+        let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let mut cq = self.ring.completion();
+        loop {
+            if let Some(done) = peek_on(&mut cq, table)? {
+                return Ok(done);
+            }
+            if table.live == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "nothing in flight to wait for",
+                ));
+            }
+            let completion = cq.wait_cancellable(canceller, None).map_err(io::Error::from)?;
+            let cqe = completion.cqe();
+            completion.seen();
+            if let Some(done) = table.complete(cqe) {
+                return Ok(done);
+            }
+        }
     }
 
     /// Split into a submitting half and a reaping half for two threads (see the
