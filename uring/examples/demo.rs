@@ -1,5 +1,5 @@
 //! The main demo: copy a file through io_uring with the safe Rust API, verify the copy
-//! byte for byte, and time a burst of NOPs. No `unsafe` anywhere: buffers move into the
+//! byte for byte, and time a burst of NOPs. Safe code only: buffers move into the
 //! operations and come back with their completions.
 //!
 //! Run it with `cargo run --release --example demo`.
