@@ -160,9 +160,14 @@ unsafe fn with_rings(
 /// Since liburing 2.8; exported as `io_uring_clone_buffers@@LIBURING_2.8`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring) -> c_int {
+    let clone = |d: RingRef<'_>, s: RingRef<'_>| {
+        // SAFETY: REG-CLONE: by C-CONTRACT the caller keeps `src`'s registered buffers
+        // allocated while `dst` uses them (liburing's rule for cloned buffers).
+        unsafe { buffers::clone_buffers(d, s) }
+    };
     // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
     // operation running.
-    unsafe { with_rings(dst, src, buffers::clone_buffers) }
+    unsafe { with_rings(dst, src, clone) }
 }
 
 /// Clones `nr` fixed buffers of `src`, starting at `src_off`, into `dst` starting at
@@ -182,13 +187,14 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
     nr: c_uint,
     flags: c_uint,
 ) -> c_int {
+    let clone = |d: RingRef<'_>, s: RingRef<'_>| {
+        // SAFETY: REG-CLONE: by C-CONTRACT the caller keeps `src`'s registered buffers
+        // allocated while `dst` uses them (liburing's rule for cloned buffers).
+        unsafe { buffers::clone_buffers_offset(d, s, dst_off, src_off, nr, flags) }
+    };
     // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
     // operation running.
-    unsafe {
-        with_rings(dst, src, |d, s| {
-            buffers::clone_buffers_offset(d, s, dst_off, src_off, nr, flags)
-        })
-    }
+    unsafe { with_rings(dst, src, clone) }
 }
 
 /// io_uring_clone_buffers() with explicit clone `flags`; `IORING_REGISTER_SRC_REGISTERED`
@@ -199,9 +205,14 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
 /// Since liburing 2.10; exported as `__io_uring_clone_buffers@@LIBURING_2.10`.
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring, flags: c_uint) -> c_int {
+    let clone = |d: RingRef<'_>, s: RingRef<'_>| {
+        // SAFETY: REG-CLONE: by C-CONTRACT the caller keeps `src`'s registered buffers
+        // allocated while `dst` uses them (liburing's rule for cloned buffers).
+        unsafe { buffers::clone_buffers_with_flags(d, s, flags) }
+    };
     // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
     // operation running.
-    unsafe { with_rings(dst, src, |d, s| buffers::clone_buffers_with_flags(d, s, flags)) }
+    unsafe { with_rings(dst, src, clone) }
 }
 
 /// io_uring_clone_buffers_offset() with `flags` passed as given
@@ -219,13 +230,14 @@ pub unsafe extern "C" fn __io_uring_clone_buffers_offset(
     nr: c_uint,
     flags: c_uint,
 ) -> c_int {
+    let clone = |d: RingRef<'_>, s: RingRef<'_>| {
+        // SAFETY: REG-CLONE: by C-CONTRACT the caller keeps `src`'s registered buffers
+        // allocated while `dst` uses them (liburing's rule for cloned buffers).
+        unsafe { buffers::clone_buffers_offset_with_flags(d, s, dst_off, src_off, nr, flags) }
+    };
     // SAFETY: C-CONTRACT: `dst` and `src` are each NULL or SET-UP with no exclusive
     // operation running.
-    unsafe {
-        with_rings(dst, src, |d, s| {
-            buffers::clone_buffers_offset_with_flags(d, s, dst_off, src_off, nr, flags)
-        })
-    }
+    unsafe { with_rings(dst, src, clone) }
 }
 
 // ---- files ---------------------------------------------------------------------------

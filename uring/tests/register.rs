@@ -386,7 +386,8 @@ fn buffers_clone_between_rings() {
     // SAFETY: `buf` outlives every ring below (declared first, dropped last).
     assert_eq!(unsafe { buffers::register_buffers(src.r(), &[iov(&mut buf)]) }, Ok(0));
 
-    match buffers::clone_buffers(dst.r(), src.r()) {
+    // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+    match unsafe { buffers::clone_buffers(dst.r(), src.r()) } {
         Ok(0) => {}
         Err(e) if e == Errno::EINVAL => {
             println!("SKIP: buffer cloning not supported ({e})");
@@ -400,17 +401,27 @@ fn buffers_clone_between_rings() {
     assert_eq!(&buf[..7], b"cloned!");
 
     // dst already has a table: a plain clone is refused, DST_REPLACE replaces it.
-    assert_eq!(buffers::clone_buffers(dst.r(), src.r()), Err(Errno(libc::EBUSY)));
     assert_eq!(
-        buffers::clone_buffers_offset(dst.r(), src.r(), 0, 0, 1, IORING_REGISTER_DST_REPLACE),
+        // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+        unsafe { buffers::clone_buffers(dst.r(), src.r()) },
+        Err(Errno(libc::EBUSY))
+    );
+    assert_eq!(
+        // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+        unsafe { buffers::clone_buffers_offset(dst.r(), src.r(), 0, 0, 1, IORING_REGISTER_DST_REPLACE) },
         Ok(0)
     );
     // Out-of-range source window.
-    assert!(buffers::clone_buffers_offset(dst.r(), src.r(), 0, 1, 1, IORING_REGISTER_DST_REPLACE).is_err());
+    // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+    assert!(unsafe { buffers::clone_buffers_offset(dst.r(), src.r(), 0, 1, 1, IORING_REGISTER_DST_REPLACE) }.is_err());
 
     // `__io_uring_clone_buffers` with flags 0 names src by its real fd.
     let mut dst2 = ring_or_skip!(4, 0);
-    assert_eq!(buffers::clone_buffers_with_flags(dst2.r(), src.r(), 0), Ok(0));
+    assert_eq!(
+        // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+        unsafe { buffers::clone_buffers_with_flags(dst2.r(), src.r(), 0) },
+        Ok(0)
+    );
     prep_read_fixed(&mut dst2, tf.fd(), bufp, 4, 0, 2);
     assert_eq!(dst2.run().res, 4);
 
@@ -419,20 +430,28 @@ fn buffers_clone_between_rings() {
     // it away during this exclusive operation.
     if unsafe { ring_fd::register_ring_fd(&mut src.0) } == Ok(1) && src.r().features() & IORING_FEAT_REG_REG_RING != 0 {
         let mut dst3 = ring_or_skip!(4, 0);
-        assert_eq!(buffers::clone_buffers(dst3.r(), src.r()), Ok(0));
+        // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+        assert_eq!(unsafe { buffers::clone_buffers(dst3.r(), src.r()) }, Ok(0));
         prep_read_fixed(&mut dst3, tf.fd(), bufp, 7, 0, 3);
         assert_eq!(dst3.run().res, 7);
         // Same through the offset form, into a second slot of a fresh table.
         let dst4 = ring_or_skip!(4, 0);
         assert_eq!(
-            buffers::clone_buffers_offset_with_flags(dst4.r(), src.r(), 0, 0, 1, IORING_REGISTER_SRC_REGISTERED),
+            // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+            unsafe {
+                buffers::clone_buffers_offset_with_flags(dst4.r(), src.r(), 0, 0, 1, IORING_REGISTER_SRC_REGISTERED)
+            },
             Ok(0)
         );
     }
     // A ring with no buffers cannot be cloned from.
     let empty = ring_or_skip!(4, 0);
     let dst5 = ring_or_skip!(4, 0);
-    assert_eq!(buffers::clone_buffers(dst5.r(), empty.r()), Err(Errno(libc::ENXIO)));
+    assert_eq!(
+        // SAFETY: REG-CLONE: `buf` outlives every ring here (declared first, dropped last).
+        unsafe { buffers::clone_buffers(dst5.r(), empty.r()) },
+        Err(Errno(libc::ENXIO))
+    );
     drop((src, dst, dst2));
 }
 

@@ -829,3 +829,29 @@ fn a_blocked_driver_wait_can_be_cancelled_from_another_thread() {
     let (n, buf) = done.output::<Recv<Vec<u8>>>().unwrap();
     assert_eq!((n.unwrap(), buf.as_slice()), (4, &b"late"[..]));
 }
+
+/// Forgetting the batch iterator must not let a completion come back: a replayed
+/// multishot accept would hand out the same fd twice (a double close), a replayed
+/// multishot receive a buffer the kernel owns again (found by review).
+#[test]
+fn forgetting_ready_does_not_replay_a_completion() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut driver = Driver::new(8).unwrap();
+    driver.push(AcceptMulti::new(&listener), 9).unwrap();
+    driver.submit().unwrap();
+    let _client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let mut first = loop {
+        let mut ready = driver.ready();
+        if let Some(done) = ready.next() {
+            std::mem::forget(ready);
+            break done;
+        }
+        drop(ready);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let fd = first.take_fd().expect("an accepted connection");
+    assert!(fd.as_raw_fd() >= 0);
+    // The accept is still armed, and nothing else has completed: no second Done.
+    assert!(driver.peek().unwrap().is_none(), "a completion came back after forget");
+    assert_eq!(driver.in_flight(), 1);
+}

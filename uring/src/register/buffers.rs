@@ -211,8 +211,15 @@ pub fn unregister_buffers(ring: RingRef<'_>) -> Result<i32, Errno> {
 /// `nr == 0` means the whole table. `flags` may hold `IORING_REGISTER_SRC_REGISTERED`
 /// (name `src` by its registered ring index, honoured only when `src` has a registered
 /// ring fd usable for registration) and `IORING_REGISTER_DST_REPLACE`.
+///
+/// # Safety
+/// The buffers cloned from `src` become registered in `dst` too, and the kernel writes
+/// to them for `dst`'s fixed-buffer requests: their memory must stay allocated, and not
+/// be reused, until `dst` has unregistered them (or is torn down). An owner that frees
+/// the memory when `src` lets go (such as `uring::api::owned`'s `FixedBufPool`) knows
+/// nothing of the copy, so the caller must (REG-CLONE).
 #[doc(alias = "__io_uring_clone_buffers_offset")]
-pub fn clone_buffers_offset_with_flags(
+pub unsafe fn clone_buffers_offset_with_flags(
     dst: RingRef<'_>,
     src: RingRef<'_>,
     dst_off: u32,
@@ -235,28 +242,52 @@ pub fn clone_buffers_offset_with_flags(
         pad: [0; 3],
     };
     // SAFETY: REG-ARG: `arg` is a local io_uring_clone_buffers that lives across the
-    // call and names no memory.
+    // call and names no memory; the cloned buffers' lifetime is REG-CLONE, this
+    // function's contract.
     unsafe { do_register(dst, IORING_REGISTER_CLONE_BUFFERS, ptr::from_ref(&arg).cast(), 1) }
 }
 
 /// `__io_uring_clone_buffers`: clone `src`'s whole buffer table into `dst` with `flags`
 /// as given.
+///
+/// # Safety
+/// The buffers cloned from `src` become registered in `dst` too, and the kernel writes
+/// to them for `dst`'s fixed-buffer requests: their memory must stay allocated, and not
+/// be reused, until `dst` has unregistered them (or is torn down). An owner that frees
+/// the memory when `src` lets go (such as `uring::api::owned`'s `FixedBufPool`) knows
+/// nothing of the copy, so the caller must (REG-CLONE, as for [`clone_buffers_offset_with_flags`]).
 #[doc(alias = "__io_uring_clone_buffers")]
-pub fn clone_buffers_with_flags(dst: RingRef<'_>, src: RingRef<'_>, flags: u32) -> Result<i32, Errno> {
-    clone_buffers_offset_with_flags(dst, src, 0, 0, 0, flags)
+pub unsafe fn clone_buffers_with_flags(dst: RingRef<'_>, src: RingRef<'_>, flags: u32) -> Result<i32, Errno> {
+    // SAFETY: REG-CLONE is this function's contract.
+    unsafe { clone_buffers_offset_with_flags(dst, src, 0, 0, 0, flags) }
 }
 
 /// `io_uring_clone_buffers`: clone `src`'s whole buffer table into `dst` (which must
 /// have none yet), using `src`'s registered ring index when it has one.
+///
+/// # Safety
+/// The buffers cloned from `src` become registered in `dst` too, and the kernel writes
+/// to them for `dst`'s fixed-buffer requests: their memory must stay allocated, and not
+/// be reused, until `dst` has unregistered them (or is torn down). An owner that frees
+/// the memory when `src` lets go (such as `uring::api::owned`'s `FixedBufPool`) knows
+/// nothing of the copy, so the caller must (REG-CLONE, as for [`clone_buffers_offset_with_flags`]).
 #[doc(alias = "io_uring_clone_buffers")]
-pub fn clone_buffers(dst: RingRef<'_>, src: RingRef<'_>) -> Result<i32, Errno> {
-    clone_buffers_with_flags(dst, src, IORING_REGISTER_SRC_REGISTERED)
+pub unsafe fn clone_buffers(dst: RingRef<'_>, src: RingRef<'_>) -> Result<i32, Errno> {
+    // SAFETY: REG-CLONE is this function's contract.
+    unsafe { clone_buffers_with_flags(dst, src, IORING_REGISTER_SRC_REGISTERED) }
 }
 
 /// `io_uring_clone_buffers_offset`: [`clone_buffers_offset_with_flags`] with
 /// `IORING_REGISTER_SRC_REGISTERED` always added.
+///
+/// # Safety
+/// The buffers cloned from `src` become registered in `dst` too, and the kernel writes
+/// to them for `dst`'s fixed-buffer requests: their memory must stay allocated, and not
+/// be reused, until `dst` has unregistered them (or is torn down). An owner that frees
+/// the memory when `src` lets go (such as `uring::api::owned`'s `FixedBufPool`) knows
+/// nothing of the copy, so the caller must (REG-CLONE, as for [`clone_buffers_offset_with_flags`]).
 #[doc(alias = "io_uring_clone_buffers_offset")]
-pub fn clone_buffers_offset(
+pub unsafe fn clone_buffers_offset(
     dst: RingRef<'_>,
     src: RingRef<'_>,
     dst_off: u32,
@@ -264,5 +295,6 @@ pub fn clone_buffers_offset(
     nr: u32,
     flags: u32,
 ) -> Result<i32, Errno> {
-    clone_buffers_offset_with_flags(dst, src, dst_off, src_off, nr, flags | IORING_REGISTER_SRC_REGISTERED)
+    // SAFETY: REG-CLONE is this function's contract.
+    unsafe { clone_buffers_offset_with_flags(dst, src, dst_off, src_off, nr, flags | IORING_REGISTER_SRC_REGISTERED) }
 }

@@ -77,7 +77,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::api::{CompletionQueue, Completions, Cqe, Ring, SetupError, Submitter, WaitCanceller};
+use crate::api::{CompletionQueue, Cqe, Ring, SetupError, Submitter, WaitCanceller};
 use crate::errno::Errno;
 use crate::prep;
 use crate::sys::*;
@@ -671,8 +671,10 @@ impl Driver {
         peek_on(&mut self.ring.completion(), table)
     }
 
-    /// Every completion ready now, without entering the kernel; the CQ head moves once,
-    /// when the iterator is dropped (the cheapest way to reap a batch).
+    /// Every completion ready now, without entering the kernel. The CQ head moves past
+    /// each completion before its [`Done`] is handed out, so forgetting the iterator
+    /// (`mem::forget`) cannot make a completion come back a second time: a replayed
+    /// multishot completion would hand out a buffer or fd twice.
     ///
     /// ```
     /// use uring::api::owned::{ops::Nop, Driver};
@@ -689,10 +691,9 @@ impl Driver {
     #[inline]
     pub fn ready(&mut self) -> Ready<'_> {
         let table = self.table.get_mut().unwrap_or_else(PoisonError::into_inner);
-        Ready {
-            completions: self.ring.completions(),
-            table,
-        }
+        let cq = self.ring.completion();
+        let left = cq.ready();
+        Ready { cq, left, table }
     }
 
     /// Submit what is queued, then wait for the next completion. `WouldBlock` if
@@ -901,7 +902,9 @@ impl Drop for Driver {
 /// The completions ready when [`Driver::ready`] was called, matched to their
 /// operations.
 pub struct Ready<'a> {
-    completions: Completions<'a>,
+    cq: CompletionQueue<'a>,
+    /// CQEs that were ready when the iterator was made and are not yet consumed.
+    left: u32,
     table: &'a mut Table,
 }
 
@@ -910,12 +913,22 @@ impl Iterator for Ready<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Done> {
-        loop {
-            let cqe = self.completions.next()?;
+        while self.left > 0 {
+            // Consumed (the CQ head moved) before the Done exists: see Driver::ready.
+            let cqe = match self.cq.peek() {
+                Ok(Some(c)) => {
+                    let cqe = c.cqe();
+                    c.seen();
+                    cqe
+                }
+                Ok(None) | Err(_) => return None,
+            };
+            self.left -= 1;
             if let Some(done) = self.table.complete(cqe) {
                 return Some(done);
             }
         }
+        None
     }
 }
 
