@@ -430,7 +430,7 @@ def rust_rows(cfg, path):
         rows.append(Row("rust", "NOP batch %d, typed layer" % b,
                         {"io-uring": [RBENCH, "nop", "io-uring", str(b), str(cfg["NOP_OPS"])],
                          "uring": [RBENCH, "nop", "uring-op", str(b), str(cfg["NOP_OPS"])]},
-                        [("ops_per_sec", "higher")], ("io-uring crate", "uring typed layer")))
+                        [("ops_per_sec", "higher")], {"io-uring": "io-uring crate", "uring": "uring typed layer"}))
     return rows
 
 
