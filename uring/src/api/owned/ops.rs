@@ -112,6 +112,21 @@ pub unsafe trait Operation: core::marker::Send + 'static {
     }
 }
 
+/// The result of a read-like operation into `buf`, with `buf` told how many bytes the
+/// kernel wrote. The count is clamped to what the SQE asked for: a larger one cannot come
+/// from the kernel, only from a forged completion (an `unsafe` MSG_RING), and must not
+/// turn into uninitialised bytes.
+fn filled<B: IoBufMut>(cqe: &Cqe, mut buf: B) -> (io::Result<u32>, B) {
+    let res = cqe_result(cqe);
+    if let Ok(n) = res {
+        let n = (n as usize).min(buf.bytes_total());
+        // SAFETY: the kernel wrote the first `n` bytes of the `bytes_total` it was given
+        // (IoBufMut), and `n <= bytes_total` by the clamp above.
+        unsafe { buf.set_init(n) };
+    }
+    (res, buf)
+}
+
 /// A result as `io::Result`.
 pub(crate) fn cqe_result(cqe: &Cqe) -> io::Result<u32> {
     cqe.result().map_err(|e| io::Error::from_raw_os_error(e.0))
@@ -192,18 +207,8 @@ unsafe impl<B: IoBufMut> Operation for Read<B> {
         );
         self.target.mark(sqe);
     }
-    fn complete(mut self, cqe: &Cqe) -> Self::Output {
-        let res = cqe_result(cqe);
-        if let Ok(n) = res {
-            // Clamped: a result above the length the SQE asked for cannot come from the
-            // kernel's read, only from a forged completion (an `unsafe` MSG_RING), and
-            // must not turn into uninitialised bytes.
-            let n = (n as usize).min(self.buf.bytes_total());
-            // SAFETY: the kernel wrote the first `n` bytes of the `bytes_total` it was
-            // given (IoBufMut), and `n <= bytes_total` by the clamp above.
-            unsafe { self.buf.set_init(n) };
-        }
-        (res, self.buf)
+    fn complete(self, cqe: &Cqe) -> Self::Output {
+        filled(cqe, self.buf)
     }
 }
 
@@ -535,18 +540,8 @@ unsafe impl<B: IoBufMut> Operation for Recv<B> {
         );
         self.target.mark(sqe);
     }
-    fn complete(mut self, cqe: &Cqe) -> Self::Output {
-        let res = cqe_result(cqe);
-        if let Ok(n) = res {
-            // Clamped: a result above the length the SQE asked for cannot come from the
-            // kernel's read, only from a forged completion (an `unsafe` MSG_RING), and
-            // must not turn into uninitialised bytes.
-            let n = (n as usize).min(self.buf.bytes_total());
-            // SAFETY: the kernel wrote the first `n` bytes of the `bytes_total` it was
-            // given (IoBufMut), and `n <= bytes_total` by the clamp above.
-            unsafe { self.buf.set_init(n) };
-        }
-        (res, self.buf)
+    fn complete(self, cqe: &Cqe) -> Self::Output {
+        filled(cqe, self.buf)
     }
 }
 
