@@ -33,7 +33,7 @@ use core::ptr::{self, NonNull};
 
 use crate::barrier;
 use crate::errno::Errno;
-use crate::ring::{RingRef, SubmissionSide, INT_FLAGS_ENTER_MASK, INT_FLAG_CQ_ENTER};
+use crate::ring::{RingRef, SubmissionSide, INT_FLAGS_ENTER_MASK, INT_FLAG_CHECKED, INT_FLAG_CQ_ENTER};
 use crate::sys::syscall;
 use crate::sys::*;
 
@@ -106,10 +106,37 @@ pub(crate) unsafe fn enter(
     arg: *const c_void,
     size: usize,
 ) -> Result<u32, Errno> {
+    // SAFETY: ENTER-ARG and SQE-MEM, by this function's contract.
+    kernel_result(unsafe { enter_raw(ring, to_submit, min_complete, flags, arg, size) })
+}
+
+/// [`enter`] in the kernel's own convention: a count, or `-errno`.
+///
+/// # Safety
+/// As for [`enter`].
+#[inline(always)]
+unsafe fn enter_raw(
+    ring: RingRef<'_>,
+    to_submit: u32,
+    min_complete: u32,
+    flags: u32,
+    arg: *const c_void,
+    size: usize,
+) -> i32 {
     let flags = flags | u32::from(ring.int_flags() & INT_FLAGS_ENTER_MASK);
     // SAFETY: SYSCALL-ARGS for io_uring_enter: ENTER-ARG for `arg` and SQE-MEM for the
     // SQEs it submits, both by this function's contract; the fd is the ring's (SET-UP).
-    let ret = unsafe { syscall::io_uring_enter(ring.enter_fd() as u32, to_submit, min_complete, flags, arg, size) };
+    unsafe { syscall::io_uring_enter(ring.enter_fd() as u32, to_submit, min_complete, flags, arg, size) }
+}
+
+/// A count or `-errno` (the kernel's convention) as a `Result`. The submit functions
+/// carry that convention through every path, checked mode's included, and convert once,
+/// here: LLVM then sees that the C shim's `-errno` undoes this negation on every path
+/// and compiles `io_uring_submit` to end in `syscall; ret`. With a `Result` built on each
+/// path instead, it keeps the variant in a register across the syscall and converts
+/// after it (14 more instructions per submit, measured with `bench/c/budget.c`).
+#[inline(always)]
+fn kernel_result(ret: i32) -> Result<u32, Errno> {
     if ret < 0 {
         // A branch marked cold rather than `Errno::result`: with the negation merged into
         // the success path, LLVM turns it and the C shim's `-errno` into a negate-and-
@@ -120,24 +147,32 @@ pub(crate) unsafe fn enter(
     Ok(ret as u32)
 }
 
-/// The submit functions in checked mode: validate the pending SQEs, then submit as usual.
-/// Out of line and cold, and given the ring handle by value, so that the submit
-/// functions pay one test of the checked bit and a jump here: no stack frame and no
-/// spill for a call on their hot path (docs/extensions.md has the measurement).
+/// The submit functions on a ring in an unusual mode: checked mode (validate the pending
+/// SQEs first) or an IOPOLL ring without SQPOLL (which enters on every submit to reap).
+/// Out of line, and given the ring handle by value, so that the submit functions test
+/// both modes with the one flag test they need anyway and jump here: checked mode costs
+/// the hot path nothing, and nothing here needs a stack frame or a spill there
+/// (docs/performance.md has the measurement). Returns the kernel's convention, see
+/// [`kernel_result`].
 ///
 /// # Safety
 /// The caller is the ring's submission side for the whole call (SQ-OWNER: it holds its
 /// `&mut SubmissionSide`), and SQE-MEM holds for the pending SQEs.
-#[cold]
 #[inline(never)]
-unsafe fn submit_checked(ring: RingRef<'_>, wait_nr: u32, getevents: bool) -> Result<u32, Errno> {
+unsafe fn submit_unusual(ring: RingRef<'_>, wait_nr: u32, getevents: bool) -> i32 {
     // SAFETY: SQ-OWNER: the caller's submission side is borrowed for this call and not
     // used meanwhile, so this one is the only one in use.
     let mut sq = unsafe { SubmissionSide::new(ring) };
-    crate::ext::checked::check_pending(&mut sq)?;
+    if crate::ext::checked::is_on(ring) {
+        if let Err(e) = crate::ext::checked::check_pending(&mut sq) {
+            return e.to_neg();
+        }
+    }
+    let cq_enter = ring.int_flags() & INT_FLAG_CQ_ENTER != 0;
     // SAFETY: SQE-MEM, by this function's contract.
     let n = unsafe { sq.flush_sq() };
-    sq.submit_flushed(n, wait_nr, getevents)
+    // SAFETY: SQE-MEM for the SQEs just flushed, by this function's contract.
+    unsafe { sq.submit_flushed(n, wait_nr, getevents || cq_enter) }
 }
 
 /// [`SubmissionSide::flush_sq_checked`]'s cold half: check, then flush.
@@ -291,18 +326,13 @@ impl SubmissionSide<'_> {
         }
         if self.sqe_head() != tail {
             self.set_sqe_head(tail);
-            if ring.flags() & IORING_SETUP_SQPOLL != 0 {
-                // Release pairs with the SQ thread's acquire load of the tail: the SQE
-                // contents become visible before the new tail does.
-                // SAFETY: SET-UP: sq.ktail is a live aligned word; SQ-OWNER: only this
-                // side writes it; KERNEL-WORDS: atomic store.
-                unsafe { barrier::store_release(ring.sq_ktail(), tail) };
-            } else {
-                // Relaxed: the io_uring_enter that follows orders the store.
-                // SAFETY: SET-UP: sq.ktail is a live aligned word; SQ-OWNER: only this
-                // side writes it; KERNEL-WORDS: atomic store.
-                unsafe { barrier::write_once(ring.sq_ktail(), tail) };
-            }
+            // Release pairs with an SQPOLL thread's acquire load of the tail: the SQE
+            // contents become visible before the new tail does. Without SQPOLL the enter
+            // that follows would order a relaxed store too, but release costs nothing on
+            // x86-64 (a plain store) and one branch fewer everywhere.
+            // SAFETY: SET-UP: sq.ktail is a live aligned word; SQ-OWNER: only this side
+            // writes it; KERNEL-WORDS: atomic store.
+            unsafe { barrier::store_release(ring.sq_ktail(), tail) };
         }
         // Relaxed: only a count for enter, which the kernel bounds by what it sees.
         // SAFETY: SET-UP: sq.khead is a live aligned word; KERNEL-WORDS: atomic read.
@@ -326,24 +356,49 @@ impl SubmissionSide<'_> {
         Ok(unsafe { self.flush_sq() })
     }
 
-    /// Enter to submit the `submitted` SQEs just flushed. Only the `unsafe` submit
-    /// functions call it, and their contract is SQE-MEM for those SQEs.
-    #[inline]
-    fn submit_flushed(&self, submitted: u32, wait_nr: u32, getevents: bool) -> Result<u32, Errno> {
+    /// Enter to submit the `submitted` SQEs just flushed, if anything needs the kernel;
+    /// the kernel's convention, see [`kernel_result`]. `getevents` forces an enter with
+    /// `IORING_ENTER_GETEVENTS` (its callers have tested the ring's CQ_ENTER flag before
+    /// the flush: after the SQ tail store LLVM would reload it, as the store might alias).
+    ///
+    /// # Safety
+    /// SQE-MEM for the SQEs just flushed.
+    #[inline(always)]
+    unsafe fn submit_flushed(&self, submitted: u32, wait_nr: u32, getevents: bool) -> i32 {
         let ring = self.ring();
-        let cq_needs_enter = getevents || wait_nr > 0 || cq_ring_needs_enter(ring);
+        let cq_needs_enter = getevents || wait_nr > 0 || cq_ring_needs_flush(ring);
         let mut flags = 0;
         if sq_ring_needs_enter(ring, submitted, &mut flags) || cq_needs_enter {
             if cq_needs_enter {
                 flags |= IORING_ENTER_GETEVENTS;
             }
-            // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM: the
-            // callers of submit_flushed (the unsafe submit functions) guarantee it for
-            // the SQEs they flushed.
-            unsafe { enter(ring, submitted, wait_nr, flags, ptr::null(), NSIG_BYTES) }
+            // SAFETY: ENTER-ARG: NULL without EXT_ARG is "no sigmask"; SQE-MEM by this
+            // function's contract.
+            unsafe { enter_raw(ring, submitted, wait_nr, flags, ptr::null(), NSIG_BYTES) }
         } else {
-            Ok(submitted)
+            // At most the SQ size (32768), so it fits the convention's non-negative half.
+            submitted as i32
         }
+    }
+
+    /// The body of the submit functions: flush, then enter if needed. One flag test
+    /// sends the unusual modes (checked mode, IOPOLL without SQPOLL) out of line.
+    ///
+    /// # Safety
+    /// SQE-MEM for the pending SQEs.
+    #[inline(always)]
+    unsafe fn submit_pending(&mut self, wait_nr: u32, getevents: bool) -> Result<u32, Errno> {
+        let ring = self.ring();
+        let ret = if ring.int_flags() & (INT_FLAG_CHECKED | INT_FLAG_CQ_ENTER) != 0 {
+            // SAFETY: SQE-MEM, by this function's contract; SQ-OWNER: `&mut self`.
+            unsafe { submit_unusual(ring, wait_nr, getevents) }
+        } else {
+            // SAFETY: SQE-MEM, by this function's contract.
+            let n = unsafe { self.flush_sq() };
+            // SAFETY: SQE-MEM for the SQEs just flushed, by this function's contract.
+            unsafe { self.submit_flushed(n, wait_nr, getevents) }
+        };
+        kernel_result(ret)
     }
 
     /// `io_uring_submit`: returns the number of SQEs submitted.
@@ -351,30 +406,20 @@ impl SubmissionSide<'_> {
     /// # Safety
     /// Every address the pending SQEs hold (buffers, iovecs, paths, timespecs, ...) must
     /// stay valid for the kernel's use until the matching completion arrives (SQE-MEM).
-    #[inline]
+    #[inline(always)]
     pub unsafe fn submit(&mut self) -> Result<u32, Errno> {
-        if crate::ext::checked::is_on(self.ring()) {
-            // SAFETY: SQE-MEM, by this function's contract.
-            return unsafe { submit_checked(self.ring(), 0, false) };
-        }
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
-        self.submit_flushed(n, 0, false)
+        unsafe { self.submit_pending(0, false) }
     }
 
     /// `io_uring_submit_and_wait`: submit and wait for `wait_nr` completions.
     ///
     /// # Safety
     /// As for [`SubmissionSide::submit`].
-    #[inline]
+    #[inline(always)]
     pub unsafe fn submit_and_wait(&mut self, wait_nr: u32) -> Result<u32, Errno> {
-        if crate::ext::checked::is_on(self.ring()) {
-            // SAFETY: SQE-MEM, by this function's contract.
-            return unsafe { submit_checked(self.ring(), wait_nr, false) };
-        }
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
-        self.submit_flushed(n, wait_nr, false)
+        unsafe { self.submit_pending(wait_nr, false) }
     }
 
     /// `io_uring_submit_and_get_events`: submit, and always enter to flush completions.
@@ -382,13 +427,8 @@ impl SubmissionSide<'_> {
     /// # Safety
     /// As for [`SubmissionSide::submit`].
     pub unsafe fn submit_and_get_events(&mut self) -> Result<u32, Errno> {
-        if crate::ext::checked::is_on(self.ring()) {
-            // SAFETY: SQE-MEM, by this function's contract.
-            return unsafe { submit_checked(self.ring(), 0, true) };
-        }
         // SAFETY: SQE-MEM, by this function's contract.
-        let n = unsafe { self.flush_sq() };
-        self.submit_flushed(n, 0, true)
+        unsafe { self.submit_pending(0, true) }
     }
 
     /// `io_uring_sqring_wait`: sleep until the SQPOLL thread frees SQ space; 0 at once
