@@ -290,6 +290,14 @@ struct io_uring {
    * Private library bits (`INT_FLAG_*`).
    */
   uint8_t int_flags;
+  /**
+   * Private to the library, do not write: `pad[0]` and `pad[1]` cache the SQE and
+   * CQE slot shifts of `flags` (1 on `IORING_SETUP_SQE128` / `IORING_SETUP_CQE32`
+   * rings, else 0), set together with `flags` at setup, so that handing out an SQE or
+   * reading a CQE loads the shift instead of deriving it (two instructions fewer).
+   * liburing leaves these bytes unused, so code built against its header never reads
+   * them; zero means 64-byte SQEs and 16-byte CQEs.
+   */
   uint8_t pad[3];
   uint32_t pad2;
 };

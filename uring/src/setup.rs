@@ -275,7 +275,7 @@ unsafe fn init_ring_inner(
     }
 
     ring.features = p.features;
-    ring.flags = p.flags;
+    ring.set_flags(p.flags);
     ring.enter_ring_fd = fd;
     if p.flags & IORING_SETUP_REGISTERED_FD_ONLY != 0 {
         // The kernel handed back a registered-ring index, not a file descriptor.
@@ -331,7 +331,7 @@ pub unsafe fn queue_mmap(fd: i32, p: &io_uring_params, ring: &mut io_uring) -> R
     // SAFETY: `fd` is an io_uring fd and `p` the params its setup returned (`# Safety`),
     // exactly what mmap_rings requires.
     unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) }?;
-    ring.flags = p.flags;
+    ring.set_flags(p.flags);
     ring.features = p.features;
     ring.ring_fd = fd;
     ring.enter_ring_fd = fd;
