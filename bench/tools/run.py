@@ -28,10 +28,10 @@ import curve  # noqa: E402
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 
-FULL = dict(ROUNDS=7, NOP_OPS=4_000_000, CG_OPS=25_600, SQPOLL_OPS=128_000, FILE_MB=1024,
+FULL = dict(ROUNDS=7, NOP_OPS=4_000_000, CG_OPS=25_600, SQPOLL_OPS=128_000, SQPOLL_TIMED_OPS=4_000_000, FILE_MB=1024,
             READS=300_000, DIRECT_READS=30_000, ECHO_CONNS=64, ECHO_REQS=300_000,
             CONNECT_CYCLES=15_000, CG_READS=4_000, BUDGET_ROUNDS=400, COPY_MB=128, CURVE_ROUNDS=2)
-QUICK = dict(ROUNDS=5, NOP_OPS=400_000, CG_OPS=6_400, SQPOLL_OPS=32_000, FILE_MB=128,
+QUICK = dict(ROUNDS=5, NOP_OPS=400_000, CG_OPS=6_400, SQPOLL_OPS=32_000, SQPOLL_TIMED_OPS=1_000_000, FILE_MB=128,
              READS=40_000, DIRECT_READS=4_000, ECHO_CONNS=64, ECHO_REQS=40_000,
              CONNECT_CYCLES=2_000, CG_READS=1_000, BUDGET_ROUNDS=100, COPY_MB=32, CURVE_ROUNDS=1)
 SCENARIOS = ["nop", "callgrind", "budget", "sqpoll", "read", "copy", "echo", "rust", "curve", "calls"]
@@ -215,7 +215,7 @@ def nop_rows(cfg):
 
 def sqpoll_rows(cfg):
     return [Row("sqpoll", "%s, batch 32" % m,
-                {v: [prog(v, "sqpoll"), m, str(cfg["SQPOLL_OPS"]), "32"] for v in C_VARIANTS},
+                {v: [prog(v, "sqpoll"), m, str(cfg["SQPOLL_TIMED_OPS"]), "32"] for v in C_VARIANTS},
                 [("ops_per_sec", "higher")]) for m in ("plain", "sqpoll")]
 
 
