@@ -682,7 +682,9 @@ def main():
     out = ["# uring benchmark report", "",
            "- date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M %Z").strip(),
            "- kernel: %s" % platform.release(),
-           "- CPU: %s, %d cores (shared with other developers' builds: numbers are noisy)" % (cpu, os.cpu_count()),
+           "- CPU: %s, %d cores; load average at the start %s (anything else running on these cores "
+           "moves the wall-clock figures; callgrind and strace figures do not depend on it)" % (
+               cpu, os.cpu_count(), " ".join("%.2f" % x for x in os.getloadavg())),
            "- references: Debian liburing %s (2.3, /usr/include + -luring) and liburing 2.15 built from the "
            "crates.io `axboe-liburing` 2.15.0 sources (bench/build/ref215-src, its own -O3 build); "
            "ours: target/release/liburing.so built from the work tree at "
@@ -878,12 +880,15 @@ def main():
                                "connection" if "connect" in kind else "request"))
     if summary["rust_instr"]:
         worse = [(b, u / i) for b, i, u in summary["rust_instr"] if u > i]
-        out.append("- Rust API instructions per NOP <= io-uring crate: %s" % (
-            "met at every batch" if not worse else
-            "missed at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
+        out.append("- for information (not a target): the liburing-style Rust path (`Ring::get_sqe` + "
+                   "`prep`, one call per SQE, no batch view) against the io-uring crate, instructions per "
+                   "NOP: %s" % (
+            "at or below the crate at every batch" if not worse else
+            "above the crate at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
     if summary.get("rust_op_instr"):
         worse = [(b, u / i) for b, i, u in summary["rust_op_instr"] if u > i]
-        out.append("- Rust typed layer instructions per NOP <= io-uring crate: %s" % (
+        out.append("- Rust low-level layer (`uring::api`, the typed layer) instructions per NOP <= "
+                   "io-uring crate: %s" % (
             "met at every batch" if not worse else
             "missed at " + ", ".join("batch %d (%.2fx)" % w for w in worse)))
     if summary["sqpoll"]:
@@ -891,7 +896,8 @@ def main():
             "%s %.2f%% (%s)" % (LIB_LABEL[v], r, "met" if r >= 90 else "missed")
             for v, r in summary["sqpoll"].items()))
     out.append("")
-    out.append("Run time: %.0f s. Failures: %s" % (time.time() - t_start, "; ".join(FAILURES) or "none"))
+    out.append("Run time: %.0f s; load average at the end %s. Failures: %s" % (
+        time.time() - t_start, " ".join("%.2f" % x for x in os.getloadavg()), "; ".join(FAILURES) or "none"))
 
     text = "\n".join(out) + "\n"
     rep = os.path.join(resdir, "report-%s.md" % stamp)
