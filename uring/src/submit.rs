@@ -178,7 +178,7 @@ unsafe fn submit_unusual(ring: RingRef<'_>, wait_nr: u32, getevents: bool) -> i3
 /// [`SubmissionSide::flush_sq_checked`]'s cold half: check, then flush.
 ///
 /// # Safety
-/// As for [`submit_checked`].
+/// As for [`submit_unusual`].
 #[cold]
 #[inline(never)]
 unsafe fn flush_checked(ring: RingRef<'_>) -> Result<u32, Errno> {
@@ -341,7 +341,7 @@ impl SubmissionSide<'_> {
 
     /// [`SubmissionSide::flush_sq`] after checked mode's validation, for the submits
     /// that wait with a timeout: one test of the checked bit, and the checker (cold, out
-    /// of line, see `submit_checked`) only when it is set. A batch the checker refuses
+    /// of line, see `flush_checked`) only when it is set. A batch the checker refuses
     /// is discarded and nothing is flushed (see [`crate::ext::checked`]).
     ///
     /// # Safety
