@@ -255,8 +255,10 @@ struct io_uring_cq {
  *   aligned words of the live ring mapping (`cq.kflags` and `sq.array` may be NULL);
  *   `sq.sqes` holds `sq.ring_entries << sqe_shift` 64-byte slots and `cq.cqes` holds
  *   `cq.ring_entries << cqe_shift` 16-byte slots; both entry counts are powers of two
- *   and the masks are `entries - 1`. None of these fields, nor `flags`, `features`,
- *   `ring_fd`, `enter_ring_fd` and `int_flags`, changes while a [`RingRef`] is in use.
+ *   and the masks are `entries - 1`; `sqe_shift`/`cqe_shift` are the cached
+ *   `pad[PAD_SQE_SHIFT]`/`pad[PAD_CQE_SHIFT]`, which setup sets from `flags` (see
+ *   [`io_uring::set_flags`]). None of these fields, nor `flags`, `features`, `ring_fd`,
+ *   `enter_ring_fd`, `int_flags` and `pad`, changes while a [`RingRef`] is in use.
  * * **SQ-OWNER**: at most one [`SubmissionSide`] exists at a time. It alone reads and
  *   writes `sq.sqe_head`/`sq.sqe_tail`, writes the kernel's SQ tail and writes the SQE
  *   slots from `sqe_head` up to `sqe_tail`, which the kernel does not read before they
