@@ -67,4 +67,41 @@ static inline __attribute__((unused)) int t_fail_syscalls(const int *nrs, unsign
 #endif
 }
 
+/*
+ * io_uring_enter fails with -err_getevents when its flags hold
+ * IORING_ENTER_GETEVENTS and with -err_other when not, so a test sees both
+ * whether a library function entered and how.  0, or -errno when the filter
+ * cannot be installed here.
+ */
+static inline __attribute__((unused)) int t_mark_io_uring_enter(int err_getevents, int err_other)
+{
+#if defined(__x86_64__) && defined(AUDIT_ARCH_X86_64)
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_enter, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* the flags argument (the low 32 bits of the fourth) */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[3])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1 /* IORING_ENTER_GETEVENTS */, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | ((unsigned)err_getevents & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)err_other & SECCOMP_RET_DATA)),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return -errno;
+	return 0;
+#else
+	(void)err_getevents;
+	(void)err_other;
+	return -EOPNOTSUPP;
+#endif
+}
+
 #endif

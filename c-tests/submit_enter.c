@@ -5,23 +5,20 @@
  * in checked mode (uring_set_checked), which sends the submit through the same
  * out-of-line path as IOPOLL.
  *
- * A child forbids io_uring_enter with a seccomp filter (it then fails with
- * ENOTRECOVERABLE), so a submit that entered returns -ENOTRECOVERABLE and one that did
- * not returns its count.  Before that, a real O_DIRECT write and read go through the
+ * An IOPOLL ring with SQPOLL must not: its SQ thread reaps.
+ *
+ * A child makes io_uring_enter fail with a seccomp filter: with ENOTRECOVERABLE when
+ * the call's flags hold IORING_ENTER_GETEVENTS, with EOWNERDEAD when not.  So a submit
+ * that entered returns one of the two, telling how it entered, and one that did not
+ * returns its count.  Before that, a real O_DIRECT write and read go through the
  * IOPOLL ring with the data checked.
  */
 #include "test.h"
 #include <uring/ext.h>
 #include "seccomp_filter.h"
 
-#define MARK_ERRNO ENOTRECOVERABLE
-
-static int forbid_io_uring_enter(void)
-{
-	static const int calls[] = { __NR_io_uring_enter };
-
-	return t_fail_syscalls(calls, 1, MARK_ERRNO);
-}
+#define ENTERED_GETEVENTS ENOTRECOVERABLE
+#define ENTERED_PLAIN EOWNERDEAD
 
 /* An O_DIRECT write, then a read of the same block, through the IOPOLL ring. */
 static void iopoll_roundtrip(struct io_uring *ring)
@@ -82,17 +79,20 @@ static void iopoll_roundtrip(struct io_uring *ring)
 }
 
 /* In the child, with io_uring_enter forbidden: which submits entered? */
-static int enter_child(struct io_uring *plain, struct io_uring *iopoll)
+static int enter_child(struct io_uring *plain, struct io_uring *iopoll,
+		       struct io_uring *iopoll_sqpoll)
 {
 	struct io_uring_sqe *sqe;
 	int ret;
 
-	ret = forbid_io_uring_enter();
+	ret = t_mark_io_uring_enter(ENTERED_GETEVENTS, ENTERED_PLAIN);
 	if (ret) {
 		printf("note: seccomp filter not installed (%s)\n", t_err(ret));
 		return 77;
 	}
-	if (io_uring_enter((unsigned)plain->ring_fd, 0, 0, 0, NULL) != -MARK_ERRNO) {
+	if (io_uring_enter((unsigned)plain->ring_fd, 0, 0, 0, NULL) != -ENTERED_PLAIN ||
+	    io_uring_enter((unsigned)plain->ring_fd, 0, 0, IORING_ENTER_GETEVENTS, NULL) !=
+		    -ENTERED_GETEVENTS) {
 		fprintf(stderr, "child: seccomp filter did not take effect\n");
 		return 1;
 	}
@@ -104,12 +104,18 @@ static int enter_child(struct io_uring *plain, struct io_uring *iopoll)
 		/* Nothing pending: a plain ring has no reason to enter... */
 		EXPECT_EQ(io_uring_submit(plain), 0);
 		EXPECT_EQ(io_uring_submit_and_wait(plain, 0), 0);
-		/* ...an IOPOLL ring always enters (to reap polled completions)... */
-		EXPECT_EQ(io_uring_submit(iopoll), -MARK_ERRNO);
-		EXPECT_EQ(io_uring_submit_and_wait(iopoll, 0), -MARK_ERRNO);
-		/* ...and submit_and_get_events and a wait always do. */
-		EXPECT_EQ(io_uring_submit_and_get_events(plain), -MARK_ERRNO);
-		EXPECT_EQ(io_uring_submit_and_wait(plain, 1), -MARK_ERRNO);
+		/* ...an IOPOLL ring always enters to reap polled completions... */
+		EXPECT_EQ(io_uring_submit(iopoll), -ENTERED_GETEVENTS);
+		EXPECT_EQ(io_uring_submit_and_wait(iopoll, 0), -ENTERED_GETEVENTS);
+		/* ...unless an SQ thread does the reaping... */
+		if (iopoll_sqpoll) {
+			EXPECT(uring_set_checked(iopoll_sqpoll, checked) >= 0);
+			EXPECT_EQ(io_uring_submit(iopoll_sqpoll), 0);
+			EXPECT_EQ(io_uring_submit_and_wait(iopoll_sqpoll, 0), 0);
+		}
+		/* ...and submit_and_get_events and a wait always enter to reap. */
+		EXPECT_EQ(io_uring_submit_and_get_events(plain), -ENTERED_GETEVENTS);
+		EXPECT_EQ(io_uring_submit_and_wait(plain, 1), -ENTERED_GETEVENTS);
 
 		/* A batch checked mode refuses is refused before any enter. */
 		if (checked) {
@@ -121,22 +127,28 @@ static int enter_child(struct io_uring *plain, struct io_uring *iopoll)
 		}
 	}
 
-	/* Something pending: the ring enters to submit it (checked mode is on now, and the
-	 * NOP passes its rules). The failed enter left the SQE published: still pending,
-	 * so from here on every submit on this ring enters. */
+	/* Something pending: the ring enters to submit it, without GETEVENTS on a plain
+	 * ring (checked mode is on now, and the NOP passes its rules). The failed enter
+	 * left the SQE published: still pending, so from here on every submit on this
+	 * ring enters. */
 	sqe = T_GET_SQE(plain);
 	io_uring_prep_nop(sqe);
-	EXPECT_EQ(io_uring_submit(plain), -MARK_ERRNO);
+	EXPECT_EQ(io_uring_submit(plain), -ENTERED_PLAIN);
 	EXPECT_EQ(io_uring_sq_ready(plain), 1u);
 	EXPECT(uring_set_checked(plain, 0) >= 0);
-	EXPECT_EQ(io_uring_submit(plain), -MARK_ERRNO);
+	EXPECT_EQ(io_uring_submit(plain), -ENTERED_PLAIN);
+	/* An IOPOLL ring submits and reaps in the same enter. */
+	EXPECT(uring_set_checked(iopoll, 0) >= 0);
+	sqe = T_GET_SQE(iopoll);
+	io_uring_prep_nop(sqe);
+	EXPECT_EQ(io_uring_submit(iopoll), -ENTERED_GETEVENTS);
 	return t_done();
 }
 
 int main(void)
 {
-	struct io_uring plain, iopoll;
-	int ret, status;
+	struct io_uring plain, iopoll, iopoll_sqpoll;
+	int ret, status, have_iopoll_sqpoll;
 	pid_t pid;
 
 	CHECK_EQ(io_uring_queue_init(8, &plain, 0), 0);
@@ -146,12 +158,18 @@ int main(void)
 	CHECK_EQ(ret, 0);
 
 	iopoll_roundtrip(&iopoll);
+	ret = io_uring_queue_init(8, &iopoll_sqpoll, IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL);
+	have_iopoll_sqpoll = ret == 0;
+	if (!have_iopoll_sqpoll)
+		T_NOTE("IOPOLL+SQPOLL ring refused (%s): that part is not checked", t_err(ret));
+	else
+		EXPECT(iopoll_sqpoll.flags & IORING_SETUP_SQPOLL);
 
 	fflush(stdout);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0)
-		_exit(enter_child(&plain, &iopoll));
+		_exit(enter_child(&plain, &iopoll, have_iopoll_sqpoll ? &iopoll_sqpoll : NULL));
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	if (WIFSIGNALED(status))
 		FAIL("child killed by signal %d", WTERMSIG(status));
@@ -160,6 +178,8 @@ int main(void)
 	if (WEXITSTATUS(status) != 0)
 		FAIL("child failed (exit %d)", WEXITSTATUS(status));
 
+	if (have_iopoll_sqpoll)
+		io_uring_queue_exit(&iopoll_sqpoll);
 	io_uring_queue_exit(&iopoll);
 	io_uring_queue_exit(&plain);
 	return t_done();
