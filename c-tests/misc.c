@@ -161,5 +161,42 @@ int main(void)
 		io_uring_queue_exit(&ring);
 		EXPECT_EQ(fcntl(fd, F_GETFD), -1);	/* exit closed it */
 	}
+
+	/* queue_mmap of 128-byte SQEs and 32-byte CQEs: the slot strides come from the
+	 * params' flags. Three NOPs in one batch land in slots 0-2, and their CQEs must
+	 * come back in order: a 64-byte SQE stride would put the second NOP in the upper
+	 * half of slot 0, a 16-byte CQE stride would read the second CQE from the first
+	 * one's extra half. */
+	{
+		struct io_uring_params p;
+		struct io_uring_sqe *sqe;
+		int fd;
+
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+		fd = io_uring_setup(8, &p);
+		CHECK(fd >= 0);
+		CHECK_EQ(io_uring_queue_mmap(fd, &p, &ring), 0);
+		EXPECT_EQ(ring.flags, p.flags);
+		if (ring.sq.array) {
+			for (unsigned i = 0; i < ring.sq.ring_entries; i++)
+				ring.sq.array[i] = i;
+		}
+		for (unsigned i = 0; i < 3; i++) {
+			sqe = T_GET_SQE(&ring);
+			EXPECT_EQ_U64((uint64_t)((char *)sqe - (char *)ring.sq.sqes), 128u * i);
+			io_uring_prep_nop(sqe);
+			io_uring_sqe_set_data64(sqe, 20 + i);
+		}
+		CHECK_EQ(io_uring_submit_and_wait(&ring, 3), 3);
+		for (unsigned i = 0; i < 3; i++) {
+			CHECK_EQ(io_uring_peek_cqe(&ring, &cqe), 0);
+			EXPECT_EQ_U64((uint64_t)((char *)cqe - (char *)ring.cq.cqes), 32u * i);
+			EXPECT_EQ_U64(cqe->user_data, 20 + i);
+			EXPECT_EQ(cqe->res, 0);
+			io_uring_cqe_seen(&ring, cqe);
+		}
+		io_uring_queue_exit(&ring);
+	}
 	return t_done();
 }

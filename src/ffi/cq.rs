@@ -459,7 +459,9 @@ pub extern "C" fn io_uring_cqe_shift_from_flags(flags: c_uint) -> c_uint {
 pub unsafe extern "C" fn io_uring_cqe_shift(ring: *const io_uring) -> c_uint {
     // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
     // (only the flags word is read).
-    unsafe { ring_ref(ring) }.map_or(0, |r| r.cqe_shift())
+    // From the flags, as liburing computes it, not from the copy cached at setup: a C
+    // program may ask about a struct it filled itself.
+    unsafe { ring_ref(ring) }.map_or(0, |r| ring::cqe_shift_from_flags(r.flags()))
 }
 
 /// Returns an iterator over the completions available now (a snapshot of the CQ head and

@@ -302,7 +302,9 @@ pub extern "C" fn io_uring_sqe_shift_from_flags(flags: c_uint) -> c_uint {
 pub unsafe extern "C" fn io_uring_sqe_shift(ring: *const io_uring) -> c_uint {
     // SAFETY: C-CONTRACT: `ring` is NULL or SET-UP with no exclusive operation running
     // (only the flags are read).
-    unsafe { ring_ref(ring) }.map_or(0, |r| r.sqe_shift())
+    // From the flags, as liburing computes it, not from the copy cached at setup: a C
+    // program may ask about a struct it filled itself.
+    unsafe { ring_ref(ring) }.map_or(0, |r| ring::sqe_shift_from_flags(r.flags()))
 }
 
 /// On an SQPOLL ring whose SQ is full, waits until the polling thread has consumed entries

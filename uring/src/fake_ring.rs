@@ -54,7 +54,7 @@ impl FakeRing {
         ring.cq.ring_entries = entries;
         ring.sq.sqe_head = start;
         ring.sq.sqe_tail = start;
-        ring.flags = flags;
+        ring.set_flags(flags);
         ring.features = IORING_FEAT_EXT_ARG;
         FakeRing {
             ring,

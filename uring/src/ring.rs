@@ -128,7 +128,9 @@ pub struct io_uring {
     /// rings, else 0), set together with `flags` at setup, so that handing out an SQE or
     /// reading a CQE loads the shift instead of deriving it (two instructions fewer).
     /// liburing leaves these bytes unused, so code built against its header never reads
-    /// them; zero means 64-byte SQEs and 16-byte CQEs.
+    /// them. A `struct io_uring` is valid only as setup filled it: copy it whole
+    /// (assignment, `memcpy`), never field by field, and never write these bytes; a
+    /// wrong value makes the library address SQEs and CQEs out of bounds.
     pub pad: [u8; 3],
     pub pad2: u32,
 }

@@ -5,12 +5,13 @@
 //! [`SubmissionSide`] (invariant SQ-OWNER); what only reads set-up fields and kernel
 //! words takes a [`RingRef`].
 //!
-//! Ordering: the SQ tail is ours and the head is the kernel's. Without SQPOLL the kernel
-//! only reads the tail inside `io_uring_enter`, which orders everything before it, so a
-//! relaxed store suffices; with SQPOLL a kernel thread reads the tail concurrently, so
-//! the tail is published with a release store (pairing with the SQ thread's acquire load
-//! of the tail) and the head is read with an acquire load (pairing with the kernel's
-//! release of the head after it has copied the SQEs out).
+//! Ordering: the SQ tail is ours and the head is the kernel's. With SQPOLL a kernel thread
+//! reads the tail concurrently, so the tail is published with a release store (pairing
+//! with the SQ thread's acquire load of the tail) and the head is read with an acquire
+//! load (pairing with the kernel's release of the head after it has copied the SQEs
+//! out). Without SQPOLL the kernel only reads the tail inside `io_uring_enter`, which
+//! orders everything before it, so relaxed would do; the tail store is release on every
+//! ring anyway, which is a plain store on x86-64 and saves a branch everywhere.
 //!
 //! # Invariants
 //!
@@ -376,7 +377,9 @@ impl SubmissionSide<'_> {
             // function's contract.
             unsafe { enter_raw(ring, submitted, wait_nr, flags, ptr::null(), NSIG_BYTES) }
         } else {
-            // At most the SQ size (32768), so it fits the convention's non-negative half.
+            // At most the SQ size (32768) while the kernel's head is at or before our tail,
+            // so it fits the convention's non-negative half. (A head past the tail, on a
+            // ring another process drove, gives a negative value, as liburing's int does.)
             submitted as i32
         }
     }
