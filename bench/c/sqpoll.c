@@ -16,8 +16,8 @@
  * The runner counts the enters with `strace -c -f -e trace=io_uring_enter`; the program
  * itself prints RESULT ops_per_sec (meaningful only when not traced).
  *
- * With two or more CPUs the program pins itself to CPU 0 and the SQ thread to CPU 1
- * (IORING_SETUP_SQ_AFF), in both modes. Unpinned, the scheduler decides whether the SQ
+ * With two or more CPUs allowed, the program pins itself to the first and the SQ thread
+ * to the second (IORING_SETUP_SQ_AFF), in both modes. Unpinned, the scheduler decides whether the SQ
  * thread and the spinning submitter share a CPU, and that decision, not the library,
  * set the rate: the same binary ran at 0.3M to 10M NOPs/s from one run to the next. The
  * first 16 batches are a warm-up (the SQ thread starts, the rings fault in) and are not
@@ -43,13 +43,24 @@ int main(int argc, char **argv)
 	if (batch == 0 || batch > RING_ENTRIES)
 		fail("batch must be 1..%d", RING_ENTRIES);
 	ops -= ops % batch;
+	if (ops == 0)
+		fail("ops must be at least the batch size");
 
-	int pinned = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	/* The first two CPUs this process may run on: the submitter takes the first, the
+	 * SQ thread the second. */
+	int cpu[2] = { -1, -1 }, found = 0;
+	cpu_set_t allowed;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
+		for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
+			if (CPU_ISSET(c, &allowed))
+				cpu[found++] = c;
+	}
+	int pinned = found == 2;
 	if (pinned) {
-		cpu_set_t cpus;
-		CPU_ZERO(&cpus);
-		CPU_SET(0, &cpus);
-		if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		cpu_set_t mine;
+		CPU_ZERO(&mine);
+		CPU_SET(cpu[0], &mine);
+		if (sched_setaffinity(0, sizeof(mine), &mine))
 			fail("sched_setaffinity: %s", strerror(errno));
 	}
 
@@ -60,7 +71,7 @@ int main(int argc, char **argv)
 		p.sq_thread_idle = 2000;
 		if (pinned) {
 			p.flags |= IORING_SETUP_SQ_AFF;
-			p.sq_thread_cpu = 1;
+			p.sq_thread_cpu = (unsigned)cpu[1];
 		}
 	}
 	int ret = io_uring_queue_init_params(RING_ENTRIES, &ring, &p);
