@@ -134,8 +134,9 @@ unsafe fn enter_raw(
 /// carry that convention through every path, checked mode's included, and convert once,
 /// here: LLVM then sees that the C shim's `-errno` undoes this negation on every path
 /// and compiles `io_uring_submit` to end in `syscall; ret`. With a `Result` built on each
-/// path instead, it keeps the variant in a register across the syscall and converts
-/// after it (14 more instructions per submit, measured with `bench/c/budget.c`).
+/// path instead, it kept the variant in a register across the syscall and converted
+/// after it (together with the causes docs/performance.md lists, `io_uring_submit` cost
+/// 62.7 instructions instead of 42.7, measured with `bench/c/budget.c`).
 #[inline(always)]
 fn kernel_result(ret: i32) -> Result<u32, Errno> {
     if ret < 0 {
