@@ -27,6 +27,18 @@
 
 #define T_MAX_FAILED_SYSCALLS 8
 
+#if defined(__x86_64__) && defined(AUDIT_ARCH_X86_64)
+/* Install `prog` for this process and its future children: 0 or -errno. */
+static inline __attribute__((unused)) int t_install_filter(const struct sock_fprog *prog)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog))
+		return -errno;
+	return 0;
+}
+#endif
+
 /* 0, or -errno when the filter cannot be installed here. */
 static inline __attribute__((unused)) int t_fail_syscalls(const int *nrs, unsigned n, int err)
 {
@@ -54,11 +66,7 @@ static inline __attribute__((unused)) int t_fail_syscalls(const int *nrs, unsign
 	prog.len = (unsigned short)len;
 	prog.filter = f;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
-		return -errno;
-	return 0;
+	return t_install_filter(&prog);
 #else
 	(void)nrs;
 	(void)n;
@@ -92,11 +100,7 @@ static inline __attribute__((unused)) int t_mark_io_uring_enter(int err_getevent
 	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
-		return -errno;
-	return 0;
+	return t_install_filter(&prog);
 #else
 	(void)err_getevents;
 	(void)err_other;
