@@ -576,10 +576,14 @@ fn files_sparse_tags_and_alloc_range() {
 fn files_bad_input() {
     let ring = ring_or_skip!(4, 0);
     let (r, w) = pipe();
-    close(w);
-    // A closed descriptor.
-    assert_eq!(files::register_files(ring.r(), &[r, w]), Err(Errno::EBADF));
+    // A descriptor that is not open. Not a number just closed: the test threads run in
+    // parallel and one of them may be handed that number again before the call. The kernel
+    // caps a process's fd table below `i32::MAX` (`fs.nr_open` is at most 2^31 - 64), so
+    // this one can never be open.
+    let never_open: RawFd = i32::MAX;
+    assert_eq!(files::register_files(ring.r(), &[r, never_open]), Err(Errno::EBADF));
     close(r);
+    close(w);
     // An empty table.
     assert_eq!(files::register_files(ring.r(), &[]), Err(Errno::EINVAL));
     // A NULL array.
