@@ -278,15 +278,13 @@ fn open_and_close_through_the_ring() {
     assert_eq!((n.unwrap(), buf.as_slice()), (6, &b"opened"[..]));
     let raw = fd.as_raw_fd();
     let file_id = |fd: RawFd| {
-        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: fstat only writes the stat buffer, which is live and large enough; on a
-        // descriptor that is not open it fails with EBADF.
-        let ok = unsafe { libc::fstat(fd, st.as_mut_ptr()) } == 0;
-        ok.then(|| {
-            // SAFETY: fstat filled the buffer when it returned 0.
-            let st = unsafe { st.assume_init() };
-            (st.st_dev, st.st_ino)
-        })
+        // SAFETY: `stat` is plain integers, for which all-zero bytes are a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: fstat only reads the descriptor table and writes the live, correctly
+        // sized buffer. Whatever the number names by now (nothing, or another thread's
+        // file), the call is harmless: it fails with EBADF or describes that file.
+        let ok = unsafe { libc::fstat(fd, &mut st) } == 0;
+        ok.then_some((st.st_dev, st.st_ino))
     };
     let opened = file_id(raw).expect("the ring opened a descriptor");
     driver.push(Close::new(fd), 3).unwrap();
